@@ -1,0 +1,33 @@
+import type { TaskMessageBody } from "./events.js";
+
+export type ParsedTaskMessage = { ok: true; message: TaskMessageBody } | { ok: false; reason: string };
+
+/** Read a queue message body as the API writes it: `{"task_id": <positive int>, "title": "<string>"}`. */
+export function parseTaskMessage(body: string): ParsedTaskMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: "body is not JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, reason: "body is not a JSON object" };
+  }
+  const { task_id: taskId, title } = value as Record<string, unknown>;
+  if (typeof taskId !== "number" || !Number.isSafeInteger(taskId) || taskId < 1) {
+    return { ok: false, reason: "task_id is not a positive integer" };
+  }
+  if (typeof title !== "string") return { ok: false, reason: "title is not a string" };
+  return { ok: true, message: { task_id: taskId, title } };
+}
+
+/** The task a message body names, if any; for labelling events, never for processing. */
+export function taskIdOf(body: string): number | null {
+  try {
+    const value: unknown = JSON.parse(body);
+    const taskId = typeof value === "object" && value !== null ? (value as Record<string, unknown>).task_id : undefined;
+    return typeof taskId === "number" && Number.isSafeInteger(taskId) && taskId > 0 ? taskId : null;
+  } catch {
+    return null;
+  }
+}

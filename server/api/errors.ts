@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { QueueError } from "../queue/taskQueue.js";
+import { StoreError } from "../store/errors.js";
+
+/** An error the API means to show its caller: an HTTP status, a stable code and a clear message. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new ApiError(404, "NotFound", `no route for ${req.method} ${req.path}`);
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/**
+ * The one place errors become HTTP responses, always `{"error": {"code", "message"}}`. Unknown
+ * errors get a generic message: stack traces go to the server log, never to the caller.
+ */
+export function errorResponder(log: (message: string, error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const api = toApiError(error);
+    if (api.status >= 500) log(`${api.code}: ${api.message}`, error);
+    res.status(api.status).json({ error: { code: api.code, message: api.message } });
+  };
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const parser = error as BodyParserError;
+  switch (parser?.type) {
+    case "entity.parse.failed":
+      return new ApiError(400, "InvalidJson", "the request body is not valid JSON");
+    case "entity.too.large":
+      return new ApiError(413, "BodyTooLarge", `the request body is larger than ${parser.limit ?? "the limit of"} bytes`);
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new ApiError(415, "UnsupportedEncoding", "the request body must be UTF-8 JSON");
+    case "request.aborted":
+      return new ApiError(400, "RequestAborted", "the request was aborted before its body arrived");
+  }
+  if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);
+  if (error instanceof StoreError) return new ApiError(500, "StoreError", "the task database could not be written");
+  return new ApiError(500, "InternalError", "something went wrong on the server");
+}

@@ -1,0 +1,47 @@
+// The entry point: the only place that reads the environment. It parses the configuration,
+// starts the playground and stops it cleanly on SIGINT/SIGTERM.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ConfigError, parseConfig } from "./config.js";
+import { startPlayground } from "./playground.js";
+import { StoreError } from "./store/errors.js";
+
+const root = new URL("..", import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env, version);
+  const playground = await startPlayground(config, { clientDir: fileURLToPath(new URL("client/", root)) });
+  console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);
+  console.log(`  playground  ${playground.url}`);
+  console.log(`  queue       ${playground.queues.queueUrl}`);
+  console.log(`  dead letter ${playground.queues.deadLetterQueueUrl}`);
+  console.log(`  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`);
+
+  const shutdown = (signal: string) => {
+    console.log(`\n${signal}: stopping (batches in flight finish or return to the queue)…`);
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    playground.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("error while stopping:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StoreError) {
+    console.error(`queue-flow-playground: ${error.message}`);
+  } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
+    const address = error as NodeJS.ErrnoException & { port?: number };
+    console.error(`queue-flow-playground: port ${address.port ?? ""} is already in use (set PORT or SQS_PORT to another one)`);
+  } else {
+    console.error("queue-flow-playground failed to start:", error);
+  }
+  process.exit(1);
+});

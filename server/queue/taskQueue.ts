@@ -1,0 +1,172 @@
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueAttributeName,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+  type Message,
+} from "@aws-sdk/client-sqs";
+
+/** How to reach SQS. `endpoint` is passed in code: with only the env var the SDK follows the queue URL's host. */
+export interface SqsConnection {
+  endpoint?: string;
+  region: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface TaskQueueSettings {
+  queueName: string;
+  deadLetterQueueName: string;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+export interface QueueAddresses {
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+  deadLetterQueueArn: string;
+}
+
+/** An SQS call failed; `code` is AWS's error name without its legacy prefix. */
+export class QueueError extends Error {
+  override readonly name = "QueueError";
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// fauxqs prefixes some error names with "AWS.SimpleQueueService.", so instanceof on the SDK's
+// classes fails: errors are matched by name text, once, here.
+function translate(operation: string, error: unknown): QueueError {
+  if (error instanceof QueueError) return error;
+  const raw = error as { name?: string; Code?: string; message?: string };
+  const code = (raw.Code ?? raw.name ?? "UnknownError").replace(/^AWS\.SimpleQueueService\./, "");
+  return new QueueError(code, `${operation} failed: ${code}: ${raw.message ?? String(error)}`, { cause: error });
+}
+
+/**
+ * The one owner of the task queue and its dead-letter queue: it alone holds an SQS client for
+ * them. The API sends through one instance; the Lambda trigger consumes through another with its
+ * own User-Agent, so observers can tell the trigger's receives from anyone else's.
+ */
+export class TaskQueue {
+  private readonly client: SQSClient;
+  private addresses: QueueAddresses | undefined;
+
+  constructor(
+    connection: SqsConnection,
+    readonly settings: TaskQueueSettings,
+    options: { userAgent?: string } = {},
+  ) {
+    this.client = new SQSClient({
+      region: connection.region,
+      ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
+      ...(connection.credentials ? { credentials: connection.credentials } : {}),
+      ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
+    });
+  }
+
+  get urls(): QueueAddresses {
+    if (!this.addresses) throw new QueueError("NotProvisioned", "the task queue has not been provisioned or resolved yet");
+    return this.addresses;
+  }
+
+  /** Create the DLQ, then the queue with its redrive policy; on a re-run, bring attributes back in line. */
+  async provision(): Promise<QueueAddresses> {
+    const { queueName, deadLetterQueueName, visibilityTimeoutSeconds, maxReceiveCount } = this.settings;
+    const deadLetterQueueUrl = await this.createOrUpdate(deadLetterQueueName, {});
+    const deadLetterQueueArn = await this.arnOf(deadLetterQueueUrl);
+    const queueUrl = await this.createOrUpdate(queueName, {
+      VisibilityTimeout: String(visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount }),
+    });
+    this.addresses = { queueUrl, queueArn: await this.arnOf(queueUrl), deadLetterQueueUrl, deadLetterQueueArn };
+    return this.addresses;
+  }
+
+  /** Look up queues someone else provisioned. */
+  async resolve(): Promise<QueueAddresses> {
+    const urlOf = async (QueueName: string) =>
+      (await this.call("GetQueueUrl", () => this.client.send(new GetQueueUrlCommand({ QueueName })))).QueueUrl ?? "";
+    const queueUrl = await urlOf(this.settings.queueName);
+    const deadLetterQueueUrl = await urlOf(this.settings.deadLetterQueueName);
+    this.addresses = {
+      queueUrl,
+      queueArn: await this.arnOf(queueUrl),
+      deadLetterQueueUrl,
+      deadLetterQueueArn: await this.arnOf(deadLetterQueueUrl),
+    };
+    return this.addresses;
+  }
+
+  async send(body: string): Promise<string> {
+    const result = await this.call("SendMessage", () => this.client.send(new SendMessageCommand({ QueueUrl: this.urls.queueUrl, MessageBody: body })));
+    if (!result.MessageId) throw new QueueError("NoMessageId", "SendMessage returned no MessageId");
+    return result.MessageId;
+  }
+
+  /** Long-poll the task queue, asking for every system and message attribute (a handler gets them all). */
+  async receive(options: { maxMessages: number; waitSeconds: number; signal?: AbortSignal }): Promise<Message[]> {
+    const command = new ReceiveMessageCommand({
+      QueueUrl: this.urls.queueUrl,
+      MaxNumberOfMessages: options.maxMessages,
+      WaitTimeSeconds: options.waitSeconds,
+      MessageSystemAttributeNames: ["All"],
+      MessageAttributeNames: ["All"],
+    });
+    const signal = options.signal;
+    const result = await this.call("ReceiveMessage", () => this.client.send(command, signal ? { abortSignal: signal } : {}));
+    return result.Messages ?? [];
+  }
+
+  /** Delete up to any number of messages, ten per call; returns the ids SQS refused to delete. */
+  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<string[]> {
+    const failed: string[] = [];
+    for (let i = 0; i < entries.length; i += 10) {
+      const chunk = entries.slice(i, i + 10).map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle }));
+      const result = await this.call("DeleteMessageBatch", () => this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk })));
+      failed.push(...(result.Failed ?? []).map((f) => f.Id ?? ""));
+    }
+    return failed;
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private async createOrUpdate(QueueName: string, Attributes: Record<string, string>): Promise<string> {
+    try {
+      const result = await this.call("CreateQueue", () => this.client.send(new CreateQueueCommand({ QueueName, Attributes })));
+      return result.QueueUrl ?? "";
+    } catch (error) {
+      if (!(error instanceof QueueError) || error.code !== "QueueNameExists") throw error;
+      const queueUrl = (await this.call("GetQueueUrl", () => this.client.send(new GetQueueUrlCommand({ QueueName })))).QueueUrl ?? "";
+      await this.call("SetQueueAttributes", () => this.client.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes })));
+      return queueUrl;
+    }
+  }
+
+  private async arnOf(QueueUrl: string): Promise<string> {
+    const command = new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [QueueAttributeName.QueueArn] });
+    const arn = (await this.call("GetQueueAttributes", () => this.client.send(command))).Attributes?.QueueArn;
+    if (!arn) throw new QueueError("NoQueueArn", `no QueueArn for ${QueueUrl}`);
+    return arn;
+  }
+
+  private async call<Out>(operation: string, send: () => Promise<Out>): Promise<Out> {
+    try {
+      return await send();
+    } catch (error) {
+      throw translate(operation, error);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Low } from "lowdb";
+import { JSONFile } from "lowdb/node";
+import { z } from "zod";
+import type { FlowEventBody, Task, TaskStatus } from "../../common/events.js";
+import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
+import type { Clock } from "../events/eventLog.js";
+import { StoreError } from "./errors.js";
+
+const taskSchema = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  status: z.enum(["pending", "processing", "completed", "failed"]),
+  messageId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  sendError: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+
+const databaseSchema = z.object({
+  version: z.literal(1),
+  // Kept apart from the tasks so ids stay monotonic across restarts, even if tasks are removed.
+  nextTaskId: z.number().int().positive(),
+  tasks: z.array(taskSchema),
+});
+type Database = z.infer<typeof databaseSchema>;
+
+export const TASKS_FILE = "tasks.json";
+
+export type TaskChange = Extract<FlowEventBody, { type: "task.created" | "task.updated" }>;
+
+interface Lease {
+  invocationId: string;
+  until: number;
+}
+
+/**
+ * Tasks in a lowdb JSON file. This process is the file's only writer; lowdb writes through a temp
+ * file and a rename, so a crash never leaves half a file. Every change is reported to `onChange`
+ * after it is on disk. Leases live in memory: they only guard handlers of this process's lifetime.
+ */
+export class LowdbTaskStore implements TaskStore {
+  private readonly byId = new Map<number, Task>();
+  private readonly leases = new Map<number, Lease>();
+
+  private constructor(
+    private readonly db: Low<Database>,
+    readonly file: string,
+    private readonly onChange: (change: TaskChange) => void,
+    private readonly clock: Clock,
+  ) {
+    for (const task of db.data.tasks) this.byId.set(task.id, task);
+  }
+
+  static async open(options: { dataDir: string; onChange?: (change: TaskChange) => void; clock?: Clock }): Promise<LowdbTaskStore> {
+    const file = join(options.dataDir, TASKS_FILE);
+    await mkdir(options.dataDir, { recursive: true });
+    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, nextTaskId: 1, tasks: [] });
+    try {
+      await db.read();
+    } catch (cause) {
+      throw new StoreError(`${file} is not valid JSON (${String(cause)}); fix it or move it aside to start empty`, file, { cause });
+    }
+    const parsed = databaseSchema.safeParse(db.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown shape";
+      throw new StoreError(`${file} does not hold a task database (${where}); fix it or move it aside to start empty`, file);
+    }
+    db.data = parsed.data;
+    return new LowdbTaskStore(db, file, options.onChange ?? (() => {}), options.clock ?? Date.now);
+  }
+
+  get(id: number): Task | undefined {
+    const task = this.byId.get(id);
+    return task && { ...task };
+  }
+
+  list(): Task[] {
+    return this.db.data.tasks.map((task) => ({ ...task }));
+  }
+
+  /** Tasks that are not finished: after a crash, their messages may be gone and must be sent again. */
+  unfinished(): Task[] {
+    return this.list().filter((task) => task.status === "pending" || task.status === "processing");
+  }
+
+  /** Pending tasks whose SendMessage failed: the reconciliation pass sends them. */
+  unsent(): Task[] {
+    return this.list().filter((task) => task.status === "pending" && task.sendError !== null);
+  }
+
+  async create(title: string): Promise<Task> {
+    const now = this.now();
+    const task: Task = {
+      id: this.db.data.nextTaskId,
+      title,
+      status: "pending",
+      messageId: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      attempts: 0,
+      sendError: null,
+      lastError: null,
+    };
+    this.db.data.nextTaskId += 1;
+    this.db.data.tasks.push(task);
+    this.byId.set(task.id, task);
+    try {
+      await this.persist();
+    } catch (error) {
+      // Nothing half-written: the task disappears again, but its id stays used (ids never repeat).
+      this.db.data.tasks = this.db.data.tasks.filter((t) => t !== task);
+      this.byId.delete(task.id);
+      throw error;
+    }
+    this.onChange({ type: "task.created", taskId: task.id, task: { ...task } });
+    return { ...task };
+  }
+
+  async markSent(id: number, messageId: string): Promise<Task> {
+    return this.update(id, (task) => {
+      task.messageId = messageId;
+      task.sendError = null;
+    });
+  }
+
+  async markSendFailed(id: number, error: string): Promise<Task> {
+    return this.update(id, (task) => {
+      task.sendError = error;
+    });
+  }
+
+  async claim(taskId: number, invocationId: string, leaseMs: number): Promise<ClaimResult> {
+    const task = this.byId.get(taskId);
+    if (!task) return { outcome: "missing" };
+    if (task.status === "completed") return { outcome: "done", task: { ...task } };
+    const lease = this.leases.get(taskId);
+    if (lease && lease.invocationId !== invocationId && lease.until > this.clock()) {
+      return { outcome: "busy", task: { ...task } };
+    }
+    this.leases.set(taskId, { invocationId, until: this.clock() + leaseMs });
+    const claimed = await this.update(taskId, (t) => {
+      t.status = "processing";
+      t.attempts += 1;
+    });
+    return { outcome: "claimed", task: claimed };
+  }
+
+  async complete(taskId: number, invocationId: string): Promise<boolean> {
+    if (this.leases.get(taskId)?.invocationId !== invocationId) return false;
+    this.leases.delete(taskId);
+    await this.update(taskId, (task) => {
+      task.status = "completed";
+      task.completedAt = this.now();
+      task.lastError = null;
+    });
+    return true;
+  }
+
+  async release(taskId: number, invocationId: string, reason: string): Promise<void> {
+    if (this.leases.get(taskId)?.invocationId !== invocationId) return;
+    this.leases.delete(taskId);
+    await this.update(taskId, (task) => {
+      task.status = "pending";
+      task.lastError = reason;
+    });
+  }
+
+  /** The task's message reached the dead-letter queue: nobody will process it unless it is redriven. */
+  async markDeadLettered(taskId: number, reason: string): Promise<Task | undefined> {
+    const task = this.byId.get(taskId);
+    if (!task || task.status === "completed") return undefined;
+    this.leases.delete(taskId);
+    return this.update(taskId, (t) => {
+      t.status = "failed";
+      t.lastError = reason;
+    });
+  }
+
+  private async update(id: number, change: (task: Task) => void): Promise<Task> {
+    const task = this.byId.get(id);
+    if (!task) throw new StoreError(`task ${id} does not exist`, this.file);
+    const from: TaskStatus = task.status;
+    change(task);
+    task.updatedAt = this.now();
+    await this.persist();
+    const copy = { ...task };
+    this.onChange({ type: "task.updated", taskId: id, from, task: copy });
+    return { ...copy };
+  }
+
+  private async persist(): Promise<void> {
+    try {
+      await this.db.write();
+    } catch (cause) {
+      throw new StoreError(`could not write ${this.file}: ${String(cause)}`, this.file, { cause });
+    }
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+}
