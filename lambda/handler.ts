@@ -44,6 +44,8 @@ export function createHandler(options: HandlerOptions) {
     }
     try {
       await sleep(options.workMs);
+      // Lambda would have stopped a function that ran out of time before it got here.
+      if (context.getRemainingTimeInMillis() <= 0) throw new Error(`task ${taskId} ran past the function timeout`);
       if (!(await options.store.complete(taskId, owner))) {
         return { messageId, ok: false, reason: `task ${taskId} was claimed by another invocation` };
       }

@@ -10,6 +10,11 @@ const root = new URL("..", import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
 
 async function main(): Promise<void> {
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    // The SDK's own multi-line notice would bury the start-up lines; one line says the same.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    console.log(`note: Node ${process.versions.node} works; AWS SDK releases after early January 2027 need Node 22+ (see README)`);
+  }
   const config = parseConfig(process.env, version);
   const playground = await startPlayground(config, { clientDir: fileURLToPath(new URL("client/", root)) });
   console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);

@@ -35,6 +35,8 @@ export interface Playground {
   readonly store: LowdbTaskStore;
   readonly trigger: LambdaTrigger;
   readonly io: PlaygroundSocketServer;
+  readonly sqs: EmbeddedSqs;
+  readonly reconciler: Reconciler;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -115,7 +117,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     },
   });
 
-  const api = createApi({ store, sender, health, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const api = createApi({ store, sender, health, queues: inspectQueues, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot);
   await new Promise<void>((resolve, reject) => {
@@ -138,5 +140,5 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       triggerQueue.destroy();
     })());
 
-  return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger, io, snapshot, stop };
+  return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger, io, sqs, reconciler, snapshot, stop };
 }

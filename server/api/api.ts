@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from "express";
+import type { QueueView } from "../../common/events.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
@@ -16,15 +17,19 @@ export interface ApiDeps {
   store: LowdbTaskStore;
   sender: TaskSender;
   health: () => HealthReport;
+  /** The queues as inspection sees them: never by ReceiveMessage, which would change them. */
+  queues: () => QueueView[];
   log: (message: string, error?: unknown) => void;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is("application/json")) {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (hasBody && !req.is("application/json")) {
     throw new ApiError(415, "UnsupportedMediaType", "send the body as JSON with the header Content-Type: application/json");
   }
+  if (!hasBody) throw new ApiError(400, "InvalidBody", 'the request body is empty; send JSON like {"title": "Test Task"}');
   next();
 };
 
@@ -36,6 +41,10 @@ export function createApi(deps: ApiDeps): express.Express {
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());
+  });
+
+  app.get("/api/queues", (_req, res) => {
+    res.json(deps.queues());
   });
 
   app.post("/tasks", requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {

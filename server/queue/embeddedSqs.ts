@@ -26,6 +26,8 @@ export interface EmbeddedSqs {
   readonly endpoint: string;
   readonly port: number;
   inspect(queueName: string, messageLimit?: number): QueueView | undefined;
+  /** While true, every SQS call is answered 503 ServiceUnavailable (fault injection: "SQS is down"). */
+  setUnavailable(unavailable: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,16 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
   sqsStore.buildQueueUrl = (name) => `http://${options.urlHost}:${port}/${ACCOUNT_ID}/${name}`;
 
   const app = buildApp({ logger: false, defaultRegion: options.region, stores: stores as never });
+  let unavailable = false;
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (!unavailable || !request.headers["x-amz-target"]) return;
+    await reply
+      .status(503)
+      .header("content-type", "application/x-amz-json-1.0")
+      .header("x-amzn-query-error", "ServiceUnavailable;Receiver")
+      .send({ __type: "com.amazonaws.sqs#ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." });
+  });
 
   app.addHook("preHandler", async (request) => {
     const body: unknown = request.body;
@@ -96,6 +108,9 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
     inspect: (queueName, messageLimit = 200) => {
       const queue = sqsStore.getQueueByName(queueName);
       return queue && viewOf(queue, clock(), messageLimit);
+    },
+    setUnavailable: (value) => {
+      unavailable = value;
     },
     stop: async () => {
       observer.stop();

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../server/config.js";
+import { startPlayground, type Playground } from "../../server/playground.js";
+import type { FlowEvent } from "../../common/events.js";
+
+export interface TestPlayground extends Playground {
+  dataDir: string;
+  /** Resolves with the first event (already logged or future) that matches. */
+  waitForEvent<E extends FlowEvent>(match: (event: FlowEvent) => event is E, timeoutMs?: number): Promise<E>;
+  waitForEvent(match: (event: FlowEvent) => boolean, timeoutMs?: number): Promise<FlowEvent>;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response>;
+}
+
+export async function makeDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "qfp-test-"));
+}
+
+/** A real playground: real fauxqs, real lowdb in a temp dir, real HTTP, on free ports. */
+export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string): Promise<TestPlayground> {
+  const dir = dataDir ?? (await makeDataDir());
+  const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
+  const playground = await startPlayground(config, { log: () => {} });
+  const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
+    new Promise<FlowEvent>((resolve, reject) => {
+      const seen = playground.events.recent().find(match);
+      if (seen) return resolve(seen);
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no matching event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const unsubscribe = playground.events.subscribe((event) => {
+        if (!match(event)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(event);
+      });
+    });
+  return Object.assign(playground, {
+    dataDir: dir,
+    waitForEvent: waitForEvent as TestPlayground["waitForEvent"],
+    post: (path: string, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
+      fetch(`${playground.url}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }),
+    get: (path: string) => fetch(`${playground.url}${path}`),
+  });
+}
+
+export async function removeDataDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export const isType =
+  <T extends FlowEvent["type"]>(type: T, where: (event: Extract<FlowEvent, { type: T }>) => boolean = () => true) =>
+  (event: FlowEvent): event is Extract<FlowEvent, { type: T }> =>
+    event.type === type && where(event as Extract<FlowEvent, { type: T }>);

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Task } from "../../common/events.js";
+import { isType, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+
+let playground: TestPlayground | undefined;
+
+afterEach(async () => {
+  if (!playground) return;
+  await playground.stop();
+  await removeDataDir(playground.dataDir);
+  playground = undefined;
+});
+
+describe("the six-step flow", () => {
+  it("takes a task from POST /tasks to completed, deletes its message and leaves the queue empty", async () => {
+    playground = await startTestPlayground();
+    const response = await playground.post("/tasks", { title: "Test Task" });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as Task;
+    expect(created).toMatchObject({ title: "Test Task", status: "pending", attempts: 0 });
+    expect(created.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("location")).toBe(`/tasks/${created.id}`);
+
+    await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === created.messageId));
+    const task = (await (await playground.get(`/tasks/${created.id}`)).json()) as Task;
+    expect(task).toMatchObject({ id: created.id, status: "completed", attempts: 1, messageId: created.messageId });
+    expect(task.completedAt).not.toBeNull();
+
+    const queue = playground.snapshot().queues.find((q) => q.name === "interview-queue");
+    expect(queue).toMatchObject({ visible: 0, inFlight: 0, delayed: 0, messages: [] });
+  });
+
+  it("logs the steps in causal order, each with a sequence number and the ids it concerns", async () => {
+    playground = await startTestPlayground();
+    const created = (await (await playground.post("/tasks", { title: "ordered" })).json()) as Task;
+    await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === created.messageId));
+    const mine = playground.events
+      .recent()
+      .filter((e) => ("taskId" in e && e.taskId === created.id) || ("messageIds" in e && e.messageIds.includes(created.messageId ?? "")) || e.type === "lambda.completed");
+    const steps = mine.map((e) => (e.type === "task.updated" ? `task.updated:${e.task.status}` : e.type));
+    const order = ["task.created", "message.sent", "message.received", "lambda.invoked", "task.updated:processing", "task.updated:completed", "lambda.completed", "message.deleted"];
+    const positions = order.map((step) => steps.indexOf(step));
+    expect(positions.every((p) => p >= 0), `steps seen: ${steps.join(", ")}`).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const seqs = mine.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    const received = mine.find(isType("message.received"));
+    expect(received).toMatchObject({ receiveCount: 1, consumer: "lambda-trigger", queue: "interview-queue", taskId: created.id });
+  });
+
+  it("completes 50 concurrent tasks, each exactly once", async () => {
+    playground = await startTestPlayground();
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => playground!.post("/tasks", { title: `task ${i}` })));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const created = (await Promise.all(responses.map((r) => r.json()))) as Task[];
+    expect(new Set(created.map((t) => t.id)).size).toBe(50);
+
+    const deleted = new Set<string>();
+    await playground.waitForEvent((e) => e.type === "message.deleted" && deleted.add(e.messageId).size === 50);
+    const tasks = (await (await playground.get("/tasks")).json()) as Task[];
+    expect(tasks).toHaveLength(50);
+    expect(tasks.every((t) => t.status === "completed" && t.attempts === 1)).toBe(true);
+    const completions = playground.events.recent().filter(isType("task.updated", (e) => e.task.status === "completed"));
+    expect(completions).toHaveLength(50);
+  });
+
+  it("keeps every task, and keeps counting ids, across a restart", async () => {
+    playground = await startTestPlayground();
+    const first = await Promise.all(["a", "b", "c"].map(async (title) => (await (await playground!.post("/tasks", { title })).json()) as Task));
+    const done = new Set<number>();
+    await playground.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed" && done.add(e.taskId).size === 3);
+    const before = (await (await playground.get("/tasks")).json()) as Task[];
+    const dataDir = playground.dataDir;
+    await playground.stop();
+
+    playground = await startTestPlayground({}, dataDir);
+    const after = (await (await playground.get("/tasks")).json()) as Task[];
+    expect(after).toEqual(before);
+    const next = (await (await playground.post("/tasks", { title: "d" })).json()) as Task;
+    expect(next.id).toBe(Math.max(...first.map((t) => t.id)) + 1);
+  });
+});

@@ -1,0 +1,104 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Task } from "../../common/events.js";
+import { isType, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+
+const run = promisify(execFile);
+let playground: TestPlayground | undefined;
+let sdk: SQSClient | undefined;
+
+afterEach(async () => {
+  sdk?.destroy();
+  sdk = undefined;
+  if (!playground) return;
+  await playground.stop();
+  await removeDataDir(playground.dataDir);
+  playground = undefined;
+});
+
+/** An SDK client as a learner would make one: endpoint in code, the original localhost queue URL. */
+function learnerClient(p: TestPlayground): { client: SQSClient; queueUrl: string } {
+  const port = new URL(p.sqsEndpoint).port;
+  const client = new SQSClient({ region: "us-east-1", endpoint: `http://localhost:${port}`, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  return { client, queueUrl: `http://localhost:${port}/000000000000/interview-queue` };
+}
+
+describe("the embedded SQS", () => {
+  it("gives queues the original LocalStack URL form and answers GetQueueUrl with it", async () => {
+    playground = await startTestPlayground();
+    const { client, queueUrl } = learnerClient(playground);
+    sdk = client;
+    expect(playground.queues.queueUrl).toBe(queueUrl);
+    const found = await client.send(new GetQueueUrlCommand({ QueueName: "interview-queue" }));
+    expect(found.QueueUrl).toBe(queueUrl);
+  });
+
+  it("accepts the original queue URL from the SDK and from curl, and the trigger processes what they send", async () => {
+    playground = await startTestPlayground();
+    const { client, queueUrl } = learnerClient(playground);
+    sdk = client;
+    const task = (await (await playground.post("/tasks", { title: "via sdk" })).json()) as Task;
+    await playground.waitForEvent(isType("task.updated", (e) => e.taskId === task.id && e.task.status === "completed"));
+
+    // A duplicate of the task's message, sent by hand: acknowledged without redoing the work.
+    const sent = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ task_id: task.id, title: task.title }) }));
+    await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === sent.MessageId));
+
+    const { stdout } = await run("curl", [
+      "-sS", "-X", "POST", `${new URL(queueUrl).origin}/`,
+      "-H", "Content-Type: application/x-amz-json-1.0",
+      "-H", "X-Amz-Target: AmazonSQS.SendMessage",
+      "-d", JSON.stringify({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ task_id: task.id, title: task.title }) }),
+    ]);
+    const { MessageId } = JSON.parse(stdout) as { MessageId: string };
+    await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === MessageId));
+    expect(playground.store.get(task.id)).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
+  it("retries a malformed message and moves it to the dead-letter queue after 3 receives", async () => {
+    playground = await startTestPlayground({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1" });
+    const { client, queueUrl } = learnerClient(playground);
+    sdk = client;
+    const { MessageId } = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not JSON" }));
+
+    const moved = await playground.waitForEvent(isType("message.dead-lettered", (e) => e.messageId === MessageId));
+    expect(moved).toMatchObject({ queue: "interview-queue", deadLetterQueue: "interview-queue-dlq", receiveCount: 3, taskId: null });
+    const receives = playground.events.recent().filter(isType("message.received", (e) => e.messageId === MessageId));
+    expect(receives.map((e) => e.receiveCount)).toEqual([1, 2, 3]);
+    const returns = playground.events.recent().filter(isType("message.visible-again", (e) => e.messageId === MessageId));
+    expect(returns.map((e) => e.receiveCount)).toEqual([1, 2, 3]);
+    expect(playground.events.recent().some(isType("message.deleted", (e) => e.messageId === MessageId))).toBe(false);
+
+    const dlq = playground.snapshot().queues.find((q) => q.name === "interview-queue-dlq");
+    expect(dlq?.messages.map((m) => m.messageId)).toEqual([MessageId]);
+    expect(dlq?.messages[0]?.body).toBe("this is not JSON");
+  });
+
+  it("marks a task failed when its message is dead-lettered, because the handler ran out of time every attempt", async () => {
+    playground = await startTestPlayground({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1", HANDLER_WORK_MS: "1200" });
+    const task = (await (await playground.post("/tasks", { title: "too slow" })).json()) as Task;
+    const failed = await playground.waitForEvent(isType("task.updated", (e) => e.taskId === task.id && e.task.status === "failed"));
+    expect(failed.task.lastError).toMatch(/moved to interview-queue-dlq after 3 receives/);
+    expect(failed.task.attempts).toBe(3);
+    const timeouts = playground.events.recent().filter(isType("lambda.failed", (e) => e.messageIds.includes(task.messageId ?? "")));
+    expect(timeouts).toHaveLength(3);
+    expect(timeouts[0]?.error).toMatch(/timed out after 1.00 seconds/);
+  });
+
+  it("records a failed send on the task (202) and the reconciler sends it once SQS is back", async () => {
+    playground = await startTestPlayground();
+    playground.sqs.setUnavailable(true);
+    const response = await playground.post("/tasks", { title: "while SQS is down" });
+    expect(response.status).toBe(202);
+    const task = (await response.json()) as Task;
+    expect(task).toMatchObject({ status: "pending", messageId: null });
+    expect(task.sendError).toMatch(/ServiceUnavailable/);
+
+    playground.sqs.setUnavailable(false);
+    const done = await playground.waitForEvent(isType("task.updated", (e) => e.taskId === task.id && e.task.status === "completed"));
+    expect(done.task.sendError).toBeNull();
+    expect(done.task.messageId).not.toBeNull();
+  });
+});

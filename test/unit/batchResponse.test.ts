@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { parseBatchResponse } from "../../server/trigger/batchResponse.js";
+
+const ids = ["m1", "m2", "m3"];
+const circular: Record<string, unknown> = {};
+circular.self = circular;
+
+describe("reading a partial batch response (aws-semantics.md §2)", () => {
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+    ["{}", {}],
+    ["an empty list", { batchItemFailures: [] }],
+    ["a null list", { batchItemFailures: null }],
+  ])("treats %s as total success", (_name, response) => {
+    expect(parseBatchResponse(response, ids, true)).toEqual({ kind: "success" });
+  });
+
+  it("reports the listed messages as failed and the rest as done", () => {
+    expect(parseBatchResponse({ batchItemFailures: [{ itemIdentifier: "m2" }] }, ids, true)).toEqual({ kind: "partial", failedMessageIds: ["m2"] });
+  });
+
+  it.each([
+    ["an unknown itemIdentifier", { batchItemFailures: [{ itemIdentifier: "nope" }] }],
+    ["an empty itemIdentifier", { batchItemFailures: [{ itemIdentifier: "" }] }],
+    ["a wrong key in an entry", { batchItemFailures: [{ itemIdentifer: "m1" }] }],
+    ["a wrong top-level key", { batchItemFailure: [{ itemIdentifier: "m1" }] }],
+    ["a list that is not a list", { batchItemFailures: "m1" }],
+    ["a value that is not JSON", circular],
+    ["a string", "m1"],
+  ])("fails the whole batch on %s", (_name, response) => {
+    expect(parseBatchResponse(response, ids, true).kind).toBe("failure");
+  });
+
+  it("ignores the response entirely when ReportBatchItemFailures is off", () => {
+    expect(parseBatchResponse({ batchItemFailures: [{ itemIdentifier: "m1" }] }, ids, false)).toEqual({ kind: "success" });
+    expect(parseBatchResponse("garbage", ids, false)).toEqual({ kind: "success" });
+  });
+});

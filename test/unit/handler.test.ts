@@ -1,0 +1,91 @@
+import type { Context, SQSEvent } from "aws-lambda";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHandler } from "../../lambda/handler.js";
+import { LowdbTaskStore } from "../../server/store/lowdbTaskStore.js";
+import { buildSqsEvent } from "../../server/trigger/sqsEvent.js";
+import { createLambdaContext } from "../../server/trigger/lambdaContext.js";
+import { makeDataDir, removeDataDir } from "../helpers/playground.js";
+
+let dataDir: string;
+let store: LowdbTaskStore;
+const fn = { functionName: "process-task", region: "us-east-1", accountId: "000000000000", timeoutMs: 3000, memoryMb: 128 };
+const source = { queueArn: "arn:aws:sqs:us-east-1:000000000000:interview-queue", region: "us-east-1" };
+const noWait = async () => {};
+
+const eventOf = (...bodies: { id: string; body: string }[]): SQSEvent =>
+  buildSqsEvent(
+    bodies.map(({ id, body }) => ({ MessageId: id, ReceiptHandle: `r-${id}`, Body: body, Attributes: { ApproximateReceiveCount: "1" } })),
+    source,
+  );
+const context = (): Context => createLambdaContext(fn, Date.now);
+
+beforeEach(async () => {
+  dataDir = await makeDataDir();
+  store = await LowdbTaskStore.open({ dataDir });
+});
+afterEach(() => removeDataDir(dataDir));
+
+describe("the task handler", () => {
+  it("marks the task processing, then completed, and reports no failures", async () => {
+    const task = await store.create("Test Task");
+    const statuses: string[] = [];
+    const handler = createHandler({ store, workMs: 0, sleep: async () => void statuses.push(store.get(task.id)!.status) });
+    const result = await handler(eventOf({ id: "m1", body: JSON.stringify({ task_id: task.id, title: task.title }) }), context());
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(statuses).toEqual(["processing"]);
+    expect(store.get(task.id)).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
+  it("acknowledges a redelivered message for a completed task without redoing the work", async () => {
+    const task = await store.create("once");
+    let work = 0;
+    const handler = createHandler({ store, workMs: 0, sleep: async () => void work++ });
+    const body = JSON.stringify({ task_id: task.id, title: task.title });
+    await handler(eventOf({ id: "m1", body }), context());
+    const again = await handler(eventOf({ id: "m1", body }), context());
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(work).toBe(1);
+    expect(store.get(task.id)).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
+  it("does the work once when the same task arrives twice in one batch, and retries the duplicate later", async () => {
+    const task = await store.create("twice in a batch");
+    let work = 0;
+    const handler = createHandler({ store, workMs: 0, sleep: async () => void work++ });
+    const body = JSON.stringify({ task_id: task.id, title: task.title });
+    const result = await handler(eventOf({ id: "m1", body }, { id: "m2", body }), context());
+    expect(work).toBe(1);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
+    expect(store.get(task.id)?.status).toBe("completed");
+  });
+
+  it.each([
+    ["not JSON", "hello"],
+    ["not an object", "[1,2]"],
+    ["without task_id", '{"title":"x"}'],
+    ["with a task that does not exist", '{"task_id": 999, "title":"ghost"}'],
+  ])("reports a poison message (%s) in batchItemFailures and still completes the good one", async (_name, poison) => {
+    const task = await store.create("good");
+    const handler = createHandler({ store, workMs: 0, sleep: noWait });
+    const result = await handler(eventOf({ id: "good", body: JSON.stringify({ task_id: task.id, title: "good" }) }, { id: "bad", body: poison }), context());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "bad" }]);
+    expect(store.get(task.id)?.status).toBe("completed");
+  });
+
+  it("gives the task back as pending with the error when the work throws", async () => {
+    const task = await store.create("fragile");
+    const handler = createHandler({ store, workMs: 0, sleep: async () => Promise.reject(new Error("disk on fire")) });
+    const result = await handler(eventOf({ id: "m1", body: JSON.stringify({ task_id: task.id, title: "fragile" }) }), context());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    expect(store.get(task.id)).toMatchObject({ status: "pending", lastError: "disk on fire", attempts: 1 });
+  });
+
+  it("does not complete a task after the function's time ran out", async () => {
+    const task = await store.create("late");
+    let now = 0;
+    const handler = createHandler({ store, workMs: 0, sleep: async () => void (now += 4000) });
+    const result = await handler(eventOf({ id: "m1", body: JSON.stringify({ task_id: task.id, title: "late" }) }), createLambdaContext(fn, () => now));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    expect(store.get(task.id)?.status).toBe("pending");
+  });
+});

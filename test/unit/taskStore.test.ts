@@ -1,0 +1,70 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StoreError } from "../../server/store/errors.js";
+import { LowdbTaskStore, type TaskChange } from "../../server/store/lowdbTaskStore.js";
+import { makeDataDir, removeDataDir } from "../helpers/playground.js";
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await makeDataDir();
+});
+afterEach(() => removeDataDir(dataDir));
+
+describe("the lowdb task store", () => {
+  it("writes a created task to disk before reporting it", async () => {
+    const changes: TaskChange[] = [];
+    const store = await LowdbTaskStore.open({ dataDir, onChange: (c) => changes.push(c) });
+    const task = await store.create("persisted");
+    const onDisk = JSON.parse(await readFile(join(dataDir, "tasks.json"), "utf8")) as { tasks: unknown[]; nextTaskId: number };
+    expect(onDisk.tasks).toEqual([task]);
+    expect(onDisk.nextTaskId).toBe(2);
+    expect(changes).toEqual([{ type: "task.created", taskId: task.id, task }]);
+  });
+
+  it("never reuses an id after a restart", async () => {
+    const first = await LowdbTaskStore.open({ dataDir });
+    await first.create("a");
+    await first.create("b");
+    const second = await LowdbTaskStore.open({ dataDir });
+    expect((await second.create("c")).id).toBe(3);
+  });
+
+  it("lets one invocation hold a task while its lease lasts, then another may take it", async () => {
+    let now = 1000;
+    const store = await LowdbTaskStore.open({ dataDir, clock: () => now });
+    const task = await store.create("contended");
+    expect((await store.claim(task.id, "a", 500)).outcome).toBe("claimed");
+    expect((await store.claim(task.id, "b", 500)).outcome).toBe("busy");
+    now += 501;
+    expect((await store.claim(task.id, "b", 500)).outcome).toBe("claimed");
+    expect(await store.complete(task.id, "a")).toBe(false);
+    expect(await store.complete(task.id, "b")).toBe(true);
+    expect((await store.claim(task.id, "c", 500)).outcome).toBe("done");
+    expect(store.get(task.id)?.attempts).toBe(2);
+  });
+
+  it("refuses a file that is not JSON, naming it, and leaves it untouched", async () => {
+    const file = join(dataDir, "tasks.json");
+    await writeFile(file, "{ not json");
+    await expect(LowdbTaskStore.open({ dataDir })).rejects.toThrow(StoreError);
+    await expect(LowdbTaskStore.open({ dataDir })).rejects.toThrow(file);
+    expect(await readFile(file, "utf8")).toBe("{ not json");
+  });
+
+  it("refuses JSON of the wrong shape, saying where", async () => {
+    await writeFile(join(dataDir, "tasks.json"), JSON.stringify({ version: 1, nextTaskId: 1, tasks: [{ id: "one" }] }));
+    await expect(LowdbTaskStore.open({ dataDir })).rejects.toThrow(/tasks\.0\.id/);
+  });
+
+  it("marks a dead-lettered task failed but never a completed one", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const open = await store.create("open");
+    const done = await store.create("done");
+    await store.claim(done.id, "x", 1000);
+    await store.complete(done.id, "x");
+    expect((await store.markDeadLettered(open.id, "dlq"))?.status).toBe("failed");
+    expect(await store.markDeadLettered(done.id, "dlq")).toBeUndefined();
+    expect(store.get(done.id)?.status).toBe("completed");
+  });
+});
