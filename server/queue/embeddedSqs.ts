@@ -2,7 +2,9 @@ import { buildApp } from "fauxqs";
 import type { Consumer, QueueView, QueuedMessage } from "../../common/events.js";
 import { taskIdOf } from "../../common/taskMessage.js";
 import type { Clock, Publish } from "../events/eventLog.js";
+import { randomUUID } from "node:crypto";
 import { createFauxqsStores, type FauxqsQueue } from "./fauxqsInternals.js";
+import { errorToXml, jsonToXml, queryToJson, SQS_QUERY_ACTIONS } from "./queryProtocol.js";
 import { SqsObserver } from "./sqsObserver.js";
 
 export const ACCOUNT_ID = "000000000000";
@@ -68,6 +70,30 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
       .header("content-type", "application/x-amz-json-1.0")
       .header("x-amzn-query-error", "ServiceUnavailable;Receiver")
       .send({ __type: "com.amazonaws.sqs#ServiceUnavailable", message: "The request has failed due to a temporary failure of the server." });
+  });
+
+  // Query protocol (older CLIs): translate, answer through fauxqs' own JSON handlers, reply in XML.
+  app.addHook("preHandler", async (request, reply) => {
+    const body: unknown = request.body;
+    if (!isRecord(body) || typeof body.Action !== "string" || !SQS_QUERY_ACTIONS.has(body.Action)) return;
+    if (!String(request.headers["content-type"] ?? "").includes("x-www-form-urlencoded")) return;
+    const { action, input } = queryToJson(body as Record<string, string>);
+    const forwarded = ["user-agent", "authorization"].filter((h) => request.headers[h] !== undefined);
+    const response = await app.inject({
+      method: "POST",
+      url: "/",
+      headers: {
+        ...Object.fromEntries(forwarded.map((h) => [h, String(request.headers[h])])),
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `AmazonSQS.${action}`,
+      },
+      payload: JSON.stringify(input),
+    });
+    const requestId = randomUUID();
+    const json = (response.body ? JSON.parse(response.body) : {}) as Record<string, unknown>;
+    const queryError = response.headers["x-amzn-query-error"];
+    const xml = response.statusCode === 200 ? jsonToXml(action, json, requestId) : errorToXml(json, typeof queryError === "string" ? queryError : undefined, requestId);
+    return reply.status(response.statusCode).header("content-type", "text/xml").send(xml);
   });
 
   app.addHook("preHandler", async (request) => {

@@ -57,6 +57,24 @@ describe("the embedded SQS", () => {
     expect(playground.store.get(task.id)).toMatchObject({ status: "completed", attempts: 1 });
   });
 
+  it("speaks the query protocol older CLIs use: form-encoded in, XML out, errors with the legacy code", async () => {
+    playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
+    const { queueUrl } = learnerClient(playground);
+    const form = (params: Record<string, string>) =>
+      fetch(`${new URL(queueUrl).origin}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body: new URLSearchParams({ Version: "2012-11-05", ...params }) });
+
+    const sent = await form({ Action: "SendMessage", QueueUrl: queueUrl, MessageBody: "a & b" });
+    expect(sent.status).toBe(200);
+    const xml = await sent.text();
+    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(xml)?.[1];
+    expect(xml).toMatch(/^<SendMessageResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><SendMessageResult>/);
+    expect(playground.snapshot().queues[0]?.messages.map((m) => [m.messageId, m.body])).toEqual([[messageId, "a & b"]]);
+
+    const missing = await form({ Action: "GetQueueUrl", QueueName: "nope" });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/<Code>AWS.SimpleQueueService.NonExistentQueue<\/Code>/);
+  });
+
   it("retries a malformed message and moves it to the dead-letter queue after 3 receives", async () => {
     playground = await startTestPlayground({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1" });
     const { client, queueUrl } = learnerClient(playground);
