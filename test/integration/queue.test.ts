@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
+import { TaskQueue } from "../../server/queue/taskQueue.js";
 import { isType, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
 
 const run = promisify(execFile);
@@ -33,6 +34,22 @@ describe("the embedded SQS", () => {
     expect(playground.queues.queueUrl).toBe(queueUrl);
     const found = await client.send(new GetQueueUrlCommand({ QueueName: "interview-queue" }));
     expect(found.QueueUrl).toBe(queueUrl);
+  });
+
+  it("provisions idempotently: a re-run finds the same queues and brings changed attributes back in line", async () => {
+    playground = await startTestPlayground();
+    const settings = { queueName: "interview-queue", deadLetterQueueName: "interview-queue-dlq", maxReceiveCount: 3 };
+    const again = new TaskQueue({ endpoint: playground.sqsEndpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" } }, { ...settings, visibilityTimeoutSeconds: 7 });
+    try {
+      expect(await again.provision()).toEqual(playground.queues);
+      const { client, queueUrl } = learnerClient(playground);
+      sdk = client;
+      const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["VisibilityTimeout", "RedrivePolicy"] }));
+      expect(Attributes?.VisibilityTimeout).toBe("7");
+      expect(JSON.parse(Attributes?.RedrivePolicy ?? "{}")).toEqual({ deadLetterTargetArn: playground.queues.deadLetterQueueArn, maxReceiveCount: 3 });
+    } finally {
+      again.destroy();
+    }
   });
 
   it("accepts the original queue URL from the SDK and from curl, and the trigger processes what they send", async () => {
