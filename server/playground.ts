@@ -138,6 +138,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await sqs.stop();
       apiQueue.destroy();
       triggerQueue.destroy();
+      await store.flush();
     })());
 
   return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger, io, sqs, reconciler, snapshot, stop };

@@ -1,12 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
-import { JSONFile } from "lowdb/node";
 import { z } from "zod";
 import type { FlowEventBody, Task, TaskStatus } from "../../common/events.js";
 import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
 import type { Clock } from "../events/eventLog.js";
 import { StoreError } from "./errors.js";
+import { TaskFile } from "./taskFile.js";
 
 const taskSchema = z.object({
   id: z.number().int().positive(),
@@ -46,9 +46,13 @@ interface Lease {
 export class LowdbTaskStore implements TaskStore {
   private readonly byId = new Map<number, Task>();
   private readonly leases = new Map<number, Lease>();
+  private writing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private dirty = false;
 
   private constructor(
     private readonly db: Low<Database>,
+    private readonly adapter: TaskFile,
     readonly file: string,
     private readonly onChange: (change: TaskChange) => void,
     private readonly clock: Clock,
@@ -59,7 +63,8 @@ export class LowdbTaskStore implements TaskStore {
   static async open(options: { dataDir: string; onChange?: (change: TaskChange) => void; clock?: Clock }): Promise<LowdbTaskStore> {
     const file = join(options.dataDir, TASKS_FILE);
     await mkdir(options.dataDir, { recursive: true });
-    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, nextTaskId: 1, tasks: [] });
+    const adapter = new TaskFile(file);
+    const db = new Low<Database>(adapter, { version: 1, nextTaskId: 1, tasks: [] });
     try {
       await db.read();
     } catch (cause) {
@@ -72,7 +77,7 @@ export class LowdbTaskStore implements TaskStore {
       throw new StoreError(`${file} does not hold a task database (${where}); fix it or move it aside to start empty`, file);
     }
     db.data = parsed.data;
-    return new LowdbTaskStore(db, file, options.onChange ?? (() => {}), options.clock ?? Date.now);
+    return new LowdbTaskStore(db, adapter, file, options.onChange ?? (() => {}), options.clock ?? Date.now);
   }
 
   get(id: number): Task | undefined {
@@ -123,11 +128,12 @@ export class LowdbTaskStore implements TaskStore {
     return { ...task };
   }
 
+  /** Not waited for on disk: if it is lost in a crash, the task is unfinished and is sent again. */
   async markSent(id: number, messageId: string): Promise<Task> {
     return this.update(id, (task) => {
       task.messageId = messageId;
       task.sendError = null;
-    });
+    }, { durable: false });
   }
 
   async markSendFailed(id: number, error: string): Promise<Task> {
@@ -145,10 +151,11 @@ export class LowdbTaskStore implements TaskStore {
       return { outcome: "busy", task: { ...task } };
     }
     this.leases.set(taskId, { invocationId, until: this.clock() + leaseMs });
+    // `processing` need not wait for the disk: after a crash every unfinished task is sent again.
     const claimed = await this.update(taskId, (t) => {
       t.status = "processing";
       t.attempts += 1;
-    });
+    }, { durable: false });
     return { outcome: "claimed", task: claimed };
   }
 
@@ -169,7 +176,7 @@ export class LowdbTaskStore implements TaskStore {
     await this.update(taskId, (task) => {
       task.status = "pending";
       task.lastError = reason;
-    });
+    }, { durable: false });
   }
 
   /** The task's message reached the dead-letter queue: nobody will process it unless it is redriven. */
@@ -183,24 +190,51 @@ export class LowdbTaskStore implements TaskStore {
     });
   }
 
-  private async update(id: number, change: (task: Task) => void): Promise<Task> {
+  /**
+   * Change a task and report it. Durable changes are reported once on disk. A non-durable change
+   * (a transient state) is reported at once and written with the next write; if that write fails,
+   * any later write carries it too, since each write holds the whole database.
+   */
+  /** Resolves when every change so far is on disk (call before exit). */
+  async flush(): Promise<void> {
+    if (this.dirty || this.queued || this.writing) await this.persist();
+  }
+
+  private async update(id: number, change: (task: Task) => void, { durable = true } = {}): Promise<Task> {
     const task = this.byId.get(id);
     if (!task) throw new StoreError(`task ${id} does not exist`, this.file);
     const from: TaskStatus = task.status;
     change(task);
     task.updatedAt = this.now();
-    await this.persist();
+    this.adapter.changed(task);
+    this.dirty = true;
+    if (durable) await this.persist();
+    else this.persist().catch(() => {});
     const copy = { ...task };
     this.onChange({ type: "task.updated", taskId: id, from, task: copy });
     return { ...copy };
   }
 
-  private async persist(): Promise<void> {
-    try {
-      await this.db.write();
-    } catch (cause) {
-      throw new StoreError(`could not write ${this.file}: ${String(cause)}`, this.file, { cause });
-    }
+  /**
+   * Resolves once the current data is on disk. lowdb serialises the whole database on every
+   * write() call, so calls are coalesced here: at most one write in progress and one queued, and
+   * every change made meanwhile rides on the queued one. A burst costs a few writes, not one each.
+   */
+  private persist(): Promise<void> {
+    this.queued ??= (async () => {
+      await this.writing?.catch(() => {});
+      this.queued = undefined;
+      this.dirty = false;
+      this.writing = this.db.write();
+      try {
+        await this.writing;
+      } catch (cause) {
+        throw new StoreError(`could not write ${this.file}: ${String(cause)}`, this.file, { cause });
+      } finally {
+        this.writing = undefined;
+      }
+    })();
+    return this.queued;
   }
 
   private now(): string {

@@ -16,7 +16,7 @@ export interface TriggerSettings {
   batchSize: number;
   /** FunctionResponseTypes: ["ReportBatchItemFailures"] — honour partial batch responses. */
   reportBatchItemFailures: boolean;
-  /** Concurrent pollers, each running one batch at a time (Lambda starts at 5). */
+  /** Batches invoked at the same time, at most (Lambda starts at 5). */
   concurrency: number;
   /** Long-poll wait, as Lambda's poller uses: 20 s. */
   waitSeconds: number;
@@ -49,9 +49,14 @@ class HandlerTimeout extends Error {
  */
 export class LambdaTrigger {
   private abort = new AbortController();
-  private pollers: Promise<void>[] = [];
   private current: TriggerState = "disabled";
   private readonly clock: Clock;
+  /** Batches handed to the handler and not yet finished. */
+  private inFlight = 0;
+  /** Receive calls outstanding; each holds an invocation slot, so concurrency is never exceeded. */
+  private receiving = 0;
+  private readonly running = new Set<Promise<void>>();
+  private slotFreed: (() => void)[] = [];
 
   constructor(private readonly options: TriggerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -72,7 +77,7 @@ export class LambdaTrigger {
     if (this.current === "enabled") return;
     this.abort = new AbortController();
     this.setState("enabled");
-    this.pollers = Array.from({ length: this.options.settings.concurrency }, () => this.poll(this.abort.signal));
+    this.track(this.receiveLoop(this.abort.signal, true));
   }
 
   /** Stop polling; batches already handed to the handler finish and are deleted or left for redelivery. */
@@ -80,8 +85,8 @@ export class LambdaTrigger {
     if (this.current !== "enabled") return;
     this.setState("stopping");
     this.abort.abort();
-    await Promise.all(this.pollers);
-    this.pollers = [];
+    this.wakeOne(true);
+    while (this.running.size > 0) await Promise.all([...this.running]);
     this.setState("disabled");
   }
 
@@ -90,9 +95,23 @@ export class LambdaTrigger {
     this.options.publish({ type: "trigger.state", state });
   }
 
-  private async poll(signal: AbortSignal): Promise<void> {
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  /**
+   * One long-poll stays open while the queue is idle. fauxqs wakes every waiting poll when a
+   * message arrives, so idle pollers would all wake and re-poll; instead, a receive that comes
+   * back full (a backlog) opens another receiver while invocation slots remain, and extra
+   * receivers close again once a receive comes back short.
+   */
+  private async receiveLoop(signal: AbortSignal, primary: boolean): Promise<void> {
     const { queue, settings } = this.options;
     while (!signal.aborted) {
+      await this.freeSlot(signal);
+      if (signal.aborted) return;
+      this.receiving += 1;
       let messages: Message[];
       try {
         messages = await queue.receive({ maxMessages: settings.batchSize, waitSeconds: settings.waitSeconds, signal });
@@ -101,9 +120,35 @@ export class LambdaTrigger {
         this.options.onError?.(error);
         await sleep(POLL_ERROR_BACKOFF_MS, undefined, { signal }).catch(() => {});
         continue;
+      } finally {
+        this.receiving -= 1;
       }
-      if (messages.length > 0) await this.invoke(messages);
+      if (messages.length > 0) {
+        this.inFlight += 1;
+        this.track(this.invoke(messages).finally(() => this.release()));
+      }
+      const backlog = messages.length >= settings.batchSize;
+      if (backlog && this.hasFreeSlot()) this.track(this.receiveLoop(signal, false));
+      if (!primary && !backlog) return;
     }
+  }
+
+  private hasFreeSlot(): boolean {
+    return this.inFlight + this.receiving < this.options.settings.concurrency;
+  }
+
+  private async freeSlot(signal: AbortSignal): Promise<void> {
+    while (!this.hasFreeSlot() && !signal.aborted) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+  }
+
+  private release(): void {
+    this.inFlight -= 1;
+    this.wakeOne(false);
+  }
+
+  private wakeOne(all: boolean): void {
+    const waiters = all ? this.slotFreed.splice(0) : this.slotFreed.splice(0, 1);
+    for (const wake of waiters) wake();
   }
 
   private async invoke(messages: Message[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
@@ -55,3 +56,24 @@ export const isType =
   <T extends FlowEvent["type"]>(type: T, where: (event: Extract<FlowEvent, { type: T }>) => boolean = () => true) =>
   (event: FlowEvent): event is Extract<FlowEvent, { type: T }> =>
     event.type === type && where(event as Extract<FlowEvent, { type: T }>);
+
+/**
+ * For a test file whose tests each start their own playground: `start` gives a fresh one (or a
+ * restart on the same data dir), and every one started is stopped and removed after each test.
+ */
+export function playgroundPerTest(): { start: (env?: Record<string, string>, dataDir?: string) => Promise<TestPlayground> } {
+  const started: TestPlayground[] = [];
+  afterEach(async () => {
+    const all = started.splice(0);
+    for (const playground of all) await playground.stop();
+    // Only after all are stopped: a restarted playground shares its data dir with the first.
+    for (const dir of new Set(all.map((p) => p.dataDir))) await removeDataDir(dir);
+  });
+  return {
+    start: async (env, dataDir) => {
+      const playground = await startTestPlayground(env, dataDir);
+      started.push(playground);
+      return playground;
+    },
+  };
+}

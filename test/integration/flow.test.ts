@@ -1,20 +1,13 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
-import { isType, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { isType, playgroundPerTest } from "../helpers/playground.js";
 
-let playground: TestPlayground | undefined;
-
-afterEach(async () => {
-  if (!playground) return;
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-  playground = undefined;
-});
+const playgrounds = playgroundPerTest();
 
 describe("the six-step flow", () => {
   it("takes a task from POST /tasks to completed, deletes its message and leaves the queue empty", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const response = await playground.post("/tasks", { title: "Test Task" });
     expect(response.status).toBe(201);
     const created = (await response.json()) as Task;
@@ -32,7 +25,7 @@ describe("the six-step flow", () => {
   });
 
   it("logs the steps in causal order, each with a sequence number and the ids it concerns", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const created = (await (await playground.post("/tasks", { title: "ordered" })).json()) as Task;
     await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === created.messageId));
     const mine = playground.events
@@ -50,8 +43,8 @@ describe("the six-step flow", () => {
   });
 
   it("completes 50 concurrent tasks, each exactly once", async () => {
-    playground = await startTestPlayground();
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => playground!.post("/tasks", { title: `task ${i}` })));
+    const playground = await playgrounds.start();
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => playground.post("/tasks", { title: `task ${i}` })));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
     const created = (await Promise.all(responses.map((r) => r.json()))) as Task[];
     expect(new Set(created.map((t) => t.id)).size).toBe(50);
@@ -67,7 +60,7 @@ describe("the six-step flow", () => {
   });
 
   it("reports mode, version, queue URLs and the trigger on /health", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const health = await (await playground.get("/health")).json();
     expect(health).toEqual({
       status: "ok",
@@ -80,8 +73,8 @@ describe("the six-step flow", () => {
   });
 
   it("deletes the good messages of a batch and leaves only the poison one to come back", async () => {
-    playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
-    const good = await Promise.all(["good 1", "good 2"].map(async (title) => (await (await playground!.post("/tasks", { title })).json()) as Task));
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const good = await Promise.all(["good 1", "good 2"].map(async (title) => (await (await playground.post("/tasks", { title })).json()) as Task));
     // A message naming a task that does not exist: poison, whatever the number of retries.
     const client = new SQSClient({ region: "us-east-1", endpoint: playground.sqsEndpoint, credentials: { accessKeyId: "t", secretAccessKey: "t" } });
     const ghost = await client.send(new SendMessageCommand({ QueueUrl: playground.queues.queueUrl, MessageBody: '{"task_id": 999, "title": "ghost"}' }));
@@ -99,18 +92,17 @@ describe("the six-step flow", () => {
   });
 
   it("keeps every task, and keeps counting ids, across a restart", async () => {
-    playground = await startTestPlayground();
-    const first = await Promise.all(["a", "b", "c"].map(async (title) => (await (await playground!.post("/tasks", { title })).json()) as Task));
+    const original = await playgrounds.start();
+    const first = await Promise.all(["a", "b", "c"].map(async (title) => (await (await original.post("/tasks", { title })).json()) as Task));
     const done = new Set<number>();
-    await playground.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed" && done.add(e.taskId).size === 3);
-    const before = (await (await playground.get("/tasks")).json()) as Task[];
-    const dataDir = playground.dataDir;
-    await playground.stop();
+    await original.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed" && done.add(e.taskId).size === 3);
+    const before = (await (await original.get("/tasks")).json()) as Task[];
+    await original.stop();
 
-    playground = await startTestPlayground({}, dataDir);
-    const after = (await (await playground.get("/tasks")).json()) as Task[];
+    const restarted = await playgrounds.start({}, original.dataDir);
+    const after = (await (await restarted.get("/tasks")).json()) as Task[];
     expect(after).toEqual(before);
-    const next = (await (await playground.post("/tasks", { title: "d" })).json()) as Task;
+    const next = (await (await restarted.post("/tasks", { title: "d" })).json()) as Task;
     expect(next.id).toBe(Math.max(...first.map((t) => t.id)) + 1);
   });
 });

@@ -2,24 +2,17 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/process.js";
-import { removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { playgroundPerTest } from "../helpers/playground.js";
 
 const run = promisify(execFile);
-let playground: TestPlayground | undefined;
-
-afterEach(async () => {
-  if (!playground) return;
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-  playground = undefined;
-});
+const playgrounds = playgroundPerTest();
 
 const script = (url: string, timeout = "10") =>
   run("bash", ["test_complete_flow.sh"], { cwd: ROOT, env: { ...process.env, PLAYGROUND_URL: url, TIMEOUT_SECONDS: timeout } });
 
 describe("./test_complete_flow.sh", () => {
   it("walks a task through all six steps and exits 0", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { stdout } = await script(playground.url);
     for (const step of ["Step 1", "Step 2", "Step 3", "Steps 4–5", "Step 6"]) expect(stdout).toContain(step);
     expect(stdout).toMatch(/task 1 is completed/);
@@ -28,7 +21,7 @@ describe("./test_complete_flow.sh", () => {
   });
 
   it("exits non-zero with a clear message when the task is not completed in time", async () => {
-    playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
     const failure = (await script(playground.url, "1").then(
       () => undefined,
       (error: unknown) => error,

@@ -4,19 +4,15 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSC
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
 import { TaskQueue } from "../../server/queue/taskQueue.js";
-import { isType, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
 const run = promisify(execFile);
-let playground: TestPlayground | undefined;
+const playgrounds = playgroundPerTest();
 let sdk: SQSClient | undefined;
 
 afterEach(async () => {
   sdk?.destroy();
   sdk = undefined;
-  if (!playground) return;
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-  playground = undefined;
 });
 
 /** An SDK client as a learner would make one: endpoint in code, the original localhost queue URL. */
@@ -28,7 +24,7 @@ function learnerClient(p: TestPlayground): { client: SQSClient; queueUrl: string
 
 describe("the embedded SQS", () => {
   it("gives queues the original LocalStack URL form and answers GetQueueUrl with it", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { client, queueUrl } = learnerClient(playground);
     sdk = client;
     expect(playground.queues.queueUrl).toBe(queueUrl);
@@ -37,7 +33,7 @@ describe("the embedded SQS", () => {
   });
 
   it("provisions idempotently: a re-run finds the same queues and brings changed attributes back in line", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const settings = { queueName: "interview-queue", deadLetterQueueName: "interview-queue-dlq", maxReceiveCount: 3 };
     const again = new TaskQueue({ endpoint: playground.sqsEndpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" } }, { ...settings, visibilityTimeoutSeconds: 7 });
     try {
@@ -53,7 +49,7 @@ describe("the embedded SQS", () => {
   });
 
   it("accepts the original queue URL from the SDK and from curl, and the trigger processes what they send", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { client, queueUrl } = learnerClient(playground);
     sdk = client;
     const task = (await (await playground.post("/tasks", { title: "via sdk" })).json()) as Task;
@@ -75,7 +71,7 @@ describe("the embedded SQS", () => {
   });
 
   it("speaks the query protocol older CLIs use: form-encoded in, XML out, errors with the legacy code", async () => {
-    playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
     const { queueUrl } = learnerClient(playground);
     const form = (params: Record<string, string>) =>
       fetch(`${new URL(queueUrl).origin}/`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body: new URLSearchParams({ Version: "2012-11-05", ...params }) });
@@ -93,7 +89,7 @@ describe("the embedded SQS", () => {
   });
 
   it("retries a malformed message and moves it to the dead-letter queue after 3 receives", async () => {
-    playground = await startTestPlayground({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1" });
+    const playground = await playgrounds.start({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1" });
     const { client, queueUrl } = learnerClient(playground);
     sdk = client;
     const { MessageId } = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "this is not JSON" }));
@@ -112,7 +108,7 @@ describe("the embedded SQS", () => {
   });
 
   it("marks a task failed when its message is dead-lettered, because the handler ran out of time every attempt", async () => {
-    playground = await startTestPlayground({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1", HANDLER_WORK_MS: "1200" });
+    const playground = await playgrounds.start({ VISIBILITY_TIMEOUT_SECONDS: "1", FUNCTION_TIMEOUT_SECONDS: "1", HANDLER_WORK_MS: "1200" });
     const task = (await (await playground.post("/tasks", { title: "too slow" })).json()) as Task;
     const failed = await playground.waitForEvent(isType("task.updated", (e) => e.taskId === task.id && e.task.status === "failed"));
     expect(failed.task.lastError).toMatch(/moved to interview-queue-dlq after 3 receives/);
@@ -123,7 +119,7 @@ describe("the embedded SQS", () => {
   });
 
   it("records a failed send on the task (202) and the reconciler sends it once SQS is back", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     playground.sqs.setUnavailable(true);
     const response = await playground.post("/tasks", { title: "while SQS is down" });
     expect(response.status).toBe(202);

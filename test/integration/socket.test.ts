@@ -1,17 +1,13 @@
 import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientToServerEvents, FlowEvent, ServerToClientEvents, Snapshot, Task } from "../../common/events.js";
-import { removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { playgroundPerTest } from "../helpers/playground.js";
 
-let playground: TestPlayground | undefined;
+const playgrounds = playgroundPerTest();
 const sockets: Socket[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();
-  if (!playground) return;
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-  playground = undefined;
 });
 
 function connect(url: string): { socket: Socket<ServerToClientEvents, ClientToServerEvents>; snapshot: Promise<Snapshot>; events: FlowEvent[] } {
@@ -33,7 +29,7 @@ const until = async (condition: () => boolean, timeoutMs = 10_000) => {
 
 describe("the live event stream over Socket.IO", () => {
   it("sends a snapshot of tasks and queues on connect", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { snapshot } = connect(playground.url);
     const first = await snapshot;
     expect(first.tasks).toEqual([]);
@@ -43,7 +39,7 @@ describe("the live event stream over Socket.IO", () => {
   });
 
   it("delivers one flow's events to a real client in sequence order", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { snapshot, events } = connect(playground.url);
     const { seq } = await snapshot;
     const task = (await (await playground.post("/tasks", { title: "watched" })).json()) as Task;
@@ -60,7 +56,7 @@ describe("the live event stream over Socket.IO", () => {
   });
 
   it("answers snapshot:get with the current state", async () => {
-    playground = await startTestPlayground();
+    const playground = await playgrounds.start();
     const { socket, snapshot } = connect(playground.url);
     await snapshot;
     await playground.post("/tasks", { title: "in the snapshot" });

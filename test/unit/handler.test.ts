@@ -23,7 +23,10 @@ beforeEach(async () => {
   dataDir = await makeDataDir();
   store = await LowdbTaskStore.open({ dataDir });
 });
-afterEach(() => removeDataDir(dataDir));
+afterEach(async () => {
+  await store.flush();
+  await removeDataDir(dataDir);
+});
 
 describe("the task handler", () => {
   it("marks the task processing, then completed, and reports no failures", async () => {

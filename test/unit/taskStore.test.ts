@@ -42,6 +42,25 @@ describe("the lowdb task store", () => {
     expect(await store.complete(task.id, "b")).toBe(true);
     expect((await store.claim(task.id, "c", 500)).outcome).toBe("done");
     expect(store.get(task.id)?.attempts).toBe(2);
+    await store.flush();
+  });
+
+  it("saves changes that were not waited for once flushed", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const task = await store.create("claimed");
+    await store.claim(task.id, "a", 1000);
+    await store.flush();
+    const reopened = await LowdbTaskStore.open({ dataDir });
+    expect(reopened.get(task.id)).toMatchObject({ status: "processing", attempts: 1 });
+  });
+
+  it("writes one task per line, as valid JSON", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    await store.create("one");
+    await store.create("two");
+    const text = await readFile(join(dataDir, "tasks.json"), "utf8");
+    expect(text.split("\n").filter((line) => line.trimStart().startsWith('{"id"'))).toHaveLength(2);
+    expect(JSON.parse(text).tasks.map((t: { title: string }) => t.title)).toEqual(["one", "two"]);
   });
 
   it("refuses a file that is not JSON, naming it, and leaves it untouched", async () => {
@@ -66,5 +85,6 @@ describe("the lowdb task store", () => {
     expect((await store.markDeadLettered(open.id, "dlq"))?.status).toBe("failed");
     expect(await store.markDeadLettered(done.id, "dlq")).toBeUndefined();
     expect(store.get(done.id)?.status).toBe("completed");
+    await store.flush();
   });
 });
