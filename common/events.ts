@@ -59,7 +59,15 @@ export type FlowEventBody =
       failedMessageIds: string[];
     }
   | { type: "lambda.failed"; invocationId: string; durationMs: number; error: string; messageIds: string[] }
-  | { type: "trigger.state"; state: TriggerState };
+  | { type: "trigger.state"; state: TriggerState }
+  | { type: "trigger.updated"; settings: TriggerSettings; warnings: string[] }
+  | { type: "function.updated"; settings: FunctionSettings; warnings: string[] }
+  /** The trigger's concurrency: batches running now, the current limit, and the ceiling it may grow to. */
+  | { type: "lambda.concurrency"; running: number; limit: number; maximum: number }
+  | { type: "faults.changed"; faults: Faults }
+  | { type: "step-mode.changed"; enabled: boolean }
+  | { type: "step.paused"; pauseId: number; step: FlowStep; stepNumber: number; taskId: number | null; messageIds: string[]; detail: string }
+  | { type: "step.released"; pauseId: number; step: FlowStep };
 
 export type FlowEventType = FlowEventBody["type"];
 
@@ -69,6 +77,39 @@ export type FlowEvent = FlowEventBody & { seq: number; at: number };
 export type EventOf<T extends FlowEventType> = Extract<FlowEvent, { type: T }>;
 
 export type TriggerState = "enabled" | "disabled" | "stopping" | "stopped";
+
+/** The trigger's settings, with the field names of Create/UpdateEventSourceMapping. */
+export interface TriggerSettings {
+  BatchSize: number;
+  MaximumBatchingWindowInSeconds: number;
+  FunctionResponseTypes: "ReportBatchItemFailures"[];
+  ScalingConfig: { MaximumConcurrency?: number };
+  Enabled: boolean;
+}
+
+/** The function's settings, with the field names of UpdateFunctionConfiguration. */
+export interface FunctionSettings {
+  /** Seconds. */
+  Timeout: number;
+}
+
+/** What is broken on purpose. All off: `{failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false}`. */
+export interface Faults {
+  /** Fraction of records the handler fails, 0..1. */
+  failRate: number;
+  /** Extra time the handler spends on each record. */
+  delayMs: number;
+  /** The handler hangs past its timeout. */
+  timeout: boolean;
+  /** The handler throws after processing this many records of a batch. */
+  crashAfter: number | null;
+  /** SQS answers every call with 503 ServiceUnavailable. */
+  sqsUnavailable: boolean;
+}
+
+/** The six steps of the flow, in order; step mode pauses before each. */
+export const FLOW_STEPS = ["insert", "send", "receive", "invoke", "update", "delete"] as const;
+export type FlowStep = (typeof FLOW_STEPS)[number];
 
 /** A message as seen by inspection (never by ReceiveMessage, which would change the queue). */
 export interface QueuedMessage {
@@ -109,6 +150,38 @@ export type Reply<T> = { data: T } | { error: { code: string; message: string } 
 
 export interface ClientToServerEvents {
   "snapshot:get": (reply: (response: Reply<Snapshot>) => void) => void;
+  "trigger:get": (reply: (response: Reply<TriggerView>) => void) => void;
+  "trigger:update": (patch: unknown, reply: (response: Reply<TriggerView>) => void) => void;
+  "faults:get": (reply: (response: Reply<Faults>) => void) => void;
+  "faults:set": (faults: unknown, reply: (response: Reply<Faults>) => void) => void;
+  "step-mode:set": (body: unknown, reply: (response: Reply<StepModeView>) => void) => void;
+  "step-mode:next": (reply: (response: Reply<StepModeView>) => void) => void;
+}
+
+/** GET /api/trigger: the settings plus what AWS would report about the mapping. */
+export interface TriggerView extends TriggerSettings {
+  UUID: string;
+  EventSourceArn: string;
+  FunctionArn: string;
+  State: "Enabled" | "Disabled" | "Disabling" | "Enabling";
+  LastModified: number;
+  warnings: string[];
+}
+
+export interface PausedStep {
+  pauseId: number;
+  step: FlowStep;
+  stepNumber: number;
+  taskId: number | null;
+  messageIds: string[];
+  detail: string;
+}
+
+export interface StepModeView {
+  enabled: boolean;
+  paused: PausedStep[];
+  /** The step `next` released, if any. */
+  released?: PausedStep;
 }
 
 /** The message body the API sends for each task, as in the original flow. */

@@ -11,7 +11,12 @@ import { TaskSender } from "./flow/taskSender.js";
 import { ACCOUNT_ID, startEmbeddedSqs, type EmbeddedSqs } from "./queue/embeddedSqs.js";
 import { TaskQueue, type QueueAddresses } from "./queue/taskQueue.js";
 import { LowdbTaskStore } from "./store/lowdbTaskStore.js";
+import { Controls } from "./control/controls.js";
+import { ControlError } from "./control/errors.js";
+import { FaultSwitch } from "./control/faults.js";
+import { StepGate } from "./control/stepGate.js";
 import { LambdaTrigger } from "./trigger/lambdaTrigger.js";
+import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 
 export const TRIGGER_USER_AGENT = "queue-flow-playground/lambda-trigger";
 const API_USER_AGENT = "queue-flow-playground/api";
@@ -37,6 +42,8 @@ export interface Playground {
   readonly io: PlaygroundSocketServer;
   readonly sqs: EmbeddedSqs;
   readonly reconciler: Reconciler;
+  readonly controls: Controls;
+  readonly gate: StepGate;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -46,6 +53,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   if (config.mode !== "embedded") {
     throw new ConfigError(`mode "${config.mode}" is not available yet: run without AWS_ENDPOINT_URL / PLAYGROUND_MODE for the embedded backend`);
   }
+  const triggerSettings = initialTriggerSettings(config);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   const clock = options.clock ?? Date.now;
   const events = new EventLog(config.EVENT_LOG_SIZE, clock);
@@ -72,7 +80,9 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const triggerQueue = new TaskQueue(connection, settings, { userAgent: TRIGGER_USER_AGENT });
   await triggerQueue.resolve();
 
-  const sender = new TaskSender(store, apiQueue);
+  const gate = new StepGate(events.publish);
+  const faults = new FaultSwitch(events.publish, (f) => sqs.setUnavailable(f.sqsUnavailable));
+  const sender = new TaskSender(store, apiQueue, gate);
   const reconciler = new Reconciler(store, sender, (r) => log(`reconciler: re-sent ${r.resent} task message(s), ${r.stillFailing} still failing`));
   await reconciler.resendUnfinished();
   reconciler.startPeriodic(config.RECONCILE_INTERVAL_SECONDS * 1000);
@@ -84,9 +94,22 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     store.markDeadLettered(event.taskId, reason).catch((error: unknown) => log("could not mark a dead-lettered task failed", error));
   });
 
-  const trigger = new LambdaTrigger({
+  const functionArn = `arn:aws:lambda:${config.AWS_REGION}:${ACCOUNT_ID}:function:${FUNCTION_NAME}`;
+  // The handler is created before the trigger it reports to; `trigger` is set right below.
+  let trigger: LambdaTrigger | undefined;
+  const handler = createHandler({
+    store,
+    workMs: config.HANDLER_WORK_MS,
+    faults: () => faults.faults,
+    reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
+    beforeUpdate: (taskId, record, context) => {
+      const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
+      return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
+    },
+  });
+  trigger = new LambdaTrigger({
     queue: triggerQueue,
-    handler: createHandler({ store, workMs: config.HANDLER_WORK_MS }),
+    handler,
     function: {
       functionName: FUNCTION_NAME,
       region: config.AWS_REGION,
@@ -94,12 +117,30 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       timeoutMs: config.FUNCTION_TIMEOUT_SECONDS * 1000,
       memoryMb: 128,
     },
-    settings: { batchSize: config.BATCH_SIZE, reportBatchItemFailures: true, concurrency: config.TRIGGER_CONCURRENCY, waitSeconds: 20 },
+    settings: triggerSettings,
+    scalingSpeed: config.TRIGGER_SCALING_SPEED,
+    gate,
+    peek: () => {
+      const next = sqs.inspect(config.QUEUE_NAME, 50)?.messages.find((m) => m.state === "visible");
+      return next && { messageId: next.messageId, taskId: next.taskId };
+    },
     publish: events.publish,
     clock,
     onError: (error) => log("lambda trigger:", error instanceof Error ? error.message : error),
   });
-  if (config.TRIGGER_ENABLED) trigger.start();
+  const controls = new Controls({
+    trigger,
+    gate,
+    faults,
+    publish: events.publish,
+    clock,
+    eventSourceArn: queues.queueArn,
+    functionArn,
+    visibilityTimeoutSeconds: () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS),
+    onStepModeEnabled: () => sqs.endLongPolls(config.QUEUE_NAME),
+  });
+  const running = trigger;
+  if (triggerSettings.Enabled) running.start();
 
   const inspectQueues = (): QueueView[] =>
     [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name) ?? []);
@@ -109,17 +150,16 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     mode: config.mode,
     version: config.version,
     queues: { queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl },
-    trigger: {
-      state: trigger.state,
-      batchSize: trigger.settings.batchSize,
-      concurrency: trigger.settings.concurrency,
-      reportBatchItemFailures: trigger.settings.reportBatchItemFailures,
-    },
+    trigger: { state: running.state, ...running.settings, concurrency: running.concurrency },
+    function: { Timeout: Math.round(running.functionTimeoutMs / 1000) },
+    faults: faults.faults,
+    stepMode: { enabled: gate.isEnabled, paused: gate.paused().length },
+    warnings: controls.triggerView().warnings,
   });
 
-  const api = createApi({ store, sender, health, queues: inspectQueues, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const api = createApi({ store, sender, health, queues: inspectQueues, controls, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
-  const io = attachSocketServer(server, events, snapshot);
+  const io = attachSocketServer(server, events, snapshot, controls);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -131,8 +171,10 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const stop = () =>
     (stopping ??= (async () => {
       // Stop taking new tasks, let batches in flight finish (or be left for redelivery), then close SQS.
+      // Paused steps are abandoned first, so stopping never waits on a learner's Next.
+      gate.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
-      await trigger.stop();
+      await running.stop();
       await reconciler.stop();
       await closed;
       await sqs.stop();
@@ -141,5 +183,24 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger, io, sqs, reconciler, snapshot, stop };
+  return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, snapshot, stop };
+}
+
+/** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */
+function initialTriggerSettings(config: Config) {
+  const violation = visibilityRuleViolation(config.VISIBILITY_TIMEOUT_SECONDS, config.FUNCTION_TIMEOUT_SECONDS);
+  // Lambda refuses to create a trigger like this (InvalidParameterValueException), so we do too.
+  if (violation) throw new ConfigError(`InvalidParameterValueException: ${violation} (VISIBILITY_TIMEOUT_SECONDS, FUNCTION_TIMEOUT_SECONDS)`);
+  try {
+    return updateTriggerSettings(DEFAULT_TRIGGER_SETTINGS, {
+      BatchSize: config.BATCH_SIZE,
+      MaximumBatchingWindowInSeconds: config.BATCHING_WINDOW_SECONDS,
+      FunctionResponseTypes: config.REPORT_BATCH_ITEM_FAILURES ? ["ReportBatchItemFailures"] : [],
+      ScalingConfig: config.MAXIMUM_CONCURRENCY === undefined ? {} : { MaximumConcurrency: config.MAXIMUM_CONCURRENCY },
+      Enabled: config.TRIGGER_ENABLED,
+    });
+  } catch (error) {
+    if (error instanceof ControlError) throw new ConfigError(`${error.code}: ${error.message} (BATCH_SIZE, BATCHING_WINDOW_SECONDS, MAXIMUM_CONCURRENCY)`);
+    throw error;
+  }
 }

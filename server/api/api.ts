@@ -1,5 +1,7 @@
-import express, { type RequestHandler } from "express";
-import type { QueueView } from "../../common/events.js";
+import express from "express";
+import type { Controls } from "../control/controls.js";
+import { controlRoutes, requireJson } from "./controlRoutes.js";
+import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../../common/events.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
@@ -10,7 +12,11 @@ export interface HealthReport {
   mode: string;
   version: string;
   queues: { queueUrl: string; deadLetterQueueUrl: string };
-  trigger: { state: string; batchSize: number; concurrency: number; reportBatchItemFailures: boolean };
+  trigger: TriggerSettings & { state: string; concurrency: { running: number; limit: number; maximum: number } };
+  function: FunctionSettings;
+  faults: Faults;
+  stepMode: { enabled: boolean; paused: number };
+  warnings: string[];
 }
 
 export interface ApiDeps {
@@ -20,18 +26,10 @@ export interface ApiDeps {
   /** The queues as inspection sees them: never by ReceiveMessage, which would change them. */
   queues: () => QueueView[];
   log: (message: string, error?: unknown) => void;
+  controls: Controls;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
-
-const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  if (hasBody && !req.is("application/json")) {
-    throw new ApiError(415, "UnsupportedMediaType", "send the body as JSON with the header Content-Type: application/json");
-  }
-  if (!hasBody) throw new ApiError(400, "InvalidBody", 'the request body is empty; send JSON like {"title": "Test Task"}');
-  next();
-};
 
 /** The playground's HTTP API: step 1 of the flow (POST /tasks) and the ways to look at tasks. */
 export function createApi(deps: ApiDeps): express.Express {
@@ -46,6 +44,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get("/api/queues", (_req, res) => {
     res.json(deps.queues());
   });
+  app.use("/api", controlRoutes(deps.controls));
 
   app.post("/tasks", requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
     const { title } = parseCreateTask(req.body);

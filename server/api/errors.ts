@@ -1,4 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
+import { ControlError } from "../control/errors.js";
+import { StepAborted } from "../control/stepGate.js";
 import { QueueError } from "../queue/taskQueue.js";
 import { StoreError } from "../store/errors.js";
 
@@ -50,6 +52,8 @@ function toApiError(error: unknown): ApiError {
     case "request.aborted":
       return new ApiError(400, "RequestAborted", "the request was aborted before its body arrived");
   }
+  if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message);
+  if (error instanceof StepAborted) return new ApiError(503, "ShuttingDown", "the playground is shutting down");
   if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);
   if (error instanceof StoreError) return new ApiError(500, "StoreError", "the task database could not be written");
   return new ApiError(500, "InternalError", "something went wrong on the server");

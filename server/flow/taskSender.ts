@@ -1,4 +1,5 @@
 import type { Task, TaskMessageBody } from "../../common/events.js";
+import type { StepGate } from "../control/stepGate.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import { QueueError, type TaskQueue } from "../queue/taskQueue.js";
 
@@ -14,15 +15,18 @@ export class TaskSender {
   constructor(
     private readonly store: LowdbTaskStore,
     private readonly queue: TaskQueue,
+    private readonly gate?: StepGate,
   ) {}
 
   async submit(title: string): Promise<SendResult> {
+    await this.gate?.pass("insert", { detail: `the API is about to insert the task "${title}" as pending` });
     const task = await this.store.create(title);
     return this.send(task);
   }
 
   async send(task: Task): Promise<SendResult> {
     const body: TaskMessageBody = { task_id: task.id, title: task.title };
+    await this.gate?.pass("send", { taskId: task.id, detail: `the API is about to send task ${task.id}'s message (SendMessage)` });
     let messageId: string;
     try {
       messageId = await this.queue.send(JSON.stringify(body));

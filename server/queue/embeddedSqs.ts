@@ -28,6 +28,10 @@ export interface EmbeddedSqs {
   readonly endpoint: string;
   readonly port: number;
   inspect(queueName: string, messageLimit?: number): QueueView | undefined;
+  /** A queue attribute as SQS holds it now (a learner may change it from a terminal). */
+  attribute(queueName: string, name: string): string | undefined;
+  /** End the long-polls waiting on a queue, so its consumers poll again (step mode turning on). */
+  endLongPolls(queueName: string): void;
   /** While true, every SQS call is answered 503 ServiceUnavailable (fault injection: "SQS is down"). */
   setUnavailable(unavailable: boolean): void;
   stop(): Promise<void>;
@@ -135,6 +139,8 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
       const queue = sqsStore.getQueueByName(queueName);
       return queue && viewOf(queue, clock(), messageLimit);
     },
+    attribute: (queueName, name) => sqsStore.getQueueByName(queueName)?.attributes[name],
+    endLongPolls: (queueName) => sqsStore.getQueueByName(queueName)?.cancelWaiters(),
     setUnavailable: (value) => {
       unavailable = value;
     },

@@ -42,6 +42,8 @@ export interface FauxqsQueue {
   inflightMessages: Map<string, InflightEntry>;
   inspectMessages(): { ready: FauxqsMessage[]; delayed: FauxqsMessage[]; inflight: InflightEntry[] };
   purge(): void;
+  /** Ends every long-poll waiting on this queue at once (they return what is there, usually nothing). */
+  cancelWaiters(): void;
 }
 
 export interface FauxqsSqsStore {

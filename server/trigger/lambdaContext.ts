@@ -10,15 +10,25 @@ export interface FunctionConfig {
   memoryMb: number;
 }
 
+/** One invocation's context and its clock. `freeze` stops the countdown (step mode holds the function like a debugger). */
+export interface Invocation {
+  context: Context;
+  remainingMs(): number;
+  freeze(): () => void;
+}
+
 const unsupported = (name: string) => () => {
   throw new Error(`context.${name}() is the pre-async Lambda API; return a value or throw instead`);
 };
 
 /** A Lambda Node.js context for one invocation, with a deadline that really counts down. */
-export function createLambdaContext(config: FunctionConfig, clock: Clock, awsRequestId: string = randomUUID()): Context {
+export function createInvocation(config: FunctionConfig, clock: Clock, awsRequestId: string = randomUUID()): Invocation {
   const deadline = clock() + config.timeoutMs;
+  let frozenMs = 0;
+  let frozenSince: number | undefined;
+  const remainingMs = () => Math.max(0, deadline + frozenMs + (frozenSince === undefined ? 0 : clock() - frozenSince) - clock());
   const day = new Date(clock()).toISOString().slice(0, 10).replaceAll("-", "/");
-  return {
+  const context: Context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: config.functionName,
     functionVersion: "$LATEST",
@@ -27,9 +37,23 @@ export function createLambdaContext(config: FunctionConfig, clock: Clock, awsReq
     awsRequestId,
     logGroupName: `/aws/lambda/${config.functionName}`,
     logStreamName: `${day}/[$LATEST]${randomBytes(16).toString("hex")}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - clock()),
+    getRemainingTimeInMillis: remainingMs,
     done: unsupported("done"),
     fail: unsupported("fail"),
     succeed: unsupported("succeed"),
   };
+  const freeze = () => {
+    if (frozenSince !== undefined) return () => {};
+    frozenSince = clock();
+    return () => {
+      if (frozenSince === undefined) return;
+      frozenMs += clock() - frozenSince;
+      frozenSince = undefined;
+    };
+  };
+  return { context, remainingMs, freeze };
+}
+
+export function createLambdaContext(config: FunctionConfig, clock: Clock, awsRequestId?: string): Context {
+  return createInvocation(config, clock, awsRequestId).context;
 }

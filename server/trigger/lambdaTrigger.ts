@@ -1,26 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
-import type { TriggerState } from "../../common/events.js";
+import type { TriggerSettings, TriggerState } from "../../common/events.js";
 import { taskIdOf } from "../../common/taskMessage.js";
+import type { StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
+import { CarryOver, collectBatch } from "./batchCollector.js";
 import { parseBatchResponse, type BatchOutcome } from "./batchResponse.js";
-import { createLambdaContext, type FunctionConfig } from "./lambdaContext.js";
+import { createInvocation, type FunctionConfig, type Invocation } from "./lambdaContext.js";
+import { Scaler } from "./scaler.js";
 import { buildSqsEvent } from "./sqsEvent.js";
 
 export type LambdaHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
-
-export interface TriggerSettings {
-  /** Messages per invocation (1–10 while there is no batching window). */
-  batchSize: number;
-  /** FunctionResponseTypes: ["ReportBatchItemFailures"] — honour partial batch responses. */
-  reportBatchItemFailures: boolean;
-  /** Batches invoked at the same time, at most (Lambda starts at 5). */
-  concurrency: number;
-  /** Long-poll wait, as Lambda's poller uses: 20 s. */
-  waitSeconds: number;
-}
 
 export interface TriggerOptions {
   /** A TaskQueue whose client identifies itself as the trigger. */
@@ -30,11 +22,18 @@ export interface TriggerOptions {
   settings: TriggerSettings;
   publish: Publish;
   clock?: Clock;
+  /** 1 = AWS's pace (up to 300 more concurrent batches per minute); 10 = ten times faster. */
+  scalingSpeed?: number;
+  gate?: StepGate;
+  /** The next visible message, by inspection: step mode names it before receiving. */
+  peek?: () => { messageId: string; taskId: number | null } | undefined;
   /** Where poll errors are reported (the trigger keeps polling with a back-off). */
   onError?: (error: unknown) => void;
 }
 
 const POLL_ERROR_BACKOFF_MS = 1000;
+const STEP_MODE_PEEK_MS = 25;
+const SCALING_TICK_MS = 1000;
 
 class HandlerTimeout extends Error {
   constructor(ms: number) {
@@ -43,26 +42,32 @@ class HandlerTimeout extends Error {
 }
 
 /**
- * Our event source mapping: what AWS runs between an SQS queue and a function. Pollers long-poll
- * the queue, build the SQS event, invoke the handler, delete what succeeded and leave the rest to
- * come back when its visibility timeout runs out. Never deletes a message that was not processed.
+ * Our event source mapping: what AWS runs between an SQS queue and a function. It gathers
+ * batches, invokes the handler, deletes what succeeded and leaves the rest to come back when
+ * its visibility timeout runs out; it never deletes a message that was not processed.
  */
 export class LambdaTrigger {
   private abort = new AbortController();
   private current: TriggerState = "disabled";
   private readonly clock: Clock;
+  private readonly scaler: Scaler;
+  private settingsNow: TriggerSettings;
   /** Batches handed to the handler and not yet finished. */
   private inFlight = 0;
-  /** Receive calls outstanding; each holds an invocation slot, so concurrency is never exceeded. */
+  /** Batches being gathered; each holds a slot, so the limit is never exceeded. */
   private receiving = 0;
   private readonly running = new Set<Promise<void>>();
   private slotFreed: (() => void)[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+  private seen = { backlog: false, saturated: false, errors: 0 };
+  private readonly invocations = new Map<string, Invocation>();
+  private readonly carry = new CarryOver();
+  private lastReported = { running: -1, limit: -1 };
 
   constructor(private readonly options: TriggerOptions) {
     this.clock = options.clock ?? Date.now;
-    const { batchSize, concurrency } = options.settings;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new RangeError("batchSize must be between 1 and 10.");
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be a positive integer.");
+    this.settingsNow = options.settings;
+    this.scaler = new Scaler(options.settings.ScalingConfig.MaximumConcurrency);
   }
 
   get state(): TriggerState {
@@ -70,13 +75,47 @@ export class LambdaTrigger {
   }
 
   get settings(): Readonly<TriggerSettings> {
-    return this.options.settings;
+    return this.settingsNow;
+  }
+
+  get concurrency(): { running: number; limit: number; maximum: number } {
+    return { running: this.inFlight, limit: this.scaler.limit, maximum: this.scaler.ceiling };
+  }
+
+  get functionTimeoutMs(): number {
+    return this.options.function.timeoutMs;
+  }
+
+  /** Apply new settings (already validated); turning Enabled on or off starts or stops polling. */
+  async update(settings: TriggerSettings): Promise<void> {
+    this.settingsNow = settings;
+    this.scaler.setMaximum(settings.ScalingConfig.MaximumConcurrency);
+    this.reportConcurrency();
+    this.wake(true);
+    if (settings.Enabled) this.start();
+    else await this.stop();
+  }
+
+  setFunctionTimeout(timeoutMs: number): void {
+    this.options.function.timeoutMs = timeoutMs;
+  }
+
+  /** The function's clock stands still while `paused` is pending (a step-mode pause inside the handler). */
+  async frozenWhile<T>(awsRequestId: string, paused: Promise<T>): Promise<T> {
+    const thaw = this.invocations.get(awsRequestId)?.freeze() ?? (() => {});
+    try {
+      return await paused;
+    } finally {
+      thaw();
+    }
   }
 
   start(): void {
     if (this.current === "enabled") return;
     this.abort = new AbortController();
     this.setState("enabled");
+    this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
+    this.ticker.unref();
     this.track(this.receiveLoop(this.abort.signal, true));
   }
 
@@ -84,10 +123,12 @@ export class LambdaTrigger {
   async stop(): Promise<void> {
     if (this.current !== "enabled") return;
     this.setState("stopping");
+    clearInterval(this.ticker);
     this.abort.abort();
-    this.wakeOne(true);
+    this.wake(true);
     while (this.running.size > 0) await Promise.all([...this.running]);
     this.setState("disabled");
+    this.reportConcurrency();
   }
 
   private setState(state: TriggerState): void {
@@ -100,21 +141,35 @@ export class LambdaTrigger {
     void work.finally(() => this.running.delete(work));
   }
 
+  private tick(): void {
+    const { backlog, saturated, errors } = this.seen;
+    this.seen = { backlog: false, saturated: false, errors: 0 };
+    this.scaler.tick(SCALING_TICK_MS, { backlog: backlog && saturated, errors, running: this.inFlight });
+    this.reportConcurrency();
+    this.wake(true);
+  }
+
+  private reportConcurrency(): void {
+    const { running, limit, maximum } = this.concurrency;
+    if (running === this.lastReported.running && limit === this.lastReported.limit) return;
+    this.lastReported = { running, limit };
+    this.options.publish({ type: "lambda.concurrency", running, limit, maximum });
+  }
+
   /**
    * One long-poll stays open while the queue is idle. fauxqs wakes every waiting poll when a
-   * message arrives, so idle pollers would all wake and re-poll; instead, a receive that comes
-   * back full (a backlog) opens another receiver while invocation slots remain, and extra
-   * receivers close again once a receive comes back short.
+   * message arrives, so idle pollers would all wake and re-poll; instead, a batch that comes back
+   * full (a backlog) opens another receiver while slots remain, and extra receivers close again
+   * once a batch comes back short.
    */
   private async receiveLoop(signal: AbortSignal, primary: boolean): Promise<void> {
-    const { queue, settings } = this.options;
     while (!signal.aborted) {
       await this.freeSlot(signal);
       if (signal.aborted) return;
       this.receiving += 1;
       let messages: Message[];
       try {
-        messages = await queue.receive({ maxMessages: settings.batchSize, waitSeconds: settings.waitSeconds, signal });
+        messages = await this.gather(signal);
       } catch (error) {
         if (signal.aborted) return;
         this.options.onError?.(error);
@@ -125,58 +180,93 @@ export class LambdaTrigger {
       }
       if (messages.length > 0) {
         this.inFlight += 1;
+        this.reportConcurrency();
         this.track(this.invoke(messages).finally(() => this.release()));
       }
-      const backlog = messages.length >= settings.batchSize;
+      const backlog = messages.length >= Math.min(10, this.settingsNow.BatchSize);
+      if (backlog) this.seen.backlog = true;
       if (backlog && this.hasFreeSlot()) this.track(this.receiveLoop(signal, false));
       if (!primary && !backlog) return;
     }
   }
 
+  private async gather(signal: AbortSignal): Promise<Message[]> {
+    const { queue, gate } = this.options;
+    const receive = (maxMessages: number, waitSeconds: number) => queue.receive({ maxMessages, waitSeconds, signal });
+    if (gate?.isEnabled) {
+      // Step 3: name the message the receive is about to take, then wait for Next.
+      const next = await this.nextVisible(signal);
+      if (!next) return [];
+      await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: "the Lambda trigger is about to receive the message (ReceiveMessage)" });
+    }
+    const { BatchSize, MaximumBatchingWindowInSeconds } = this.settingsNow;
+    return collectBatch(receive, BatchSize, MaximumBatchingWindowInSeconds, this.clock, signal, this.carry);
+  }
+
+  private async nextVisible(signal: AbortSignal) {
+    for (;;) {
+      if (signal.aborted || !this.options.gate?.isEnabled) return undefined;
+      const next = this.options.peek?.();
+      if (next) return next;
+      await sleep(STEP_MODE_PEEK_MS, undefined, { signal }).catch(() => {});
+    }
+  }
+
   private hasFreeSlot(): boolean {
-    return this.inFlight + this.receiving < this.options.settings.concurrency;
+    return this.inFlight + this.receiving < this.scaler.limit;
   }
 
   private async freeSlot(signal: AbortSignal): Promise<void> {
-    while (!this.hasFreeSlot() && !signal.aborted) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+    while (!this.hasFreeSlot() && !signal.aborted) {
+      this.seen.saturated = true;
+      await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+    }
   }
 
   private release(): void {
     this.inFlight -= 1;
-    this.wakeOne(false);
+    this.reportConcurrency();
+    this.wake(false);
   }
 
-  private wakeOne(all: boolean): void {
+  private wake(all: boolean): void {
     const waiters = all ? this.slotFreed.splice(0) : this.slotFreed.splice(0, 1);
     for (const wake of waiters) wake();
   }
 
   private async invoke(messages: Message[]): Promise<void> {
-    const { queue, handler, settings, publish } = this.options;
-    const context = createLambdaContext(this.options.function, this.clock);
+    const { queue, handler, publish, gate } = this.options;
     const event = buildSqsEvent(messages, { queueArn: queue.urls.queueArn, region: this.options.function.region });
     const messageIds = event.Records.map((record) => record.messageId);
+    const taskIds = event.Records.map((record) => taskIdOf(record.body));
+    const about = { taskId: taskIds.length === 1 ? (taskIds[0] ?? null) : null, messageIds };
+    try {
+      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${messageIds.length} record(s)` });
+    } catch {
+      return; // Shutting down while paused: never invoked, the messages come back.
+    }
+    // The function's clock starts here, after any step-mode pause before the invoke.
+    const invocation = createInvocation(this.options.function, this.clock);
+    const { context } = invocation;
     const invocationId = context.awsRequestId;
-    publish({
-      type: "lambda.invoked",
-      invocationId,
-      functionName: context.functionName,
-      messageIds,
-      taskIds: event.Records.map((record) => taskIdOf(record.body)),
-    });
+    publish({ type: "lambda.invoked", invocationId, functionName: context.functionName, messageIds, taskIds });
 
     const started = this.clock();
     let outcome: BatchOutcome;
+    this.invocations.set(invocationId, invocation);
     try {
-      const response = await this.withTimeout(handler(event, context), this.options.function.timeoutMs);
-      outcome = parseBatchResponse(response, messageIds, settings.reportBatchItemFailures);
+      const response = await this.withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
+      outcome = parseBatchResponse(response, messageIds, this.reportsBatchItemFailures);
     } catch (error) {
       outcome = { kind: "failure", reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.invocations.delete(invocationId);
     }
     const durationMs = this.clock() - started;
 
     if (outcome.kind === "failure") {
       // Error, timeout or an unreadable partial response: nothing is deleted, every message comes back.
+      if (!this.reportsBatchItemFailures) this.seen.errors += 1;
       publish({ type: "lambda.failed", invocationId, durationMs, error: outcome.reason, messageIds });
       return;
     }
@@ -184,7 +274,9 @@ export class LambdaTrigger {
     publish({ type: "lambda.completed", invocationId, durationMs, failedMessageIds });
     const failed = new Set(failedMessageIds);
     const done = event.Records.filter((record) => !failed.has(record.messageId));
+    if (done.length === 0) return;
     try {
+      await gate?.pass("delete", { ...about, messageIds: done.map((r) => r.messageId), detail: `the trigger is about to delete ${done.length} message(s) (DeleteMessageBatch)` });
       await queue.deleteBatch(done.map((record) => ({ id: String(messageIds.indexOf(record.messageId)), receiptHandle: record.receiptHandle })));
     } catch (error) {
       // Not deleted means delivered again: the handler is idempotent, so this costs a repeat, not a loss.
@@ -192,15 +284,28 @@ export class LambdaTrigger {
     }
   }
 
-  private async withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HandlerTimeout(ms)), ms);
+  private get reportsBatchItemFailures(): boolean {
+    return this.settingsNow.FunctionResponseTypes.includes("ReportBatchItemFailures");
+  }
+
+  /** Fail the invocation when its time runs out, as Lambda does; frozen time does not count. */
+  private withTimeout<T>(work: Promise<T>, invocation: Invocation, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        timer = setTimeout(() => (invocation.remainingMs() > 0 ? arm() : reject(new HandlerTimeout(timeoutMs))), invocation.remainingMs());
+      };
+      arm();
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

@@ -61,14 +61,26 @@ describe("the six-step flow", () => {
 
   it("reports mode, version, queue URLs and the trigger on /health", async () => {
     const playground = await playgrounds.start();
-    const health = await (await playground.get("/health")).json();
-    expect(health).toEqual({
+    const health = (await (await playground.get("/health")).json()) as { warnings: string[] };
+    expect(health).toMatchObject({
       status: "ok",
       mode: "embedded",
       version: "test",
       queues: { queueUrl: playground.queues.queueUrl, deadLetterQueueUrl: playground.queues.deadLetterQueueUrl },
-      trigger: { state: "enabled", batchSize: 10, concurrency: 5, reportBatchItemFailures: true },
+      trigger: {
+        state: "enabled",
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 0,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        ScalingConfig: {},
+        Enabled: true,
+        concurrency: { running: 0, limit: 5, maximum: 1000 },
+      },
+      function: { Timeout: 3 },
+      faults: { failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false },
+      stepMode: { enabled: false, paused: 0 },
     });
+    expect(health.warnings).toEqual([expect.stringMatching(/visibility timeout \(5 s\) is below AWS's recommended 6 × function timeout \+ batching window = 18 s/)]);
     expect(playground.queues.queueUrl).toMatch(/^http:\/\/localhost:\d+\/000000000000\/interview-queue$/);
   });
 

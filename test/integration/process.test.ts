@@ -22,8 +22,8 @@ describe("the server process", () => {
   it("starts, prints its URL, and stops on SIGTERM mid-burst without losing a task", async () => {
     const dataDir = await makeDataDir();
     try {
-      // One slow poller taking one message at a time, so most tasks are still queued at SIGTERM.
-      const first = await spawnServer({ DATA_DIR: dataDir, HANDLER_WORK_MS: "300", TRIGGER_CONCURRENCY: "1", BATCH_SIZE: "1" });
+      // Two slow batches of one message at a time, so most tasks are still queued at SIGTERM.
+      const first = await spawnServer({ DATA_DIR: dataDir, HANDLER_WORK_MS: "300", MAXIMUM_CONCURRENCY: "2", BATCH_SIZE: "1" });
       expect(first.output()).toMatch(/queue\s+http:\/\/localhost:\d+\/000000000000\/interview-queue/);
       const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(first.url, `burst ${i}`)));
       expect(responses.every((r) => r.status === 201)).toBe(true);

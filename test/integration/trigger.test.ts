@@ -16,8 +16,8 @@ function concurrencyOver(events: FlowEvent[]): number[] {
 }
 
 describe("the Lambda trigger", () => {
-  it("runs batches concurrently up to its concurrency under a backlog, and never more", async () => {
-    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", TRIGGER_CONCURRENCY: "3", BATCH_SIZE: "1", HANDLER_WORK_MS: "150" });
+  it("runs batches concurrently up to MaximumConcurrency under a backlog, and never more", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", MAXIMUM_CONCURRENCY: "3", BATCH_SIZE: "1", HANDLER_WORK_MS: "150" });
     await Promise.all(Array.from({ length: 12 }, (_, i) => playground.post("/tasks", { title: `backlog ${i}` })));
     const done = new Set<number>();
     const allDone = playground.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed" && done.add(e.taskId).size === 12);
@@ -29,7 +29,7 @@ describe("the Lambda trigger", () => {
   });
 
   it("keeps one long-poll open while idle and wakes for the next message", async () => {
-    const playground = await playgrounds.start({ TRIGGER_CONCURRENCY: "5" });
+    const playground = await playgrounds.start();
     await new Promise((r) => setTimeout(r, 100));
     await playground.post("/tasks", { title: "after a quiet spell" });
     await playground.waitForEvent(isType("task.updated", (e) => e.task.status === "completed"));

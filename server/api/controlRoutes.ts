@@ -1,0 +1,32 @@
+import { Router, type RequestHandler } from "express";
+import express from "express";
+import type { Controls } from "../control/controls.js";
+import { ApiError } from "./errors.js";
+import { BODY_LIMIT_BYTES } from "./taskInput.js";
+
+/** A control action's body must be JSON, declared as such. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (hasBody && !req.is("application/json")) {
+    throw new ApiError(415, "UnsupportedMediaType", "send the body as JSON with the header Content-Type: application/json");
+  }
+  if (!hasBody) throw new ApiError(400, "InvalidBody", "the request body is empty; send a JSON object");
+  next();
+};
+
+const json = [requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false })];
+
+/** The trigger, the function, faults and step mode, over HTTP (AWS field names where AWS has them). */
+export function controlRoutes(controls: Controls): Router {
+  const router = Router();
+  router.get("/trigger", (_req, res) => void res.json(controls.triggerView()));
+  router.patch("/trigger", ...json, async (req, res) => void res.json(await controls.updateTrigger(req.body)));
+  router.get("/function", (_req, res) => void res.json(controls.functionView()));
+  router.patch("/function", ...json, (req, res) => void res.json(controls.updateFunction(req.body)));
+  router.get("/faults", (_req, res) => void res.json(controls.faults()));
+  router.put("/faults", ...json, (req, res) => void res.json(controls.setFaults(req.body)));
+  router.get("/step-mode", (_req, res) => void res.json(controls.stepMode()));
+  router.put("/step-mode", ...json, (req, res) => void res.json(controls.setStepMode(req.body)));
+  router.post("/step-mode/next", (_req, res) => void res.json(controls.next()));
+  return router;
+}
