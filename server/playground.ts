@@ -124,6 +124,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       const next = sqs.inspect(config.QUEUE_NAME, 50)?.messages.find((m) => m.state === "visible");
       return next && { messageId: next.messageId, taskId: next.taskId };
     },
+    endLongPolls: () => sqs.endLongPolls(config.QUEUE_NAME),
     publish: events.publish,
     clock,
     onError: (error) => log("lambda trigger:", error instanceof Error ? error.message : error),

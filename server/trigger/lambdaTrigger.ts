@@ -27,6 +27,12 @@ export interface TriggerOptions {
   gate?: StepGate;
   /** The next visible message, by inspection: step mode names it before receiving. */
   peek?: () => { messageId: string; taskId: number | null } | undefined;
+  /**
+   * Ends the long-polls SQS is holding for us. Stopping uses it before cancelling requests: a
+   * long-poll cancelled only on our side stays open in SQS, which would hand the next message to
+   * a closed connection and hide it for a whole visibility timeout.
+   */
+  endLongPolls?: () => void;
   /** Where poll errors are reported (the trigger keeps polling with a back-off). */
   onError?: (error: unknown) => void;
 }
@@ -34,6 +40,8 @@ export interface TriggerOptions {
 const POLL_ERROR_BACKOFF_MS = 1000;
 const STEP_MODE_PEEK_MS = 25;
 const SCALING_TICK_MS = 1000;
+/** How long stopping waits for polls to end cleanly before cancelling them. */
+const STOP_GRACE_MS = 1000;
 
 class HandlerTimeout extends Error {
   constructor(ms: number) {
@@ -47,6 +55,9 @@ class HandlerTimeout extends Error {
  * its visibility timeout runs out; it never deletes a message that was not processed.
  */
 export class LambdaTrigger {
+  /** Soft stop: no new receives. */
+  private stopping = new AbortController();
+  /** Hard stop: cancel receive requests still open. */
   private abort = new AbortController();
   private current: TriggerState = "disabled";
   private readonly clock: Clock;
@@ -112,11 +123,12 @@ export class LambdaTrigger {
 
   start(): void {
     if (this.current === "enabled") return;
+    this.stopping = new AbortController();
     this.abort = new AbortController();
     this.setState("enabled");
     this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
     this.ticker.unref();
-    this.track(this.receiveLoop(this.abort.signal, true));
+    this.track(this.receiveLoop(this.stopping.signal, true));
   }
 
   /** Stop polling; batches already handed to the handler finish and are deleted or left for redelivery. */
@@ -124,9 +136,12 @@ export class LambdaTrigger {
     if (this.current !== "enabled") return;
     this.setState("stopping");
     clearInterval(this.ticker);
-    this.abort.abort();
+    this.stopping.abort();
+    this.options.endLongPolls?.();
     this.wake(true);
+    const grace = setTimeout(() => this.abort.abort(), STOP_GRACE_MS);
     while (this.running.size > 0) await Promise.all([...this.running]);
+    clearTimeout(grace);
     this.setState("disabled");
     this.reportConcurrency();
   }
@@ -192,7 +207,8 @@ export class LambdaTrigger {
 
   private async gather(signal: AbortSignal): Promise<Message[]> {
     const { queue, gate } = this.options;
-    const receive = (maxMessages: number, waitSeconds: number) => queue.receive({ maxMessages, waitSeconds, signal });
+    const hard = this.abort.signal;
+    const receive = (maxMessages: number, waitSeconds: number) => queue.receive({ maxMessages, waitSeconds, signal: hard });
     if (gate?.isEnabled) {
       // Step 3: name the message the receive is about to take, then wait for Next.
       const next = await this.nextVisible(signal);

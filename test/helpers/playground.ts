@@ -13,6 +13,8 @@ export interface TestPlayground extends Playground {
   waitForEvent(match: (event: FlowEvent) => boolean, timeoutMs?: number): Promise<FlowEvent>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string): Promise<Response>;
+  /** A JSON request with any method, as curl -X METHOD -H "Content-Type: application/json" -d … would send. */
+  send(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
 export async function makeDataDir(): Promise<string> {
@@ -45,6 +47,8 @@ export async function startTestPlayground(env: Record<string, string> = {}, data
     post: (path: string, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
       fetch(`${playground.url}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }),
     get: (path: string) => fetch(`${playground.url}${path}`),
+    send: (method: string, path: string, body?: unknown) =>
+      fetch(`${playground.url}${path}`, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) }),
   });
 }
 

@@ -22,6 +22,7 @@ describe("QUEUE_FLOW_EXPLAINED.md", () => {
     expect(excerpt.link).toBe(excerpt.file);
     expect(excerpt.anchor).toBe(excerpt.line);
     const source = readFileSync(join(ROOT, excerpt.file), "utf8").split("\n");
-    expect(source.slice(excerpt.line - 1, excerpt.line - 1 + excerpt.code.length)).toEqual(excerpt.code);
+    const hint = "code moved? run: npx tsx scripts/sync-explained-lines.ts (it fixes line numbers, never the quoted code)";
+    expect(source.slice(excerpt.line - 1, excerpt.line - 1 + excerpt.code.length), hint).toEqual(excerpt.code);
   });
 });
