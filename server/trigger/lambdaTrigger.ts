@@ -213,7 +213,8 @@ export class LambdaTrigger {
       // Step 3: name the message the receive is about to take, then wait for Next.
       const next = await this.nextVisible(signal);
       if (!next) return [];
-      await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: "the Lambda trigger is about to receive the message (ReceiveMessage)" });
+      const whose = next.taskId === null ? `message ${next.messageId}` : `task ${next.taskId}'s message`;
+      await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: `the Lambda trigger is about to receive ${whose} (ReceiveMessage)` });
     }
     const { BatchSize, MaximumBatchingWindowInSeconds } = this.settingsNow;
     return collectBatch(receive, BatchSize, MaximumBatchingWindowInSeconds, this.clock, signal, this.carry);
@@ -257,7 +258,8 @@ export class LambdaTrigger {
     const taskIds = event.Records.map((record) => taskIdOf(record.body));
     const about = { taskId: taskIds.length === 1 ? (taskIds[0] ?? null) : null, messageIds };
     try {
-      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${messageIds.length} record(s)` });
+      const tasks = taskIds.filter((id) => id !== null).join(", ");
+      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${messageIds.length} record(s)${tasks ? ` (task ${tasks})` : ""}` });
     } catch {
       return; // Shutting down while paused: never invoked, the messages come back.
     }
