@@ -67,7 +67,9 @@ export type FlowEventBody =
   | { type: "faults.changed"; faults: Faults }
   | { type: "step-mode.changed"; enabled: boolean }
   | { type: "step.paused"; pauseId: number; step: FlowStep; stepNumber: number; taskId: number | null; messageIds: string[]; detail: string }
-  | { type: "step.released"; pauseId: number; step: FlowStep };
+  | { type: "step.released"; pauseId: number; step: FlowStep }
+  /** "Reset the world": queues purged, tasks cleared, faults cleared, step mode off. */
+  | { type: "world.reset" };
 
 export type FlowEventType = FlowEventBody["type"];
 

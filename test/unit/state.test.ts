@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
+import { applyEvent, emptyState, foldEvents, messageStateAt, queueCounts, stateFromSnapshot, TIMELINE_LIMIT } from "../../common/state.js";
+
+let seq = 0;
+const at = (body: FlowEventBody, time = 1000): FlowEvent => ({ ...body, seq: ++seq, at: time }) as FlowEvent;
+const task = (id: number, status: Task["status"]): Task => ({ id, title: `t${id}`, status, messageId: "m1", createdAt: "", updatedAt: "", completedAt: null, attempts: 0, sendError: null, lastError: null });
+
+describe("the state fold", () => {
+  it("follows a message from sent to in flight to deleted", () => {
+    const state = foldEvents([
+      at({ type: "task.created", taskId: 1, task: task(1, "pending") }),
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }),
+    ]);
+    expect(state.messages.m1).toMatchObject({ state: "visible", receiveCount: 0, taskId: 1 });
+    applyEvent(state, at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 1, visibleAt: 6000, consumer: "lambda-trigger" }));
+    expect(state.messages.m1).toMatchObject({ state: "in-flight", receiveCount: 1, visibleAt: 6000, consumer: "lambda-trigger" });
+    applyEvent(state, at({ type: "message.deleted", queue: "q", messageId: "m1", taskId: 1 }));
+    expect(state.messages.m1).toBeUndefined();
+    expect(state.counters).toMatchObject({ sent: 1, received: 1, deleted: 1 });
+    expect(state.lastTaskId).toBe(1);
+  });
+
+  it("computes an expired visibility timeout from the deadline, as SQS applies it lazily", () => {
+    const state = foldEvents([
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }),
+      at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 1, visibleAt: 6000, consumer: "other-client" }),
+    ]);
+    const message = state.messages.m1!;
+    expect(messageStateAt(message, 5999)).toBe("in-flight");
+    expect(messageStateAt(message, 6000)).toBe("visible");
+    expect(queueCounts(state, 7000)).toEqual({ visible: 1, inFlight: 0, delayed: 0, deadLettered: 0 });
+  });
+
+  it("moves a message to the dead-letter queue with its receive count", () => {
+    const state = foldEvents([
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: null, body: "x" }),
+      at({ type: "message.visible-again", queue: "q", messageId: "m1", taskId: null, receiveCount: 3 }),
+      at({ type: "message.dead-lettered", queue: "q", deadLetterQueue: "q-dlq", messageId: "m1", taskId: null, receiveCount: 3 }),
+    ]);
+    expect(state.messages.m1).toMatchObject({ queue: "q-dlq", state: "dead-lettered", receiveCount: 3 });
+    expect(state.counters).toMatchObject({ returned: 1, deadLettered: 1 });
+  });
+
+  it("tracks invocations and concurrency", () => {
+    const state = foldEvents([
+      at({ type: "lambda.invoked", invocationId: "i1", functionName: "f", messageIds: ["m1", "m2"], taskIds: [1, 2] }),
+      at({ type: "lambda.concurrency", running: 1, limit: 5, maximum: 1000 }),
+      at({ type: "lambda.completed", invocationId: "i1", durationMs: 12, failedMessageIds: ["m2"] }),
+    ]);
+    expect(state.invocations.i1).toMatchObject({ status: "completed", durationMs: 12, failedMessageIds: ["m2"] });
+    expect(state.concurrency).toEqual({ running: 1, limit: 5, maximum: 1000 });
+  });
+
+  it("keeps the paused steps of step mode, and drops them when it is turned off", () => {
+    const state = foldEvents([
+      at({ type: "step-mode.changed", enabled: true }),
+      at({ type: "step.paused", pauseId: 1, step: "insert", stepNumber: 1, taskId: null, messageIds: [], detail: "d" }),
+      at({ type: "step.paused", pauseId: 2, step: "send", stepNumber: 2, taskId: 1, messageIds: [], detail: "d" }),
+      at({ type: "step.released", pauseId: 1, step: "insert" }),
+    ]);
+    expect(state.stepMode.paused.map((p) => p.pauseId)).toEqual([2]);
+    applyEvent(state, at({ type: "step-mode.changed", enabled: false }));
+    expect(state.stepMode).toEqual({ enabled: false, paused: [] });
+  });
+
+  it("skips events a snapshot already holds", () => {
+    const state = stateFromSnapshot({ seq: 10, tasks: [task(1, "completed")], queues: [], events: [] });
+    applyEvent(state, { type: "task.updated", taskId: 1, from: "pending", task: task(1, "processing"), seq: 9, at: 0 });
+    expect(state.tasks[1]?.status).toBe("completed");
+    applyEvent(state, { type: "task.created", taskId: 2, task: task(2, "pending"), seq: 11, at: 0 });
+    expect(state.tasks[2]?.status).toBe("pending");
+  });
+
+  it("reads dead-letter queue contents from a snapshot as dead-lettered", () => {
+    const message = { messageId: "m9", taskId: 9, body: "{}", receiveCount: 3, sentAt: 1, state: "visible" as const, visibleAt: null };
+    const state = stateFromSnapshot({ seq: 1, tasks: [], queues: [{ name: "q", url: "u", visible: 0, inFlight: 0, delayed: 0, messages: [] }, { name: "q-dlq", url: "u2", visible: 1, inFlight: 0, delayed: 0, messages: [message] }], events: [] });
+    expect(state.messages.m9).toMatchObject({ queue: "q-dlq", state: "dead-lettered" });
+  });
+
+  it("clears tasks and messages on a world reset, keeping the timeline", () => {
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task(1, "pending") }), at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }), at({ type: "world.reset" })]);
+    expect(state.tasks).toEqual({});
+    expect(state.messages).toEqual({});
+    expect(state.timeline.map((e) => e.type)).toEqual(["task.created", "message.sent", "world.reset"]);
+  });
+
+  it("keeps the timeline bounded however many events arrive", () => {
+    const state = emptyState();
+    for (let i = 0; i < TIMELINE_LIMIT * 3; i++) applyEvent(state, at({ type: "trigger.state", state: "enabled" }));
+    expect(state.timeline.length).toBeLessThanOrEqual(TIMELINE_LIMIT * 1.25);
+    expect(state.timeline.at(-1)?.seq).toBe(seq);
+  });
+});
