@@ -16,9 +16,10 @@ async function main(): Promise<void> {
     console.log(`note: Node ${process.versions.node} works; AWS SDK releases after early January 2027 need Node 22+ (see README)`);
   }
   const config = parseConfig(process.env, version);
-  const playground = await startPlayground(config, { clientDir: fileURLToPath(new URL("client/", root)) });
+  const playground = await startPlayground(config, { clientDir: fileURLToPath(new URL("client/", root)), shellEnv: process.env });
   console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);
-  console.log(`  playground  ${playground.url}`);
+  // The token opens the page's terminal (a real shell): only someone who can read this line gets one.
+  console.log(`  playground  ${playground.url}/?token=${playground.terminalToken}`);
   console.log(`  queue       ${playground.queues.queueUrl}`);
   console.log(`  dead letter ${playground.queues.deadLetterQueueUrl}`);
   console.log(`  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`);

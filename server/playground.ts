@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { QueueView, Snapshot } from "../common/events.js";
 import { createHandler } from "../lambda/handler.js";
 import { createApi, type HealthReport } from "./api/api.js";
@@ -15,12 +17,15 @@ import { Controls } from "./control/controls.js";
 import { ControlError } from "./control/errors.js";
 import { FaultSwitch } from "./control/faults.js";
 import { StepGate } from "./control/stepGate.js";
+import { isLoopbackHost } from "./terminal/access.js";
+import { attachTerminal } from "./terminal/terminalServer.js";
 import { LambdaTrigger } from "./trigger/lambdaTrigger.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 
 export const TRIGGER_USER_AGENT = "queue-flow-playground/lambda-trigger";
 const API_USER_AGENT = "queue-flow-playground/api";
 export const FUNCTION_NAME = "process-task";
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The embedded SQS never leaves loopback, whatever the API binds to. */
 const SQS_HOST = "127.0.0.1";
 const SNAPSHOT_EVENTS = 500;
@@ -30,6 +35,10 @@ export interface PlaygroundOptions {
   clock?: Clock;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
+  /** The secret of the start URL (`/?token=…`) that opens the terminal; random per run by default. */
+  terminalToken?: string;
+  /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
+  shellEnv?: Record<string, string | undefined>;
 }
 
 export interface Playground {
@@ -44,6 +53,7 @@ export interface Playground {
   readonly reconciler: Reconciler;
   readonly controls: Controls;
   readonly gate: StepGate;
+  readonly terminalToken: string;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -167,6 +177,18 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   });
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === "127.0.0.1" || config.HOST === "0.0.0.0" ? "localhost" : config.HOST;
+  const url = `http://${host}:${port}`;
+  const terminalToken = options.terminalToken ?? randomBytes(16).toString("hex");
+  const terminal = attachTerminal(io, {
+    token: terminalToken,
+    enabled: isLoopbackHost(config.HOST),
+    playgroundUrl: url,
+    baseEnv: options.shellEnv ?? {},
+    rootDir: PROJECT_ROOT,
+    sqsEndpoint: `http://localhost:${sqs.port}`,
+    region: config.AWS_REGION,
+    log,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -174,6 +196,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       // Stop taking new tasks, let batches in flight finish (or be left for redelivery), then close SQS.
       // Paused steps are abandoned first, so stopping never waits on a learner's Next.
       gate.close();
+      terminal.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       await running.stop();
       await reconciler.stop();
@@ -184,7 +207,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url: `http://${host}:${port}`, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, snapshot, stop };
+  return { url, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, terminalToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

@@ -25,7 +25,8 @@ export async function makeDataDir(): Promise<string> {
 export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
-  const playground = await startPlayground(config, { log: () => {} });
+  // The terminal's shell inherits the environment, as server/main.ts arranges.
+  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env });
   const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
     new Promise<FlowEvent>((resolve, reject) => {
       const seen = playground.events.recent().find(match);

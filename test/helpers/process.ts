@@ -5,7 +5,10 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** The API's base URL (the printed start URL without its `/?token=…`). */
   url: string;
+  /** The printed start URL, token included. */
+  startUrl: string;
   output: () => string;
   exited: Promise<number | null>;
 }
@@ -23,10 +26,11 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /playground\s+(http:\/\/\S+)/.exec(output);
+      // Up to the line's end: a chunk may stop in the middle of the URL.
+      const match = /playground\s+(http:\/\/\S+)\r?\n/.exec(output);
       if (!match?.[1]) return;
       clearTimeout(timer);
-      resolve({ child, url: match[1], output: () => output, exited });
+      resolve({ child, url: new URL(match[1]).origin, startUrl: match[1], output: () => output, exited });
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
