@@ -69,9 +69,26 @@ export type FlowEventBody =
   | { type: "step.paused"; pauseId: number; step: FlowStep; stepNumber: number; taskId: number | null; messageIds: string[]; detail: string }
   | { type: "step.released"; pauseId: number; step: FlowStep }
   /** "Reset the world": queues purged, tasks cleared, faults cleared, step mode off. */
-  | { type: "world.reset" };
+  | { type: "world.reset" }
+  /** One SQS call the playground made (the wire inspector). */
+  | { type: "sqs.call"; call: SqsCall };
 
 export type FlowEventType = FlowEventBody["type"];
+
+/** An SQS call as it went over the wire: the JSON protocol's target, request and response. */
+export interface SqsCall {
+  /** Which part of the playground called: the API or the Lambda trigger. */
+  caller: string;
+  operation: string;
+  /** The X-Amz-Target header: `AmazonSQS.<operation>`. */
+  target: string;
+  request: unknown;
+  response: unknown;
+  error: { code: string; message: string } | null;
+  durationMs: number;
+  /** The messages the call concerned, to link it to the events it caused. */
+  messageIds: string[];
+}
 
 /** An event as it is logged and broadcast: a body plus its place in the log and its time (epoch ms). */
 export type FlowEvent = FlowEventBody & { seq: number; at: number };
@@ -140,6 +157,13 @@ export interface Snapshot {
   tasks: Task[];
   queues: QueueView[];
   events: FlowEvent[];
+  /** The controls as they stand, so a fold can start from them. */
+  controls?: {
+    trigger: { state: TriggerState; settings: TriggerSettings };
+    concurrency: { running: number; limit: number; maximum: number };
+    faults: Faults;
+    stepMode: { enabled: boolean; paused: PausedStep[] };
+  };
 }
 
 export interface ServerToClientEvents {

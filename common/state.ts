@@ -2,7 +2,7 @@
 // lesson checks read it on the server, and replays rebuild it. Given the same snapshot and the
 // same events it always ends in the same state. For speed under bursts of thousands of events,
 // `applyEvent` updates the state it is given (the fold owns it) instead of copying it per event.
-import type { Consumer, Faults, FlowEvent, PausedStep, Snapshot, Task, TriggerSettings, TriggerState } from "./events.js";
+import type { Consumer, Faults, FlowEvent, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
 
 export type MessageState = "visible" | "in-flight" | "delayed" | "dead-lettered";
 
@@ -14,6 +14,8 @@ export interface MessageView {
   receiveCount: number;
   /** In flight: epoch ms when visibility runs out. Past it, the message is visible (SQS applies that lazily). */
   visibleAt: number | null;
+  /** When the current receive happened: with visibleAt, the length of the countdown. */
+  receivedAt: number | null;
   consumer: Consumer | null;
   sentAt: number;
 }
@@ -50,11 +52,14 @@ export interface PlaygroundState {
   faults: Faults | null;
   stepMode: { enabled: boolean; paused: PausedStep[] };
   counters: Counters;
-  /** The most recent events, oldest first. */
+  /** The most recent events, oldest first (SQS calls are kept apart, in `calls`). */
   timeline: FlowEvent[];
+  /** The most recent SQS calls, oldest first: the wire inspector. */
+  calls: (SqsCall & { seq: number; at: number })[];
 }
 
 export const TIMELINE_LIMIT = 1000;
+export const CALLS_LIMIT = 300;
 /** Finished invocations kept for display; running ones are always kept. */
 const FINISHED_INVOCATIONS_KEPT = 200;
 
@@ -71,6 +76,7 @@ export function emptyState(): PlaygroundState {
     stepMode: { enabled: false, paused: [] },
     counters: { sent: 0, received: 0, deleted: 0, deadLettered: 0, returned: 0, invocations: 0, failedInvocations: 0 },
     timeline: [],
+    calls: [],
   };
 }
 
@@ -92,13 +98,21 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
         state: queue === main ? m.state : "dead-lettered",
         receiveCount: m.receiveCount,
         visibleAt: m.visibleAt,
+        receivedAt: null,
         consumer: null,
         sentAt: m.sentAt,
       };
     }
   }
-  state.timeline = snapshot.events.slice(-TIMELINE_LIMIT);
+  state.timeline = snapshot.events.filter((e) => e.type !== "sqs.call").slice(-TIMELINE_LIMIT);
+  state.calls = snapshot.events.flatMap((e) => (e.type === "sqs.call" ? [{ ...e.call, seq: e.seq, at: e.at }] : [])).slice(-CALLS_LIMIT);
   state.seq = snapshot.seq;
+  if (snapshot.controls) {
+    state.trigger = { ...snapshot.controls.trigger };
+    state.concurrency = { ...snapshot.controls.concurrency };
+    state.faults = snapshot.controls.faults;
+    state.stepMode = { enabled: snapshot.controls.stepMode.enabled, paused: [...snapshot.controls.stepMode.paused] };
+  }
   return state;
 }
 
@@ -106,6 +120,11 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
 export function applyEvent(state: PlaygroundState, event: FlowEvent): PlaygroundState {
   if (event.seq <= state.seq) return state;
   state.seq = event.seq;
+  if (event.type === "sqs.call") {
+    state.calls.push({ ...event.call, seq: event.seq, at: event.at });
+    if (state.calls.length > CALLS_LIMIT * 1.25) state.calls.splice(0, state.calls.length - CALLS_LIMIT);
+    return state;
+  }
   state.timeline.push(event);
   if (state.timeline.length > TIMELINE_LIMIT * 1.25) state.timeline.splice(0, state.timeline.length - TIMELINE_LIMIT);
   const message = "messageId" in event ? state.messages[event.messageId] : undefined;
@@ -117,7 +136,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       break;
     case "message.sent":
       state.counters.sent += 1;
-      state.messages[event.messageId] = { messageId: event.messageId, taskId: event.taskId, queue: event.queue, state: "visible", receiveCount: 0, visibleAt: null, consumer: null, sentAt: event.at };
+      state.messages[event.messageId] = { messageId: event.messageId, taskId: event.taskId, queue: event.queue, state: "visible", receiveCount: 0, visibleAt: null, receivedAt: null, consumer: null, sentAt: event.at };
       break;
     case "message.received":
       state.counters.received += 1;
@@ -126,12 +145,13 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
         state: "in-flight",
         receiveCount: event.receiveCount,
         visibleAt: event.visibleAt,
+        receivedAt: event.at,
         consumer: event.consumer,
       };
       break;
     case "message.visible-again":
       state.counters.returned += 1;
-      if (message) Object.assign(message, { state: "visible", visibleAt: null, receiveCount: event.receiveCount });
+      if (message) Object.assign(message, { state: "visible", visibleAt: null, receivedAt: null, receiveCount: event.receiveCount });
       break;
     case "message.deleted":
       state.counters.deleted += 1;
@@ -145,6 +165,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
         state: "dead-lettered",
         receiveCount: event.receiveCount,
         visibleAt: null,
+        receivedAt: null,
       };
       break;
     case "lambda.invoked":
@@ -196,7 +217,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       state.stepMode.paused = state.stepMode.paused.filter((p) => p.pauseId !== event.pauseId);
       break;
     case "world.reset":
-      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, trigger: state.trigger, concurrency: state.concurrency });
+      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, concurrency: state.concurrency });
       break;
     case "function.updated":
       break;
@@ -243,4 +264,19 @@ export function tasksByStatus(state: PlaygroundState): Record<Task["status"], nu
   const counts = { pending: 0, processing: 0, completed: 0, failed: 0 };
   for (const task of Object.values(state.tasks)) counts[task.status] += 1;
   return counts;
+}
+
+/**
+ * The SQS calls behind an event: those that concerned its messages, nearest to it first. SQS
+ * reports what it did while the call is still being answered, so the record of the call that
+ * caused an event usually comes just after the event.
+ */
+export function callsFor(state: PlaygroundState, event: FlowEvent, limit = 2): PlaygroundState["calls"] {
+  const ids = "messageIds" in event ? event.messageIds : "messageId" in event ? [event.messageId] : [];
+  if (ids.length === 0) return [];
+  return state.calls
+    .filter((call) => call.messageIds.some((id) => ids.includes(id)))
+    .sort((a, b) => Math.abs(a.seq - event.seq) - Math.abs(b.seq - event.seq))
+    .slice(0, limit)
+    .sort((a, b) => a.seq - b.seq);
 }

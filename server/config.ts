@@ -12,6 +12,7 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   SQS_PORT: port.default(4566),
   DATA_DIR: z.string().min(1).default("./data"),
+  LESSONS_DIR: z.string().min(1).default("./lessons"),
   AWS_REGION: z.string().min(1).default("us-east-1"),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),

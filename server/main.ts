@@ -1,6 +1,6 @@
 // The entry point: the only place that reads the environment. It parses the configuration,
 // starts the playground and stops it cleanly on SIGINT/SIGTERM.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, parseConfig } from "./config.js";
 import { startPlayground } from "./playground.js";
@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     console.log(`note: Node ${process.versions.node} works; AWS SDK releases after early January 2027 need Node 22+ (see README)`);
   }
   const config = parseConfig(process.env, version);
-  const playground = await startPlayground(config, { clientDir: fileURLToPath(new URL("client/", root)), shellEnv: process.env });
+  // The client is built by `npm install` (postinstall: vite build) into dist/client.
+  const clientDir = fileURLToPath(new URL("dist/client/", root));
+  if (!existsSync(clientDir)) console.log("note: the browser client is not built yet; run `npm run build` (npm install does it)");
+  const playground = await startPlayground(config, { clientDir, shellEnv: process.env });
   console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);
   // The token opens the page's terminal (a real shell): only someone who can read this line gets one.
   console.log(`  playground  ${playground.url}/?token=${playground.terminalToken}`);

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { QueueView, Snapshot } from "../common/events.js";
+import type { QueueView, Snapshot, SqsCall } from "../common/events.js";
+import { applyEvent, stateFromSnapshot } from "../common/state.js";
+import { LessonService } from "./lessons/lessonService.js";
+import { loadLessons } from "./lessons/loadLessons.js";
 import { createHandler } from "../lambda/handler.js";
 import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
@@ -64,6 +67,8 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     throw new ConfigError(`mode "${config.mode}" is not available yet: run without AWS_ENDPOINT_URL / PLAYGROUND_MODE for the embedded backend`);
   }
   const triggerSettings = initialTriggerSettings(config);
+  // A broken lesson stops start-up with its file and line, before anything listens.
+  const lessons = loadLessons(config.LESSONS_DIR, PROJECT_ROOT);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   const clock = options.clock ?? Date.now;
   const events = new EventLog(config.EVENT_LOG_SIZE, clock);
@@ -85,9 +90,10 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
   };
-  const apiQueue = new TaskQueue(connection, settings, { userAgent: API_USER_AGENT });
+  const onCall = (call: SqsCall) => void events.publish({ type: "sqs.call", call });
+  const apiQueue = new TaskQueue(connection, settings, { userAgent: API_USER_AGENT, caller: "api", onCall });
   const queues = await apiQueue.provision();
-  const triggerQueue = new TaskQueue(connection, settings, { userAgent: TRIGGER_USER_AGENT });
+  const triggerQueue = new TaskQueue(connection, settings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall });
   await triggerQueue.resolve();
 
   const gate = new StepGate(events.publish);
@@ -155,7 +161,18 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
 
   const inspectQueues = (): QueueView[] =>
     [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name) ?? []);
-  const snapshot = (): Snapshot => ({ seq: events.lastSeq, tasks: store.list(), queues: inspectQueues(), events: events.recent(SNAPSHOT_EVENTS) });
+  const snapshot = (): Snapshot => ({
+    seq: events.lastSeq,
+    tasks: store.list(),
+    queues: inspectQueues(),
+    events: events.recent(SNAPSHOT_EVENTS),
+    controls: {
+      trigger: { state: running.state, settings: running.settings },
+      concurrency: running.concurrency,
+      faults: faults.faults,
+      stepMode: { enabled: gate.isEnabled, paused: gate.paused() },
+    },
+  });
   const health = (): HealthReport => ({
     status: "ok",
     mode: config.mode,
@@ -168,7 +185,22 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     warnings: controls.triggerView().warnings,
   });
 
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  // The server's own copy of the state fold: lesson checks read the same state the browser draws.
+  const mirror = stateFromSnapshot(snapshot());
+  events.subscribe((event) => applyEvent(mirror, event));
+  const resetWorld = async () => {
+    gate.setEnabled(false);
+    faults.set({});
+    sqs.purgeAll();
+    await store.clear();
+    events.publish({ type: "world.reset" });
+  };
+  let addresses: { playgroundUrl: string; sqsPort: number } | undefined;
+  const lessonService = new LessonService(lessons, mirror, clock, () => {
+    if (!addresses) throw new Error("lessons are served only once the playground listens");
+    return addresses;
+  });
+  const api = createApi({ store, sender, health, queues: inspectQueues, controls, resetWorld, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls);
   await new Promise<void>((resolve, reject) => {
@@ -189,6 +221,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     region: config.AWS_REGION,
     log,
   });
+  addresses = { playgroundUrl: `http://${host}:${port}`, sqsPort: sqs.port };
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -198,6 +231,10 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       gate.close();
       terminal.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      // Browsers keep connections open: drop the idle ones now, and any still busy after a grace period.
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      force.unref();
       await running.stop();
       await reconciler.stop();
       await closed;

@@ -30,6 +30,8 @@ export interface EmbeddedSqs {
   inspect(queueName: string, messageLimit?: number): QueueView | undefined;
   /** A queue attribute as SQS holds it now (a learner may change it from a terminal). */
   attribute(queueName: string, name: string): string | undefined;
+  /** Empty every queue at once ("reset the world"; PurgeQueue would allow one purge a minute). */
+  purgeAll(): void;
   /** End the long-polls waiting on a queue, so its consumers poll again (step mode turning on). */
   endLongPolls(queueName: string): void;
   /** While true, every SQS call is answered 503 ServiceUnavailable (fault injection: "SQS is down"). */
@@ -140,6 +142,10 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
       return queue && viewOf(queue, clock(), messageLimit);
     },
     attribute: (queueName, name) => sqsStore.getQueueByName(queueName)?.attributes[name],
+    purgeAll: () => {
+      for (const queue of sqsStore.listQueues()) queue.purge();
+      observer.stop();
+    },
     endLongPolls: (queueName) => sqsStore.getQueueByName(queueName)?.cancelWaiters(),
     setUnavailable: (value) => {
       unavailable = value;

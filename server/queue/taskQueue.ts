@@ -10,6 +10,8 @@ import {
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
+import type { SqsCall } from "../../common/events.js";
+import { recordCalls } from "./wireRecorder.js";
 
 /** How to reach SQS. `endpoint` is passed in code: with only the env var the SDK follows the queue URL's host. */
 export interface SqsConnection {
@@ -65,7 +67,7 @@ export class TaskQueue {
   constructor(
     connection: SqsConnection,
     readonly settings: TaskQueueSettings,
-    options: { userAgent?: string } = {},
+    options: { userAgent?: string; caller?: string; onCall?: (call: SqsCall) => void } = {},
   ) {
     this.client = new SQSClient({
       region: connection.region,
@@ -73,6 +75,7 @@ export class TaskQueue {
       ...(connection.credentials ? { credentials: connection.credentials } : {}),
       ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
     });
+    if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall);
   }
 
   get urls(): QueueAddresses {

@@ -195,6 +195,15 @@ export class LowdbTaskStore implements TaskStore {
    * (a transient state) is reported at once and written with the next write; if that write fails,
    * any later write carries it too, since each write holds the whole database.
    */
+  /** Remove every task ("reset the world"); ids keep counting up, so none is ever reused. */
+  async clear(): Promise<void> {
+    this.db.data.tasks = [];
+    this.byId.clear();
+    this.leases.clear();
+    this.dirty = true;
+    await this.persist();
+  }
+
   /** Resolves when every change so far is on disk (call before exit). */
   async flush(): Promise<void> {
     if (this.dirty || this.queued || this.writing) await this.persist();

@@ -3,7 +3,7 @@ import { afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
-import { startPlayground, type Playground } from "../../server/playground.js";
+import { PROJECT_ROOT, startPlayground, type Playground } from "../../server/playground.js";
 import type { FlowEvent } from "../../common/events.js";
 
 export interface TestPlayground extends Playground {
@@ -26,7 +26,8 @@ export async function startTestPlayground(env: Record<string, string> = {}, data
   const dir = dataDir ?? (await makeDataDir());
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
   // The terminal's shell inherits the environment, as server/main.ts arranges.
-  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env });
+  // The built client (npm test builds it first), so browser tests see what `npm start` serves.
+  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env, clientDir: `${PROJECT_ROOT}dist/client` });
   const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
     new Promise<FlowEvent>((resolve, reject) => {
       const seen = playground.events.recent().find(match);

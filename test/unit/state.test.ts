@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
-import { applyEvent, emptyState, foldEvents, messageStateAt, queueCounts, stateFromSnapshot, TIMELINE_LIMIT } from "../../common/state.js";
+import { applyEvent, callsFor, emptyState, foldEvents, messageStateAt, queueCounts, stateFromSnapshot, TIMELINE_LIMIT } from "../../common/state.js";
 
 let seq = 0;
 const at = (body: FlowEventBody, time = 1000): FlowEvent => ({ ...body, seq: ++seq, at: time }) as FlowEvent;
@@ -90,5 +90,19 @@ describe("the state fold", () => {
     for (let i = 0; i < TIMELINE_LIMIT * 3; i++) applyEvent(state, at({ type: "trigger.state", state: "enabled" }));
     expect(state.timeline.length).toBeLessThanOrEqual(TIMELINE_LIMIT * 1.25);
     expect(state.timeline.at(-1)?.seq).toBe(seq);
+  });
+});
+
+describe("the wire inspector in the fold", () => {
+  it("keeps SQS calls apart from the timeline and finds the calls behind an event", () => {
+    const call = (operation: string, messageIds: string[]) => ({ caller: "api", operation, target: `AmazonSQS.${operation}`, request: {}, response: {}, error: null, durationMs: 1, messageIds });
+    const first = at({ type: "sqs.call", call: call("SendMessage", ["m1"]) });
+    const sent = at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" });
+    const state = foldEvents([first, sent, at({ type: "sqs.call", call: call("SendMessage", ["m2"]) })]);
+    expect(state.timeline.map((e) => e.type)).toEqual(["message.sent"]);
+    expect(callsFor(state, sent).map((c) => c.messageIds)).toEqual([["m1"]]);
+    // The call's record may come after the event it caused.
+    const later = foldEvents([at({ type: "message.sent", queue: "q", messageId: "m3", taskId: 3, body: "{}" }), at({ type: "sqs.call", call: call("SendMessage", ["m3"]) })]);
+    expect(callsFor(later, later.timeline[0] as FlowEvent).map((c) => c.operation)).toEqual(["SendMessage"]);
   });
 });

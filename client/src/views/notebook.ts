@@ -1,0 +1,151 @@
+import { marked } from "marked";
+import type { CheckResult, Lesson, LessonBlock, LessonSummary, StepPart } from "../../../common/lessons.js";
+import { call, esc, getJson } from "../api.js";
+
+export interface NotebookDeps {
+  /** Type a command into the terminal (opening it if needed). */
+  runInTerminal: (command: string) => void;
+}
+
+const PROGRESS_KEY = "queue-flow-playground.progress";
+const SETTING_ROUTE = { faults: ["PUT", "/api/faults"], trigger: ["PATCH", "/api/trigger"], "step-mode": ["PUT", "/api/step-mode"] } as const;
+
+const route = (): { id: string | null; step: number } => {
+  const match = /^#\/lessons\/([a-z0-9-]+)(?:\/(\d+))?$/.exec(location.hash);
+  return { id: match?.[1] ?? null, step: Math.max(1, Number(match?.[2] ?? 1)) };
+};
+const progress = (): Record<string, number> => JSON.parse(localStorage.getItem(PROGRESS_KEY) ?? "{}") as Record<string, number>;
+
+/**
+ * The lesson notebook. Lessons come from the server (GET /api/lessons/:id); each block's action
+ * is a real request; checks are evaluated by the server against the real state.
+ */
+export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Promise<{ onStateChange: () => void }> {
+  const lessons = await getJson<LessonSummary[]>("/api/lessons");
+  let lesson: Lesson | undefined;
+  let stepIndex = 0;
+  let lastAutoCheck = 0;
+
+  const show = async () => {
+    const { id, step } = route();
+    const chosen = lessons.find((l) => l.id === id) ?? lessons[0];
+    if (!chosen) {
+      root.innerHTML = "<p>No lessons found in lessons/.</p>";
+      return;
+    }
+    if (lesson?.id !== chosen.id) lesson = await getJson<Lesson>(`/api/lessons/${chosen.id}`);
+    stepIndex = Math.min(step, lesson.steps.length) - 1;
+    localStorage.setItem(PROGRESS_KEY, JSON.stringify({ ...progress(), [lesson.id]: stepIndex + 1 }));
+    render(lesson);
+  };
+
+  const go = (id: string, step: number) => {
+    location.hash = `#/lessons/${id}/${step}`;
+  };
+
+  const render = (current: Lesson) => {
+    const step = current.steps[stepIndex];
+    if (!step) return;
+    root.innerHTML = `
+      <div class="nb-head">
+        <label>Lesson <select class="lesson-picker">${lessons.map((l) => `<option value="${l.id}" ${l.id === current.id ? "selected" : ""}>${l.order}. ${esc(l.title)}</option>`).join("")}</select></label>
+        <button type="button" class="reset" title="Purge the queues, clear tasks and faults, turn step mode off">Reset the world</button>
+      </div>
+      <h2 class="lesson-title">${esc(current.title)}</h2>
+      <p class="goal"><strong>Goal:</strong> ${esc(current.goal)}</p>
+      ${stepIndex === 0 && current.intro ? `<div class="prose">${marked.parse(current.intro)}</div>` : ""}
+      <section class="step" aria-label="Step ${stepIndex + 1}">
+        <h3>Step ${stepIndex + 1} of ${current.steps.length}: ${esc(step.title)}</h3>
+        ${step.parts.map((part, i) => renderPart(part, i)).join("")}
+      </section>
+      <nav class="nb-nav">
+        <button type="button" class="prev" ${stepIndex === 0 ? "disabled" : ""}>◀ Previous</button>
+        <span>${stepIndex + 1} / ${current.steps.length}</span>
+        <button type="button" class="next" ${stepIndex + 1 >= current.steps.length ? "disabled" : ""}>Next ▶</button>
+      </nav>`;
+    root.querySelector(".lesson-picker")?.addEventListener("change", (e) => go((e.target as HTMLSelectElement).value, progress()[(e.target as HTMLSelectElement).value] ?? 1));
+    root.querySelector(".prev")?.addEventListener("click", () => go(current.id, stepIndex));
+    root.querySelector(".next")?.addEventListener("click", () => go(current.id, stepIndex + 2));
+    root.querySelector(".reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => void checkAll(true)));
+    step.parts.forEach((part, i) => wire(part, root.querySelector(`[data-part="${i}"]`) as HTMLElement | null));
+  };
+
+  const renderPart = (part: StepPart, i: number): string => {
+    if (part.kind === "prose") return `<div class="prose">${marked.parse(part.markdown)}</div>`;
+    const block = part as LessonBlock;
+    switch (block.kind) {
+      case "http":
+        return `<div class="block http" data-part="${i}"><pre>${esc(`${block.method} ${block.path}\n${Object.entries(block.headers).map(([k, v]) => `${k}: ${v}\n`).join("")}${block.body ? `\n${block.body}` : ""}`)}</pre><button type="button" class="run">Run</button><pre class="answer" hidden></pre></div>`;
+      case "terminal":
+        return `<div class="block terminal-cmd" data-part="${i}"><pre>$ ${esc(block.command)}</pre><button type="button" class="run">Run in terminal</button></div>`;
+      case "check":
+        return `<div class="block check" data-part="${i}"><span class="mark" aria-hidden="true">○</span> <span class="label">${esc(block.label)}</span> <button type="button" class="run">Check</button><div class="detail"></div></div>`;
+      case "faults":
+      case "trigger":
+      case "step-mode":
+        return `<div class="block setting" data-part="${i}"><div class="kind">${block.kind === "faults" ? "Faults" : block.kind === "trigger" ? "Trigger settings" : "Step mode"}</div><pre>${esc(JSON.stringify(block.body))}</pre><button type="button" class="run">Apply</button><span class="answer"></span></div>`;
+      case "code":
+        return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line}</figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
+    }
+  };
+
+  const wire = (part: StepPart, el: HTMLElement | null) => {
+    const button = el?.querySelector(".run");
+    if (!el || !button) return;
+    button.addEventListener("click", () => void act(part, el));
+  };
+
+  const act = async (part: StepPart, el: HTMLElement) => {
+    const answer = el.querySelector(".answer") as HTMLElement | null;
+    switch (part.kind) {
+      case "http": {
+        const result = await call(part.method, part.path, part.body ?? undefined, part.headers);
+        if (answer) {
+          answer.hidden = false;
+          answer.textContent = `HTTP ${result.status}\n${result.json === null ? result.text : JSON.stringify(result.json, null, 2)}`;
+        }
+        return;
+      }
+      case "terminal":
+        deps.runInTerminal(part.command);
+        return;
+      case "check":
+        await runCheck(el);
+        return;
+      case "faults":
+      case "trigger":
+      case "step-mode": {
+        const [method, path] = SETTING_ROUTE[part.kind];
+        const result = await call(method, path, part.body);
+        if (answer) answer.textContent = result.ok ? "applied ✓" : `refused: ${(result.json as { error?: { message?: string } })?.error?.message ?? result.status}`;
+        return;
+      }
+    }
+  };
+
+  const runCheck = async (el: HTMLElement) => {
+    if (!lesson) return;
+    const index = [...(el.parentElement?.querySelectorAll(".block.check") ?? [])].indexOf(el);
+    const result = await call("POST", `/api/lessons/${lesson.id}/checks`, { step: stepIndex, index });
+    const check = result.json as CheckResult;
+    el.classList.toggle("ok", check.ok);
+    el.classList.toggle("failed", !check.ok);
+    (el.querySelector(".mark") as HTMLElement).textContent = check.ok ? "✓" : "✗";
+    (el.querySelector(".detail") as HTMLElement).textContent = check.ok ? "" : `expected ${check.expected}, got ${check.actual}`;
+  };
+
+  /** Re-evaluate the step's unticked checks when the world changes, at most twice a second. */
+  const checkAll = async (force = false) => {
+    if (!force && Date.now() - lastAutoCheck < 500) return;
+    lastAutoCheck = Date.now();
+    for (const el of root.querySelectorAll<HTMLElement>(".block.check:not(.ok)")) if (force || el.classList.contains("failed")) await runCheck(el);
+  };
+
+  window.addEventListener("hashchange", () => void show());
+  if (!route().id) {
+    const first = lessons[0];
+    if (first) history.replaceState(null, "", `#/lessons/${first.id}/${progress()[first.id] ?? 1}`);
+  }
+  await show();
+  return { onStateChange: () => void checkAll() };
+}

@@ -1,0 +1,113 @@
+import type { FlowEvent } from "../../../common/events.js";
+import { callsFor, messageStateAt, type PlaygroundState } from "../../../common/state.js";
+import { esc } from "../api.js";
+
+const ROWS = 50;
+
+/** The tasks, newest first, with their status as it changes. */
+export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void {
+  root.innerHTML = `<h2>Tasks</h2><table><thead><tr><th scope="col">id</th><th scope="col">title</th><th scope="col">status</th><th scope="col">attempts</th><th scope="col">last error</th></tr></thead><tbody></tbody></table>`;
+  const body = root.querySelector("tbody") as HTMLElement;
+  return (state) => {
+    const tasks = Object.values(state.tasks).sort((a, b) => b.id - a.id).slice(0, ROWS);
+    body.innerHTML =
+      tasks.map((t) => `<tr data-task="${t.id}"><td>${t.id}</td><td>${esc(t.title)}</td><td><span class="status ${t.status}">${t.status}</span></td><td>${t.attempts}</td><td>${esc(t.lastError ?? t.sendError ?? "")}</td></tr>`).join("") ||
+      `<tr><td colspan="5" class="empty">No tasks yet: run the lesson's first request.</td></tr>`;
+  };
+}
+
+/** The queues by inspection, never by ReceiveMessage: state, receive count, visibility left. */
+export function mountQueue(root: HTMLElement): (state: PlaygroundState) => void {
+  root.innerHTML = `<h2>Queue inspector</h2><table><thead><tr><th scope="col">message</th><th scope="col">task</th><th scope="col">queue</th><th scope="col">state</th><th scope="col">receives</th><th scope="col">visible in</th></tr></thead><tbody></tbody></table>`;
+  const body = root.querySelector("tbody") as HTMLElement;
+  return (state) => {
+    const now = Date.now();
+    const messages = Object.values(state.messages).slice(0, ROWS);
+    body.innerHTML =
+      messages
+        .map((m) => {
+          const current = messageStateAt(m, now);
+          const left = current === "in-flight" && m.visibleAt !== null ? `${((m.visibleAt - now) / 1000).toFixed(1)} s` : "";
+          return `<tr><td class="mono">${esc(m.messageId.slice(0, 8))}…</td><td>${m.taskId ?? "–"}</td><td>${esc(m.queue)}</td><td><span class="msg ${current}">${current}</span>${m.consumer === "other-client" && current === "in-flight" ? " (taken by another client)" : ""}</td><td>${m.receiveCount}</td><td>${left}</td></tr>`;
+        })
+        .join("") || `<tr><td colspan="6" class="empty">The queues are empty.</td></tr>`;
+  };
+}
+
+const describe = (e: FlowEvent): string => {
+  switch (e.type) {
+    case "task.created":
+      return `task ${e.taskId} created (pending)`;
+    case "task.updated":
+      if (e.from === e.task.status) return `task ${e.taskId} updated (${e.task.sendError ? `send failed: ${e.task.sendError}` : "message id recorded"})`;
+      return `task ${e.taskId}: ${e.from} → ${e.task.status}${e.task.lastError && e.task.status !== "completed" ? ` (${e.task.lastError})` : ""}`;
+    case "message.sent":
+      return `message sent to ${e.queue}${e.taskId === null ? "" : ` for task ${e.taskId}`}`;
+    case "message.received":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} received by ${e.consumer === "lambda-trigger" ? "the Lambda trigger" : "another client"} (receive ${e.receiveCount})`;
+    case "message.visible-again":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
+    case "message.deleted":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
+    case "message.dead-lettered":
+      return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "lambda.invoked":
+      return `handler invoked with ${e.messageIds.length} record(s)`;
+    case "lambda.completed":
+      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)`;
+    case "lambda.failed":
+      return `handler failed: ${e.error}`;
+    case "lambda.concurrency":
+      return `concurrency ${e.running} running, limit ${e.limit}`;
+    case "trigger.state":
+      return `trigger ${e.state}`;
+    case "trigger.updated":
+      return `trigger settings changed: BatchSize ${e.settings.BatchSize}, window ${e.settings.MaximumBatchingWindowInSeconds} s`;
+    case "function.updated":
+      return `function timeout ${e.settings.Timeout} s`;
+    case "faults.changed":
+      return `faults: ${JSON.stringify(e.faults)}`;
+    case "step-mode.changed":
+      return `step mode ${e.enabled ? "on" : "off"}`;
+    case "step.paused":
+      return `paused before step ${e.stepNumber} (${e.step})`;
+    case "step.released":
+      return `released step ${e.step}`;
+    case "world.reset":
+      return "the world was reset";
+    case "sqs.call":
+      return `${e.call.caller}: ${e.call.operation}`;
+  }
+};
+
+/** The newest events first, in the lesson's words; choosing one shows the SQS calls behind it. */
+export function mountTimeline(root: HTMLElement): (state: PlaygroundState) => void {
+  root.innerHTML = `<h2>Timeline</h2><div class="wire" aria-live="polite"></div><ol class="timeline" reversed></ol>`;
+  const list = root.querySelector("ol") as HTMLElement;
+  const wire = root.querySelector(".wire") as HTMLElement;
+  let latest: PlaygroundState | undefined;
+  list.addEventListener("click", (click) => {
+    const seq = Number((click.target as HTMLElement).closest("[data-seq]")?.getAttribute("data-seq"));
+    const event = latest?.timeline.find((e) => e.seq === seq);
+    if (!latest || !event) return;
+    const calls = callsFor(latest, event);
+    wire.innerHTML = `<h3>On the wire: ${esc(describe(event))}</h3>` + (calls.length === 0 ? "<p>No SQS call of the playground concerned this event.</p>" : calls.map((c) => `<details open><summary>${esc(c.caller)} → POST / <code>X-Amz-Target: ${esc(c.target)}</code> (${c.durationMs} ms)${c.error ? ` — ${esc(c.error.code)}` : ""}</summary><div class="wire-pair"><pre>${esc(JSON.stringify(c.request, null, 2))}</pre><pre>${esc(JSON.stringify(c.error ?? c.response, null, 2))}</pre></div></details>`).join(""));
+  });
+  // Items are added and trimmed, never redrawn, so a button keeps its focus while events flow.
+  let shownUpTo = -1;
+  const item = (e: FlowEvent) => `<li class="ev ${e.type.replace(".", "-")}"><button type="button" class="ev-open" data-seq="${e.seq}"><time>${new Date(e.at).toLocaleTimeString()}</time> ${esc(describe(e))}</button></li>`;
+  return (state) => {
+    latest = state;
+    const newest = state.timeline.at(-1)?.seq ?? -1;
+    const oldest = state.timeline[0]?.seq ?? 0;
+    if (newest === shownUpTo) return;
+    if (newest < shownUpTo || shownUpTo < oldest - 1) {
+      list.innerHTML = state.timeline.slice(-ROWS).reverse().map(item).join("");
+    } else {
+      const fresh = state.timeline.filter((e) => e.seq > shownUpTo).slice(-ROWS);
+      list.insertAdjacentHTML("afterbegin", fresh.reverse().map(item).join(""));
+      while (list.children.length > ROWS) list.lastElementChild?.remove();
+    }
+    shownUpTo = newest;
+  };
+}

@@ -1,0 +1,138 @@
+import type { FlowEvent } from "../../../common/events.js";
+import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
+import { call, esc } from "../api.js";
+
+const NS = "http://www.w3.org/2000/svg";
+type Station = "client" | "api" | "db" | "sqs" | "lambda" | "dlq";
+
+/** Where each station sits in the 1000×320 drawing (its centre). */
+const AT: Record<Station, { x: number; y: number; label: string }> = {
+  client: { x: 60, y: 110, label: "Client" },
+  api: { x: 200, y: 110, label: "API" },
+  db: { x: 340, y: 40, label: "Database" },
+  sqs: { x: 540, y: 110, label: "SQS interview-queue" },
+  lambda: { x: 850, y: 110, label: "Lambda" },
+  dlq: { x: 540, y: 270, label: "Dead-letter queue" },
+};
+/** Which station each paused step waits at. */
+const STEP_STATION: Record<string, Station> = { insert: "db", send: "api", receive: "sqs", invoke: "lambda", update: "db", delete: "sqs" };
+const MAX_TOKENS = 48;
+const MAX_TRAVELLING = 40;
+
+/** The SVG frame: stations and arrows are drawn once; the dynamic layers are redrawn per frame. */
+export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[]) => void {
+  root.innerHTML = `
+    <div class="viz-head"><h2>The flow, live</h2><div class="viz-step" aria-live="polite"></div></div>
+    <svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
+      <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>
+      <g class="arrows">${arrow("client", "api")}${arrow("api", "db")}${arrow("api", "sqs")}${arrow("sqs", "lambda")}${arrow("lambda", "db")}${arrow("sqs", "dlq")}</g>
+      <g class="stations">${(Object.keys(AT) as Station[]).map(station).join("")}</g>
+      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g><g class="travelling"></g>
+    </svg>`;
+  const svg = root.querySelector("svg") as SVGSVGElement;
+  const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
+  const stepBox = root.querySelector(".viz-step") as HTMLElement;
+  let travelling = 0;
+
+  const travel = (from: Station, to: Station, kind: string) => {
+    if (travelling >= MAX_TRAVELLING || document.hidden) return;
+    const dot = document.createElementNS(NS, "circle");
+    dot.setAttribute("r", "7");
+    dot.setAttribute("class", `token travel ${kind}`);
+    layer("travelling").append(dot);
+    travelling += 1;
+    const a = AT[from];
+    const b = AT[to];
+    const motion = dot.animate([{ transform: `translate(${a.x}px, ${a.y}px)` }, { transform: `translate(${b.x}px, ${b.y}px)` }], { duration: 450, easing: "ease-in-out" });
+    motion.onfinish = () => {
+      dot.remove();
+      travelling -= 1;
+    };
+  };
+
+  return (state, fresh) => {
+    for (const event of fresh) {
+      const route = routeOf(event);
+      if (route) travel(...route);
+    }
+    const now = Date.now();
+    const counts = tasksByStatus(state);
+    layer("db-counts").innerHTML = `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`;
+    const messages = Object.values(state.messages);
+    const inQueue = messages.filter((m) => m.state !== "dead-lettered");
+    const dead = messages.filter((m) => m.state === "dead-lettered");
+    layer("queue-tokens").innerHTML = tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 62}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`;
+    layer("dlq-tokens").innerHTML = tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 40}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`;
+    const running = Object.values(state.invocations).filter((i) => i.status === "running");
+    layer("lambda-runs").innerHTML =
+      running.slice(0, 20).map((inv, i) => `<rect class="run" x="${AT.lambda.x - 60 + (i % 10) * 12}" y="${AT.lambda.y + 22 + Math.floor(i / 10) * 12}" width="9" height="9"><title>invocation ${esc(inv.invocationId)}: ${inv.messageIds.length} record(s)</title></rect>`).join("") +
+      `<text x="${AT.lambda.x}" y="${AT.lambda.y + 62}" class="small" text-anchor="middle">${running.length} running · limit ${state.concurrency.limit || "–"}</text>`;
+
+    const waiting = state.stepMode.paused[0];
+    for (const el of svg.querySelectorAll(".station")) el.classList.toggle("waiting", el.getAttribute("data-station") === (waiting ? STEP_STATION[waiting.step] : ""));
+    stepBox.innerHTML = state.stepMode.enabled
+      ? waiting
+        ? `Step mode — waiting before step ${waiting.stepNumber}: ${esc(waiting.detail)} <button type="button" class="next-step">Next ▶</button>`
+        : "Step mode — nothing is waiting yet"
+      : "";
+    stepBox.querySelector(".next-step")?.addEventListener("click", () => void call("POST", "/api/step-mode/next"));
+  };
+}
+
+function routeOf(event: FlowEvent): [Station, Station, string] | undefined {
+  switch (event.type) {
+    case "task.created":
+      return ["api", "db", "task"];
+    case "message.sent":
+      return ["api", "sqs", "visible"];
+    case "message.received":
+      return event.consumer === "lambda-trigger" ? ["sqs", "lambda", "in-flight"] : ["sqs", "client", "in-flight"];
+    case "task.updated":
+      return event.task.status === "completed" || event.task.status === "processing" ? ["lambda", "db", "task"] : undefined;
+    case "message.deleted":
+      return ["lambda", "sqs", "deleted"];
+    case "message.dead-lettered":
+      return ["sqs", "dlq", "dead-lettered"];
+    default:
+      return undefined;
+  }
+}
+
+function arrow(from: Station, to: Station): string {
+  const a = AT[from];
+  const b = AT[to];
+  return `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" marker-end="url(#arrow)"/>`;
+}
+
+function station(name: Station): string {
+  const { x, y, label } = AT[name];
+  const width = name === "sqs" || name === "dlq" ? 240 : 110;
+  return `<g class="station" data-station="${name}"><rect x="${x - width / 2}" y="${y - 22}" width="${width}" height="44" rx="8"/><text x="${x}" y="${y - 4}" text-anchor="middle">${label}</text></g>`;
+}
+
+function tokens(messages: MessageView[], at: { x: number; y: number }, now: number): string {
+  return messages
+    .slice(0, MAX_TOKENS)
+    .map((m, i) => {
+      const x = at.x - 108 + (i % 24) * 9.4;
+      const y = at.y + 8 + Math.floor(i / 24) * 9;
+      const state = messageStateAt(m, now);
+      const label = `message ${m.messageId}${m.taskId === null ? "" : ` (task ${m.taskId})`}: ${state}, received ${m.receiveCount}×`;
+      const ring = state === "in-flight" && m.visibleAt !== null && m.receivedAt !== null ? countdown(x, y, (m.visibleAt - now) / Math.max(1, m.visibleAt - m.receivedAt)) : "";
+      return `<circle class="token ${state}" cx="${x}" cy="${y}" r="3.6"><title>${esc(label)}</title></circle>${ring}`;
+    })
+    .join("");
+}
+
+/** The part of the visibility timeout still to run, as a ring closing around the token. */
+function countdown(x: number, y: number, left: number): string {
+  const circumference = 2 * Math.PI * 5.5;
+  const shown = Math.max(0, Math.min(1, left)) * circumference;
+  return `<circle class="countdown" cx="${x}" cy="${y}" r="5.5" stroke-dasharray="${shown} ${circumference}" transform="rotate(-90 ${x} ${y})"/>`;
+}
+
+function summary(messages: MessageView[], now: number): string {
+  const count = (s: string) => messages.filter((m) => messageStateAt(m, now) === s).length;
+  const more = messages.length > MAX_TOKENS ? ` (+${messages.length - MAX_TOKENS} not drawn)` : "";
+  return `${count("visible")} visible · ${count("in-flight")} in flight · ${count("delayed")} delayed${more}`;
+}

@@ -1,0 +1,66 @@
+import type { CheckResult, Lesson, LessonSummary } from "../../common/lessons.js";
+import type { PlaygroundState } from "../../common/state.js";
+import { ControlError } from "../control/errors.js";
+import type { Clock } from "../events/eventLog.js";
+import { evaluateCheck } from "./checks.js";
+
+/** Where this playground really listens; lessons are written for the defaults. */
+export interface Addresses {
+  playgroundUrl: string;
+  sqsPort: number;
+}
+
+/**
+ * Lessons as the API serves them. Lessons are written with the default addresses
+ * (http://localhost:8000, localhost:4566); when the playground runs elsewhere, commands and prose
+ * are given the real ones, so a lesson's commands always work as shown.
+ */
+export class LessonService {
+  private cache: Lesson[] | undefined;
+
+  constructor(
+    private readonly lessons: Lesson[],
+    private readonly state: PlaygroundState,
+    private readonly clock: Clock,
+    /** Known once the server listens; lessons are first served after that. */
+    private readonly addresses: () => Addresses,
+  ) {}
+
+  private get localized(): Lesson[] {
+    if (this.cache) return this.cache;
+    const addresses = this.addresses();
+    const localize = (text: string) =>
+      text.replaceAll("http://localhost:8000", addresses.playgroundUrl).replaceAll("localhost:4566", `localhost:${addresses.sqsPort}`);
+    this.cache = this.lessons.map((lesson) => ({
+      ...lesson,
+      intro: localize(lesson.intro),
+      steps: lesson.steps.map((step) => ({
+        ...step,
+        parts: step.parts.map((part) =>
+          part.kind === "prose" ? { ...part, markdown: localize(part.markdown) } : part.kind === "terminal" ? { ...part, command: localize(part.command) } : part,
+        ),
+      })),
+    }));
+    return this.cache;
+  }
+
+  list(): LessonSummary[] {
+    return this.localized.map(({ id, title, goal, order, steps }) => ({ id, title, goal, order, steps: steps.length }));
+  }
+
+  get(id: string): Lesson {
+    const lesson = this.localized.find((l) => l.id === id);
+    if (!lesson) throw new ControlError(404, "LessonNotFound", `no lesson "${id}"; see GET /api/lessons`);
+    return lesson;
+  }
+
+  /** Evaluate check number `index` (0-based, among the step's checks) of step `step` (0-based). */
+  check(id: string, step: unknown, index: unknown): CheckResult {
+    const lesson = this.get(id);
+    if (!Number.isInteger(step) || !Number.isInteger(index)) throw new ControlError(400, "InvalidCheck", 'send {"step": <n>, "index": <n>} (0-based)');
+    const checks = lesson.steps[step as number]?.parts.filter((p) => p.kind === "check") ?? [];
+    const check = checks[index as number];
+    if (!check || check.kind !== "check") throw new ControlError(404, "CheckNotFound", `lesson "${id}" has no check ${index} in step ${step}`);
+    return evaluateCheck(check, this.state, this.clock());
+  }
+}

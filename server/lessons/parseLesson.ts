@@ -1,0 +1,212 @@
+import { z } from "zod";
+import type { CheckBlock, CodeBlock, HttpBlock, HttpMethod, Lesson, LessonBlock, LessonStep, SettingBlock, StepPart } from "../../common/lessons.js";
+import { ControlError } from "../control/errors.js";
+import { parseFaults } from "../control/faults.js";
+import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings } from "../trigger/mappingSettings.js";
+import { SELECTORS } from "./checks.js";
+
+/** A lesson file that cannot be used, with the file and line to fix. */
+export class LessonError extends Error {
+  override readonly name = "LessonError";
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+  }
+}
+
+/** Plain code in prose; any other fence language is taken for a misspelt block and refused. */
+const PROSE_LANGUAGES = new Set(["", "json", "ts", "typescript", "js", "javascript", "bash", "sh", "shell", "console", "text", "yaml", "xml", "diff"]);
+const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+const frontMatterSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id must be lower-case letters, digits and dashes"),
+  title: z.string().min(1, "title is required"),
+  goal: z.string().min(1, "goal is required"),
+});
+
+const checkSchema = z.union([
+  z.strictObject({ expect: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]), label: z.string().optional() }),
+  z.strictObject({ expect: z.string(), atLeast: z.number(), label: z.string().optional() }),
+  z.strictObject({ expect: z.string(), atMost: z.number(), label: z.string().optional() }),
+]);
+
+export interface ParseOptions {
+  file: string;
+  order: number;
+  /** The lines of a project file, for code blocks; undefined when there is no such file. */
+  readSource: (file: string) => string[] | undefined;
+}
+
+interface Fence {
+  info: string;
+  line: number;
+  content: string[];
+}
+
+/** Parse one lesson: front matter, an intro, then `## ` steps of prose and fenced blocks. */
+export function parseLesson(text: string, options: ParseOptions): Lesson {
+  const lines = text.split(/\r?\n/);
+  const fail = (line: number, detail: string): never => {
+    throw new LessonError(options.file, line, detail);
+  };
+  if (lines[0] !== "---") fail(1, 'a lesson starts with front matter: a line "---", then id, title and goal, then "---"');
+  const end = lines.indexOf("---", 1);
+  if (end < 0) fail(1, 'front matter is not closed by a line "---"');
+  const front: Record<string, string> = {};
+  for (let i = 1; i < end; i++) {
+    const match = /^([A-Za-z]+):\s*(.*)$/.exec(lines[i] ?? "");
+    if (!match) fail(i + 1, `front matter lines are "key: value", got "${lines[i]}"`);
+    else front[match[1] ?? ""] = match[2] ?? "";
+  }
+  const meta = frontMatterSchema.safeParse(front);
+  if (!meta.success) {
+    const issue = meta.error.issues[0];
+    const key = String(issue?.path[0] ?? (issue?.code === "unrecognized_keys" ? issue.keys[0] : ""));
+    const at = lines.findIndex((l, i) => i < end && l.startsWith(`${key}:`));
+    const problem = issue?.code === "unrecognized_keys" ? `unknown key "${key}"` : front[key] === undefined ? `"${key}" is missing` : `${key}: ${issue?.message}`;
+    fail(at > 0 ? at + 1 : 1, `front matter: ${problem} (a lesson needs id, title and goal)`);
+  }
+
+  let intro: string[] = [];
+  const steps: LessonStep[] = [];
+  let prose: string[] = intro;
+  let parts: StepPart[] | undefined;
+  const flushProse = () => {
+    const markdown = prose.join("\n").trim();
+    if (parts && markdown) parts.push({ kind: "prose", markdown });
+    if (parts) prose = [];
+  };
+  for (let i = end + 1; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) {
+      flushProse();
+      parts = [];
+      prose = [];
+      steps.push({ title: (heading[1] ?? "").trim(), parts });
+      continue;
+    }
+    const open = /^```(.*)$/.exec(line);
+    if (!open) {
+      prose.push(line);
+      continue;
+    }
+    const fence: Fence = { info: (open[1] ?? "").trim(), line: i + 1, content: [] };
+    for (i += 1; i < lines.length && lines[i] !== "```"; i++) fence.content.push(lines[i] ?? "");
+    if (i >= lines.length) fail(fence.line, "this fenced block is never closed (a line ``` is missing)");
+    const language = fence.info.split(/\s+/)[0] ?? "";
+    if (PROSE_LANGUAGES.has(language)) {
+      prose.push("```" + fence.info, ...fence.content, "```");
+      continue;
+    }
+    if (!parts) fail(fence.line, `a ${language} block must be inside a step (after a "## " heading)`);
+    flushProse();
+    parts?.push(parseBlock(fence, language, options, fail));
+  }
+  flushProse();
+  if (steps.length === 0) fail(end + 2, 'a lesson needs at least one step: a "## " heading');
+  for (const [n, step] of steps.entries()) {
+    if (step.parts.length === 0) fail(lines.indexOf(`## ${step.title}`) + 1, `step ${n + 1} ("${step.title}") is empty`);
+  }
+  const { id, title, goal } = meta.data as z.infer<typeof frontMatterSchema>;
+  return { id, title, goal, order: options.order, file: options.file, intro: intro.join("\n").trim(), steps };
+}
+
+function parseBlock(fence: Fence, language: string, options: ParseOptions, fail: (line: number, detail: string) => never): LessonBlock {
+  const body = fence.content.join("\n").trim();
+  const json = (): Record<string, unknown> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (error) {
+      fail(fence.line, `${language} block: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) fail(fence.line, `${language} block: must be a JSON object`);
+    return value as Record<string, unknown>;
+  };
+  switch (language) {
+    case "http":
+      return parseHttp(fence, fail);
+    case "terminal":
+      if (!body) fail(fence.line, "terminal block: no command");
+      return { kind: "terminal", command: body };
+    case "check": {
+      const parsed = checkSchema.safeParse(json());
+      if (!parsed.success) fail(fence.line, 'check block: expected {"expect": "<what>", "equals"|"atLeast"|"atMost": <value>, "label"?: "…"}');
+      const check = parsed.data as z.infer<typeof checkSchema>;
+      if (!(check.expect in SELECTORS)) fail(fence.line, `check block: unknown state "${check.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
+      const { expect, label, ...comparison } = check;
+      const shown = Object.entries(comparison).map(([k, v]) => `${k} ${JSON.stringify(v)}`)[0] ?? "";
+      return { kind: "check", expect, comparison, label: label ?? `${expect} ${shown}` } as CheckBlock;
+    }
+    case "faults":
+    case "trigger":
+    case "step-mode": {
+      const setting = json();
+      try {
+        if (language === "faults") parseFaults(setting);
+        else if (language === "trigger") updateTriggerSettings(DEFAULT_TRIGGER_SETTINGS, setting);
+        else if (typeof setting.enabled !== "boolean" || Object.keys(setting).length !== 1) fail(fence.line, 'step-mode block: expected {"enabled": true|false}');
+      } catch (error) {
+        if (error instanceof ControlError) fail(fence.line, `${language} block: ${error.code}: ${error.message}`);
+        throw error;
+      }
+      return { kind: language, body: setting } as SettingBlock;
+    }
+    case "code":
+      return parseCode(fence, options, fail);
+    default:
+      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, faults, trigger, step-mode, code (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
+  }
+}
+
+function parseHttp(fence: Fence, fail: (line: number, detail: string) => never): HttpBlock {
+  const [requestLine = "", ...rest] = fence.content;
+  const match = /^([A-Z]+) (\/\S*)$/.exec(requestLine.trim());
+  if (!match || !METHODS.has(match[1] as HttpMethod)) fail(fence.line + 1, `http block: the first line is "METHOD /path", got "${requestLine}"`);
+  const headers: Record<string, string> = {};
+  let i = 0;
+  for (; i < rest.length && rest[i]?.trim(); i++) {
+    const header = /^([A-Za-z-]+):\s*(.+)$/.exec(rest[i] ?? "");
+    if (!header) fail(fence.line + 2 + i, `http block: header lines are "Name: value", got "${rest[i]}"`);
+    else headers[header[1] ?? ""] = header[2] ?? "";
+  }
+  const body = rest.slice(i).join("\n").trim() || null;
+  if (body !== null && /json/i.test(Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "")) {
+    try {
+      JSON.parse(body);
+    } catch {
+      fail(fence.line, "http block: the body is declared JSON but does not parse");
+    }
+  }
+  return { kind: "http", method: (match?.[1] ?? "GET") as HttpMethod, path: match?.[2] ?? "/", headers, body };
+}
+
+function parseCode(fence: Fence, options: ParseOptions, fail: (line: number, detail: string) => never): CodeBlock {
+  const attrs = Object.fromEntries([...fence.info.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  const file = attrs.file ?? "";
+  const usage = "code block: write it as ```code file=<path> lines=<from>-<to>, or ```code file=<path> anchor=<text> lines=<count>";
+  if (!file) fail(fence.line, usage);
+  if (file.startsWith("/") || file.split("/").includes("..")) fail(fence.line, `code block: "${file}" must be a path inside the project`);
+  const source = options.readSource(file) ?? fail(fence.line, `code block: no file "${file}" in the project`);
+  let from: number;
+  let to: number;
+  const range = /^(\d+)-(\d+)$/.exec(attrs.lines ?? "");
+  if (attrs.anchor !== undefined) {
+    // An anchor survives edits above it; a line range does not.
+    const count = Number(attrs.lines);
+    const at = source.findIndex((line) => line.includes(attrs.anchor ?? ""));
+    if (at < 0) fail(fence.line, `code block: no line of ${file} contains "${attrs.anchor}"`);
+    if (!Number.isInteger(count) || count < 1) fail(fence.line, usage);
+    from = at + 1;
+    to = at + count;
+  } else if (range) {
+    from = Number(range[1]);
+    to = Number(range[2]);
+  } else return fail(fence.line, usage);
+  if (from < 1 || to < from || to > source.length) fail(fence.line, `code block: lines ${from}-${to} are outside ${file} (${source.length} lines)`);
+  return { kind: "code", file, line: from, code: source.slice(from - 1, to).join("\n") };
+}
