@@ -1,13 +1,13 @@
 // The entry point: the only place that reads the environment. It parses the configuration,
 // starts the playground and stops it cleanly on SIGINT/SIGTERM.
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { ConfigError, parseConfig } from "./config.js";
 import { startPlayground } from "./playground.js";
+import { PROJECT_ROOT } from "./projectRoot.js";
 import { StoreError } from "./store/errors.js";
 
-const root = new URL("..", import.meta.url);
-const { version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
 
 async function main(): Promise<void> {
   if (Number(process.versions.node.split(".")[0]) < 22) {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const config = parseConfig(process.env, version);
   // The client is built by `npm install` (postinstall: vite build) into dist/client.
-  const clientDir = fileURLToPath(new URL("dist/client/", root));
+  const clientDir = join(PROJECT_ROOT, "dist", "client");
   if (!existsSync(clientDir)) console.log("note: the browser client is not built yet; run `npm run build` (npm install does it)");
   const playground = await startPlayground(config, { clientDir, shellEnv: process.env });
   console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { QueueView, Snapshot, SqsCall } from "../common/events.js";
 import { applyEvent, stateFromSnapshot } from "../common/state.js";
 import { LessonService } from "./lessons/lessonService.js";
+import { PROJECT_ROOT } from "./projectRoot.js";
 import { loadLessons } from "./lessons/loadLessons.js";
 import { createHandler } from "../lambda/handler.js";
 import { createApi, type HealthReport } from "./api/api.js";
@@ -28,7 +29,7 @@ import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolatio
 export const TRIGGER_USER_AGENT = "queue-flow-playground/lambda-trigger";
 const API_USER_AGENT = "queue-flow-playground/api";
 export const FUNCTION_NAME = "process-task";
-export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export { PROJECT_ROOT };
 /** The embedded SQS never leaves loopback, whatever the API binds to. */
 const SQS_HOST = "127.0.0.1";
 const SNAPSHOT_EVENTS = 500;
@@ -68,7 +69,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   }
   const triggerSettings = initialTriggerSettings(config);
   // A broken lesson stops start-up with its file and line, before anything listens.
-  const lessons = loadLessons(config.LESSONS_DIR, PROJECT_ROOT);
+  const lessons = loadLessons(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT);
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   const clock = options.clock ?? Date.now;
   const events = new EventLog(config.EVENT_LOG_SIZE, clock);

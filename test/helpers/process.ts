@@ -15,7 +15,8 @@ export interface ServerProcess {
 
 /** `npm start`'s command as a real child process, on free ports; resolves once it prints its URL. */
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  // Exactly what `npm start` runs: the bundle `npm run build` makes (npm test builds it first).
+  const child = spawn(process.execPath, ["dist/server/main.js"], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", SQS_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
