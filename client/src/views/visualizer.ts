@@ -12,7 +12,7 @@ const AT: Record<Station, { x: number; y: number; label: string }> = {
   db: { x: 340, y: 40, label: "Database" },
   sqs: { x: 540, y: 110, label: "SQS interview-queue" },
   lambda: { x: 850, y: 110, label: "Lambda" },
-  dlq: { x: 540, y: 270, label: "Dead-letter queue" },
+  dlq: { x: 540, y: 245, label: "Dead-letter queue" },
 };
 /** Which station each paused step waits at. */
 const STEP_STATION: Record<string, Station> = { insert: "db", send: "api", receive: "sqs", invoke: "lambda", update: "db", delete: "sqs" };
@@ -61,8 +61,8 @@ export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fre
     const messages = Object.values(state.messages);
     const inQueue = messages.filter((m) => m.state !== "dead-lettered");
     const dead = messages.filter((m) => m.state === "dead-lettered");
-    layer("queue-tokens").innerHTML = tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 62}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`;
-    layer("dlq-tokens").innerHTML = tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 40}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`;
+    layer("queue-tokens").innerHTML = tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 66}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`;
+    layer("dlq-tokens").innerHTML = tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 66}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`;
     const running = Object.values(state.invocations).filter((i) => i.status === "running");
     layer("lambda-runs").innerHTML =
       running.slice(0, 20).map((inv, i) => `<rect class="run" x="${AT.lambda.x - 60 + (i % 10) * 12}" y="${AT.lambda.y + 22 + Math.floor(i / 10) * 12}" width="9" height="9"><title>invocation ${esc(inv.invocationId)}: ${inv.messageIds.length} record(s)</title></rect>`).join("") +
@@ -106,8 +106,11 @@ function arrow(from: Station, to: Station): string {
 
 function station(name: Station): string {
   const { x, y, label } = AT[name];
-  const width = name === "sqs" || name === "dlq" ? 240 : 110;
-  return `<g class="station" data-station="${name}"><rect x="${x - width / 2}" y="${y - 22}" width="${width}" height="44" rx="8"/><text x="${x}" y="${y - 4}" text-anchor="middle">${label}</text></g>`;
+  // Queues are taller: their messages are drawn inside them.
+  const queue = name === "sqs" || name === "dlq";
+  const width = queue ? 240 : 110;
+  const height = queue ? 72 : 44;
+  return `<g class="station" data-station="${name}"><rect x="${x - width / 2}" y="${y - 22}" width="${width}" height="${height}" rx="8"/><text x="${x}" y="${y - 4}" text-anchor="middle">${label}</text></g>`;
 }
 
 function tokens(messages: MessageView[], at: { x: number; y: number }, now: number): string {
@@ -115,7 +118,7 @@ function tokens(messages: MessageView[], at: { x: number; y: number }, now: numb
     .slice(0, MAX_TOKENS)
     .map((m, i) => {
       const x = at.x - 108 + (i % 24) * 9.4;
-      const y = at.y + 8 + Math.floor(i / 24) * 9;
+      const y = at.y + 12 + Math.floor(i / 24) * 11;
       const state = messageStateAt(m, now);
       const label = `message ${m.messageId}${m.taskId === null ? "" : ` (task ${m.taskId})`}: ${state}, received ${m.receiveCount}×`;
       const ring = state === "in-flight" && m.visibleAt !== null && m.receivedAt !== null ? countdown(x, y, (m.visibleAt - now) / Math.max(1, m.visibleAt - m.receivedAt)) : "";
