@@ -1,4 +1,5 @@
 // The lesson format as the server sends it to the client: shared by both.
+import type { FlowStep } from "./events.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -39,7 +40,27 @@ export interface CodeBlock {
   code: string;
 }
 
-export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock;
+/** Ask the learner to predict before acting; the real outcome (a state, as checks read it) answers. */
+export interface PredictBlock {
+  kind: "predict";
+  question: string;
+  expect: string;
+  choices: { label: string; value: string | number | boolean | null }[];
+}
+
+/** In step mode: release the step that is waiting (POST /api/step-mode/next). */
+export interface NextBlock {
+  kind: "next";
+  /** The step expected to be waiting, shown to the learner. */
+  step: FlowStep | null;
+}
+
+/** A world action: redrive the dead-letter queue, or reset the world. */
+export interface ActionBlock {
+  kind: "redrive" | "reset";
+}
+
+export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock | PredictBlock | NextBlock | ActionBlock;
 
 /** A step: prose (markdown, rendered by the client) interleaved with blocks, in order. */
 export type StepPart = { kind: "prose"; markdown: string } | LessonBlock;
@@ -61,6 +82,13 @@ export interface Lesson extends Omit<LessonSummary, "steps"> {
   file: string;
   intro: string;
   steps: LessonStep[];
+}
+
+/** The real outcome a prediction is compared with. */
+export interface PredictionOutcome {
+  actual: string | number | boolean | null;
+  /** The label of the choice that matches the outcome, if one does. */
+  matching: string | null;
 }
 
 export interface CheckResult {

@@ -20,12 +20,17 @@ async function main(): Promise<void> {
   const clientDir = join(PROJECT_ROOT, "dist", "client");
   if (!existsSync(clientDir)) console.log("note: the browser client is not built yet; run `npm run build` (npm install does it)");
   const playground = await startPlayground(config, { clientDir, shellEnv: process.env });
-  console.log(`Queue Flow Playground ${version} (${config.mode} backend)`);
-  // The token opens the page's terminal (a real shell): only someone who can read this line gets one.
-  console.log(`  playground  ${playground.url}/?token=${playground.terminalToken}`);
-  console.log(`  queue       ${playground.queues.queueUrl}`);
-  console.log(`  dead letter ${playground.queues.deadLetterQueueUrl}`);
-  console.log(`  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`);
+  // One write, so whoever reads the output sees the whole block or none of it. The token opens the
+  // page's terminal (a real shell): only someone who can read this output gets one.
+  console.log(
+    [
+      `Queue Flow Playground ${version} (${config.mode} backend)`,
+      `  playground  ${playground.url}/?token=${playground.terminalToken}`,
+      `  queue       ${playground.queues.queueUrl}`,
+      `  dead letter ${playground.queues.deadLetterQueueUrl}`,
+      `  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`,
+    ].join("\n"),
+  );
 
   const shutdown = (signal: string) => {
     console.log(`\n${signal}: stopping (batches in flight finish or return to the queue)…`);

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { QueueView, Snapshot, SqsCall } from "../common/events.js";
 import { applyEvent, stateFromSnapshot } from "../common/state.js";
+import { taskIdOf } from "../common/taskMessage.js";
 import { LessonService } from "./lessons/lessonService.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { loadLessons } from "./lessons/loadLessons.js";
@@ -196,12 +197,20 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     await store.clear();
     events.publish({ type: "world.reset" });
   };
+  const redrive = async () => {
+    const moved = await apiQueue.redrive();
+    for (const { newMessageId, body } of moved) {
+      const taskId = taskIdOf(body);
+      if (taskId !== null) await store.markRedriven(taskId, newMessageId);
+    }
+    return moved.length;
+  };
   let addresses: { playgroundUrl: string; sqsPort: number } | undefined;
   const lessonService = new LessonService(lessons, mirror, clock, () => {
     if (!addresses) throw new Error("lessons are served only once the playground listens");
     return addresses;
   });
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, resetWorld, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls);
   await new Promise<void>((resolve, reject) => {

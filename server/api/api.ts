@@ -1,7 +1,7 @@
 import express from "express";
 import type { Controls } from "../control/controls.js";
 import { controlRoutes, requireJson } from "./controlRoutes.js";
-import { lessonRoutes } from "./lessonRoutes.js";
+import { lessonRoutes, type WorldActions } from "./lessonRoutes.js";
 import type { LessonService } from "../lessons/lessonService.js";
 import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../../common/events.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
@@ -30,7 +30,7 @@ export interface ApiDeps {
   log: (message: string, error?: unknown) => void;
   controls: Controls;
   lessons: LessonService;
-  resetWorld: () => Promise<void>;
+  world: WorldActions;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
@@ -49,7 +49,7 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json(deps.queues());
   });
   app.use("/api", controlRoutes(deps.controls));
-  app.use("/api", lessonRoutes(deps.lessons, deps.resetWorld));
+  app.use("/api", lessonRoutes(deps.lessons, deps.world));
 
   app.post("/tasks", requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
     const { title } = parseCreateTask(req.body);

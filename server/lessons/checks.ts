@@ -1,4 +1,4 @@
-import type { CheckBlock, CheckResult } from "../../common/lessons.js";
+import type { CheckBlock, CheckResult, PredictBlock, PredictionOutcome } from "../../common/lessons.js";
 import { messageStateAt, queueCounts, tasksByStatus, type PlaygroundState } from "../../common/state.js";
 
 type Value = string | number | boolean | null;
@@ -34,6 +34,10 @@ export const SELECTORS: Record<string, Selector> = {
   "queue.inFlight": (s, now) => queueCounts(s, now).inFlight,
   "queue.delayed": (s, now) => queueCounts(s, now).delayed,
   "dlq.messages": (s, now) => queueCounts(s, now).deadLettered,
+  "dlq.lastReceiveCount": (s) => {
+    const dead = Object.values(s.messages).filter((m) => m.state === "dead-lettered");
+    return dead.at(-1)?.receiveCount ?? null;
+  },
   "counters.sent": (s) => s.counters.sent,
   "counters.received": (s) => s.counters.received,
   "counters.deleted": (s) => s.counters.deleted,
@@ -52,6 +56,12 @@ export const SELECTORS: Record<string, Selector> = {
 };
 
 const show = (value: Value) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** The real value of a state, for a prediction, and which choice it matches. */
+export function evaluatePrediction(predict: PredictBlock, state: PlaygroundState, now: number): PredictionOutcome {
+  const actual = SELECTORS[predict.expect]?.(state, now) ?? null;
+  return { actual, matching: predict.choices.find((choice) => choice.value === actual)?.label ?? null };
+}
 
 /** Evaluate a check against the state: ✓ or ✗ with what was expected and what is there. */
 export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: number): CheckResult {

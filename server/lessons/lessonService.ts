@@ -1,8 +1,8 @@
-import type { CheckResult, Lesson, LessonSummary } from "../../common/lessons.js";
+import type { CheckResult, Lesson, LessonSummary, PredictionOutcome } from "../../common/lessons.js";
 import type { PlaygroundState } from "../../common/state.js";
 import { ControlError } from "../control/errors.js";
 import type { Clock } from "../events/eventLog.js";
-import { evaluateCheck } from "./checks.js";
+import { evaluateCheck, evaluatePrediction } from "./checks.js";
 
 /** Where this playground really listens; lessons are written for the defaults. */
 export interface Addresses {
@@ -62,5 +62,14 @@ export class LessonService {
     const check = checks[index as number];
     if (!check || check.kind !== "check") throw new ControlError(404, "CheckNotFound", `lesson "${id}" has no check ${index} in step ${step}`);
     return evaluateCheck(check, this.state, this.clock());
+  }
+
+  /** The real outcome for prediction number `index` (0-based, among the step's predictions) of step `step`. */
+  outcome(id: string, step: unknown, index: unknown): PredictionOutcome {
+    const lesson = this.get(id);
+    if (!Number.isInteger(step) || !Number.isInteger(index)) throw new ControlError(400, "InvalidPrediction", 'send {"step": <n>, "index": <n>} (0-based)');
+    const predict = (lesson.steps[step as number]?.parts.filter((p) => p.kind === "predict") ?? [])[index as number];
+    if (!predict || predict.kind !== "predict") throw new ControlError(404, "PredictionNotFound", `lesson "${id}" has no prediction ${index} in step ${step}`);
+    return evaluatePrediction(predict, this.state, this.clock());
   }
 }

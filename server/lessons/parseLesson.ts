@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FLOW_STEPS, type FlowStep } from "../../common/events.js";
 import type { CheckBlock, CodeBlock, HttpBlock, HttpMethod, Lesson, LessonBlock, LessonStep, SettingBlock, StepPart } from "../../common/lessons.js";
 import { ControlError } from "../control/errors.js";
 import { parseFaults } from "../control/faults.js";
@@ -25,6 +26,12 @@ const frontMatterSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id must be lower-case letters, digits and dashes"),
   title: z.string().min(1, "title is required"),
   goal: z.string().min(1, "goal is required"),
+});
+
+const predictSchema = z.strictObject({
+  question: z.string().min(1),
+  expect: z.string(),
+  choices: z.array(z.strictObject({ label: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })).min(2),
 });
 
 const checkSchema = z.union([
@@ -158,8 +165,24 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
     }
     case "code":
       return parseCode(fence, options, fail);
+    case "predict": {
+      const parsed = predictSchema.safeParse(json());
+      if (!parsed.success) fail(fence.line, 'predict block: expected {"question": "…", "expect": "<state>", "choices": [{"label": "…", "value": …}, …]} with at least two choices');
+      const predict = parsed.data as z.infer<typeof predictSchema>;
+      if (!(predict.expect in SELECTORS)) fail(fence.line, `predict block: unknown state "${predict.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
+      return { kind: "predict", ...predict };
+    }
+    case "next": {
+      const step = body ? json().step : null;
+      if (step !== null && !FLOW_STEPS.includes(step as FlowStep)) fail(fence.line, `next block: "step" must be one of ${FLOW_STEPS.join(", ")}`);
+      return { kind: "next", step: (step ?? null) as FlowStep | null };
+    }
+    case "redrive":
+    case "reset":
+      if (body) fail(fence.line, `${language} block: takes no content`);
+      return { kind: language };
     default:
-      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, faults, trigger, step-mode, code (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
+      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, predict, faults, trigger, step-mode, next, redrive, reset, code (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   QueueAttributeName,
@@ -140,6 +141,28 @@ export class TaskQueue {
       failed.push(...(result.Failed ?? []).map((f) => f.Id ?? ""));
     }
     return failed;
+  }
+
+  /**
+   * Move every message in the dead-letter queue back to the task queue, as a redrive tool does:
+   * receive from the DLQ, send to the queue, then delete from the DLQ (so a crash in between
+   * duplicates a message rather than losing one). Returns the bodies moved, with their new ids.
+   */
+  async redrive(): Promise<{ oldMessageId: string; newMessageId: string; body: string }[]> {
+    const moved: { oldMessageId: string; newMessageId: string; body: string }[] = [];
+    for (;;) {
+      const received = await this.call("ReceiveMessage", () =>
+        this.client.send(new ReceiveMessageCommand({ QueueUrl: this.urls.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 })),
+      );
+      const messages = received.Messages ?? [];
+      if (messages.length === 0) return moved;
+      for (const message of messages) {
+        const body = message.Body ?? "";
+        const newMessageId = await this.send(body);
+        await this.call("DeleteMessage", () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.urls.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle ?? "" })));
+        moved.push({ oldMessageId: message.MessageId ?? "", newMessageId, body });
+      }
+    }
   }
 
   destroy(): void {

@@ -195,6 +195,17 @@ export class LowdbTaskStore implements TaskStore {
    * (a transient state) is reported at once and written with the next write; if that write fails,
    * any later write carries it too, since each write holds the whole database.
    */
+  /** A failed task's message was redriven from the DLQ: it waits again, under its new message. */
+  async markRedriven(taskId: number, messageId: string): Promise<Task | undefined> {
+    const task = this.byId.get(taskId);
+    if (!task || task.status === "completed") return undefined;
+    return this.update(taskId, (t) => {
+      t.status = "pending";
+      t.messageId = messageId;
+      t.lastError = "redriven from the dead-letter queue";
+    });
+  }
+
   /** Remove every task ("reset the world"); ids keep counting up, so none is ever reused. */
   async clear(): Promise<void> {
     this.db.data.tasks = [];

@@ -50,11 +50,11 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
   it("loads with the first lesson and no console errors", async () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground);
-    await expect(page.locator(".lesson-title").textContent()).resolves.toBe("Your first task, all the way through");
+    await expect(page.locator(".lesson-title").textContent()).resolves.toBe("The whole flow, end to end");
     await page.waitForSelector(".connection:text('live')");
     await page.screenshot({ path: `${ARTIFACTS}/01-loaded.png` });
     expect(errors).toEqual([]);
-    expect(page.url()).toMatch(/#\/lessons\/first-task\/1$/);
+    expect(page.url()).toMatch(/#\/lessons\/the-whole-flow\/1$/);
   });
 
   it("runs a lesson step by clicking: the request runs, the visualizer shows the task completed, the check turns ✓", async () => {
@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     await page.screenshot({ path: `${ARTIFACTS}/02-step-one-done.png` });
     await page.click(".nb-nav .next");
     await page.waitForSelector("h3:text('Step 2 of 4')");
-    expect(page.url()).toMatch(/#\/lessons\/first-task\/2$/);
+    expect(page.url()).toMatch(/#\/lessons\/the-whole-flow\/2$/);
     expect(errors).toEqual([]);
   });
 
@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
 
   it("types a lesson's terminal block into the terminal with Run, and the original awslocal command works", async () => {
     const playground = await playgrounds.start();
-    const { page } = await open(playground, `/?token=${playground.terminalToken}#/lessons/first-task/2`);
+    const { page } = await open(playground, `/?token=${playground.terminalToken}#/lessons/the-whole-flow/2`);
     await page.click(".block.terminal-cmd .run");
     await page.waitForSelector(".term .xterm-rows:has-text('ApproximateNumberOfMessages')");
     await page.screenshot({ path: `${ARTIFACTS}/04-awslocal.png` });

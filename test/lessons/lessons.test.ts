@@ -1,10 +1,16 @@
 // One generated test per lesson: a fresh playground, the lesson's own reference solution, every check ✓.
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseLesson } from "../../server/lessons/parseLesson.js";
 import type { Lesson } from "../../common/lessons.js";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { PROJECT_ROOT } from "../../server/playground.js";
 import { solveLesson } from "../helpers/lessonSolver.js";
 import { playgroundPerTest } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
 
 const lessons = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT);
 const playgrounds = playgroundPerTest();
@@ -20,5 +26,31 @@ describe("the lessons", () => {
     const results = await solveLesson(playground, lesson);
     expect(results.length).toBeGreaterThan(0);
     expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+});
+
+describe("each lesson file", () => {
+  it.each(lessons.map((lesson) => [lesson.file] as const))("%s validates against the lesson schema on its own", async (file) => {
+    const text = await readFile(join(ROOT, file), "utf8");
+    const readSource = (source: string) => readFileSync(join(ROOT, source), "utf8").split("\n");
+    const lesson = parseLesson(text, { file, order: 0, readSource });
+    expect(lesson.steps.length).toBeGreaterThan(0);
+    expect(lesson.steps.flatMap((s) => s.parts).some((p) => p.kind === "check")).toBe(true);
+  });
+});
+
+describe("the lesson solver", () => {
+  it("fails a lesson whose check can never pass, with expected and actual", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "qfp-lessons-"));
+    try {
+      const broken = '---\nid: broken\ntitle: Broken\ngoal: Fail\n---\n## S\n```check\n{"expect": "tasks.count", "equals": 99}\n```\n';
+      await writeFile(join(dir, "01-broken.md"), broken);
+      const playground = await playgrounds.start({ LESSONS_DIR: dir });
+      const lesson = (await (await playground.get("/api/lessons/broken")).json()) as Lesson;
+      const results = await solveLesson(playground, lesson, { checkTimeoutMs: 300 });
+      expect(results).toEqual([{ ok: false, label: "tasks.count equals 99", expected: "tasks.count = 99", actual: "tasks.count = 0" }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

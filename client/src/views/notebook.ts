@@ -1,5 +1,5 @@
 import { marked } from "marked";
-import type { CheckResult, Lesson, LessonBlock, LessonSummary, StepPart } from "../../../common/lessons.js";
+import type { CheckResult, Lesson, LessonBlock, LessonSummary, PredictionOutcome, StepPart } from "../../../common/lessons.js";
 import { call, esc, getJson } from "../api.js";
 
 export interface NotebookDeps {
@@ -8,6 +8,7 @@ export interface NotebookDeps {
 }
 
 const PROGRESS_KEY = "queue-flow-playground.progress";
+const PREDICTIONS_KEY = "queue-flow-playground.predictions";
 const SETTING_ROUTE = { faults: ["PUT", "/api/faults"], trigger: ["PATCH", "/api/trigger"], "step-mode": ["PUT", "/api/step-mode"] } as const;
 
 const route = (): { id: string | null; step: number } => {
@@ -86,13 +87,34 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         return `<div class="block setting" data-part="${i}"><div class="kind">${block.kind === "faults" ? "Faults" : block.kind === "trigger" ? "Trigger settings" : "Step mode"}</div><pre>${esc(JSON.stringify(block.body))}</pre><button type="button" class="run">Apply</button><span class="answer"></span></div>`;
       case "code":
         return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line}</figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
+      case "predict": {
+        const chosen = predictions()[predictionKey(i)];
+        return `<fieldset class="block predict" data-part="${i}"><legend>Predict: ${esc(block.question)}</legend>${block.choices
+          .map((c, n) => `<label><input type="radio" name="p${i}" value="${n}" ${chosen === c.label ? "checked" : ""}/> ${esc(c.label)}</label>`)
+          .join(" ")}<button type="button" class="run">See what really happened</button><div class="answer" aria-live="polite"></div></fieldset>`;
+      }
+      case "next":
+        return `<div class="block next" data-part="${i}">${block.step ? `The pipeline waits before <strong>${esc(block.step)}</strong>. ` : ""}<button type="button" class="run">Next step ▶</button><span class="answer"></span></div>`;
+      case "redrive":
+        return `<div class="block action" data-part="${i}"><button type="button" class="run">Redrive the dead-letter queue</button><span class="answer"></span></div>`;
+      case "reset":
+        return `<div class="block action" data-part="${i}"><button type="button" class="run">Reset the world</button><span class="answer"></span></div>`;
     }
   };
+
+  const predictionKey = (i: number) => `${lesson?.id}/${stepIndex}/${i}`;
+  const predictions = (): Record<string, string> => JSON.parse(localStorage.getItem(PREDICTIONS_KEY) ?? "{}") as Record<string, string>;
 
   const wire = (part: StepPart, el: HTMLElement | null) => {
     const button = el?.querySelector(".run");
     if (!el || !button) return;
     button.addEventListener("click", () => void act(part, el));
+    if (part.kind !== "predict") return;
+    // The learner's prediction is kept in the browser, to be compared with what really happens.
+    el.addEventListener("change", (e) => {
+      const choice = part.choices[Number((e.target as HTMLInputElement).value)];
+      if (choice) localStorage.setItem(PREDICTIONS_KEY, JSON.stringify({ ...predictions(), [predictionKey(Number(el.dataset.part))]: choice.label }));
+    });
   };
 
   const act = async (part: StepPart, el: HTMLElement) => {
@@ -112,6 +134,27 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       case "check":
         await runCheck(el);
         return;
+      case "predict": {
+        const index = [...(el.parentElement?.querySelectorAll(".block.predict") ?? [])].indexOf(el);
+        const outcome = (await call("POST", `/api/lessons/${lesson?.id}/predictions`, { step: stepIndex, index })).json as PredictionOutcome;
+        const chosen = el.querySelector<HTMLInputElement>("input:checked");
+        const label = chosen ? part.choices[Number(chosen.value)]?.label : undefined;
+        const real = outcome.matching ?? JSON.stringify(outcome.actual);
+        if (answer) answer.textContent = label === undefined ? `What happened: ${real}.` : label === outcome.matching ? `You predicted "${label}" — right: ${real}. ✓` : `You predicted "${label}"; what happened: ${real}.`;
+        return;
+      }
+      case "next": {
+        const result = await call("POST", "/api/step-mode/next");
+        const released = (result.json as { released?: { stepNumber: number; step: string }; error?: { message: string } }) ?? {};
+        if (answer) answer.textContent = released.released ? ` released step ${released.released.stepNumber} (${released.released.step})` : ` ${released.error?.message ?? ""}`;
+        return;
+      }
+      case "redrive":
+      case "reset": {
+        const result = await call("POST", `/api/${part.kind}`);
+        if (answer) answer.textContent = result.ok ? (part.kind === "redrive" ? ` moved ${(result.json as { moved: number }).moved} message(s) back ✓` : " done ✓") : ` refused: ${result.status}`;
+        return;
+      }
       case "faults":
       case "trigger":
       case "step-mode": {
