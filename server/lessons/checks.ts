@@ -20,12 +20,18 @@ export const SELECTORS: Record<string, Selector> = {
   "lastTask.title": (s) => lastTask(s)?.title ?? null,
   "lastTask.hasMessage": (s) => Boolean(lastTask(s)?.messageId),
   "lastTask.sendError": (s) => lastTask(s)?.sendError ?? null,
+  /** From the API's insert to the handler's completion, as the database timestamps say. */
+  "lastTask.msToComplete": (s) => {
+    const task = lastTask(s);
+    return task?.completedAt ? Date.parse(task.completedAt) - Date.parse(task.createdAt) : null;
+  },
   "lastTaskMessage.state": (s, now) => {
     const message = lastTaskMessage(s);
     return message ? messageStateAt(message, now) : "deleted";
   },
   "lastTaskMessage.receiveCount": (s) => lastTaskMessage(s)?.receiveCount ?? null,
   "tasks.count": (s) => Object.keys(s.tasks).length,
+  "tasks.maxAttempts": (s) => Math.max(0, ...Object.values(s.tasks).map((t) => t.attempts)),
   "tasks.pending": (s) => tasksByStatus(s).pending,
   "tasks.processing": (s) => tasksByStatus(s).processing,
   "tasks.completed": (s) => tasksByStatus(s).completed,
@@ -45,6 +51,10 @@ export const SELECTORS: Record<string, Selector> = {
   "counters.deadLettered": (s) => s.counters.deadLettered,
   "counters.invocations": (s) => s.counters.invocations,
   "counters.failedInvocations": (s) => s.counters.failedInvocations,
+  "lastInvocation.records": (s) => {
+    const invocations = Object.values(s.invocations);
+    return invocations.length === 0 ? null : invocations.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a)).messageIds.length;
+  },
   "concurrency.running": (s) => s.concurrency.running,
   "concurrency.limit": (s) => s.concurrency.limit,
   "trigger.state": (s) => s.trigger.state,

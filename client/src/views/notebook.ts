@@ -121,10 +121,12 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     const answer = el.querySelector(".answer") as HTMLElement | null;
     switch (part.kind) {
       case "http": {
+        const started = performance.now();
         const result = await call(part.method, part.path, part.body ?? undefined, part.headers);
+        const ms = Math.round(performance.now() - started);
         if (answer) {
           answer.hidden = false;
-          answer.textContent = `HTTP ${result.status}\n${result.json === null ? result.text : JSON.stringify(result.json, null, 2)}`;
+          answer.textContent = `HTTP ${result.status} — answered in ${ms} ms\n${result.json === null ? result.text : JSON.stringify(result.json, null, 2)}`;
         }
         return;
       }
