@@ -40,6 +40,8 @@ export type FlowEventBody =
       visibleAt: number;
       consumer: Consumer;
     }
+  /** A message sent with a delay (DelaySeconds): invisible to consumers until `visibleAt`. */
+  | { type: "message.delayed"; queue: string; messageId: string; taskId: number | null; visibleAt: number }
   | { type: "message.visible-again"; queue: string; messageId: string; taskId: number | null; receiveCount: number }
   | { type: "message.deleted"; queue: string; messageId: string; taskId: number | null }
   | {

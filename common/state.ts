@@ -149,6 +149,9 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
         consumer: event.consumer,
       };
       break;
+    case "message.delayed":
+      if (message) Object.assign(message, { state: "delayed", visibleAt: event.visibleAt });
+      break;
     case "message.visible-again":
       state.counters.returned += 1;
       if (message) Object.assign(message, { state: "visible", visibleAt: null, receivedAt: null, receiveCount: event.receiveCount });
@@ -237,9 +240,10 @@ function pruneInvocations(state: PlaygroundState): void {
   for (const old of finished.slice(0, finished.length - FINISHED_INVOCATIONS_KEPT)) delete state.invocations[old.invocationId];
 }
 
-/** A message's state at `now`: an in-flight message whose visibility ran out is visible, whatever SQS has applied yet. */
+/** A message's state at `now`: in flight or delayed past its deadline means visible, whatever SQS has applied yet. */
 export function messageStateAt(message: MessageView, now: number): MessageState {
-  return message.state === "in-flight" && message.visibleAt !== null && message.visibleAt <= now ? "visible" : message.state;
+  const due = message.visibleAt !== null && message.visibleAt <= now;
+  return (message.state === "in-flight" || message.state === "delayed") && due ? "visible" : message.state;
 }
 
 export interface QueueCounts {

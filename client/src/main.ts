@@ -31,7 +31,7 @@ socket.on("events", (events) => store.apply(events));
 
 // Countdown rings and "visible in" times move even when no event arrives.
 setInterval(() => {
-  if (Object.values(store.state.messages).some((m) => m.state === "in-flight")) store.schedule();
+  if (Object.values(store.state.messages).some((m) => m.state === "in-flight" || m.state === "delayed")) store.schedule();
 }, 250);
 
 const notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void terminal.type(command) });

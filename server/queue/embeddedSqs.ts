@@ -116,7 +116,9 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
     if (reply.statusCode !== 200 || typeof target !== "string" || !isRecord(body) || typeof payload !== "string") return payload;
     const queueName = typeof body.QueueUrl === "string" ? queueNameOf(body.QueueUrl) : undefined;
     if (!queueName) return payload;
-    if (target === "AmazonSQS.ReceiveMessage") {
+    if (target === "AmazonSQS.SendMessage" || target === "AmazonSQS.SendMessageBatch") {
+      observer.sent(queueName, target.endsWith("Batch") ? (body.Entries as unknown[]) : [body], JSON.parse(payload) as Record<string, unknown>);
+    } else if (target === "AmazonSQS.ReceiveMessage") {
       const result: unknown = JSON.parse(payload);
       const messages = isRecord(result) && Array.isArray(result.Messages) ? result.Messages : [];
       const userAgent = `${request.headers["user-agent"] ?? ""} ${request.headers["x-amz-user-agent"] ?? ""}`;

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
+import { foldEvents, messageStateAt } from "../../common/state.js";
 import { TaskQueue } from "../../server/queue/taskQueue.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
@@ -86,6 +87,21 @@ describe("the embedded SQS", () => {
     const missing = await form({ Action: "GetQueueUrl", QueueName: "nope" });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toMatch(/<Code>AWS.SimpleQueueService.NonExistentQueue<\/Code>/);
+  });
+
+  it("announces a delayed message, and inspection and the fold agree it is delayed, then visible", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const { client, queueUrl } = learnerClient(playground);
+    sdk = client;
+    const before = Date.now();
+    const { MessageId } = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "later", DelaySeconds: 2 }));
+    const delayed = await playground.waitForEvent(isType("message.delayed", (e) => e.messageId === MessageId));
+    expect(delayed.visibleAt).toBeGreaterThanOrEqual(before + 2000);
+    const inspected = playground.snapshot().queues[0]?.messages.find((m) => m.messageId === MessageId);
+    expect(inspected?.state).toBe("delayed");
+    const folded = foldEvents(playground.events.recent()).messages[MessageId ?? ""];
+    expect(folded && messageStateAt(folded, Date.now())).toBe("delayed");
+    expect(folded && messageStateAt(folded, delayed.visibleAt)).toBe("visible");
   });
 
   it("retries a malformed message and moves it to the dead-letter queue after 3 receives", async () => {

@@ -27,7 +27,7 @@ export function mountQueue(root: HTMLElement): (state: PlaygroundState) => void 
       messages
         .map((m) => {
           const current = messageStateAt(m, now);
-          const left = current === "in-flight" && m.visibleAt !== null ? `${((m.visibleAt - now) / 1000).toFixed(1)} s` : "";
+          const left = (current === "in-flight" || current === "delayed") && m.visibleAt !== null ? `${((m.visibleAt - now) / 1000).toFixed(1)} s` : "";
           return `<tr><td class="mono">${esc(m.messageId.slice(0, 8))}…</td><td>${m.taskId ?? "–"}</td><td>${esc(m.queue)}</td><td><span class="msg ${current}">${current}</span>${m.consumer === "other-client" && current === "in-flight" ? " (taken by another client)" : ""}</td><td>${m.receiveCount}</td><td>${left}</td></tr>`;
         })
         .join("") || `<tr><td colspan="6" class="empty">The queues are empty.</td></tr>`;
@@ -45,6 +45,8 @@ const describe = (e: FlowEvent): string => {
       return `message sent to ${e.queue}${e.taskId === null ? "" : ` for task ${e.taskId}`}`;
     case "message.received":
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} received by ${e.consumer === "lambda-trigger" ? "the Lambda trigger" : "another client"} (receive ${e.receiveCount})`;
+    case "message.delayed":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} delayed until ${new Date(e.visibleAt).toLocaleTimeString()}`;
     case "message.visible-again":
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
     case "message.deleted":
