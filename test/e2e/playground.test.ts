@@ -107,6 +107,27 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("walks the six steps of step mode with the lesson's Next buttons, staying on the step", async () => {
+    const playground = await playgrounds.start();
+    const { page, errors } = await open(playground, `/?token=${playground.terminalToken}#/lessons/the-whole-flow/3`);
+    await page.click(".block.setting .run");
+    await page.check(".block.predict input[value='0']");
+    await page.click(".block.http .run");
+    await page.waitForSelector(".viz-step .next-step");
+    await page.click(".block.predict .run");
+    await page.waitForSelector(".block.predict .answer:has-text('right')");
+    const nexts = page.locator(".block.step-next .run");
+    for (let i = 0; i < 6; i++) {
+      await nexts.nth(i).click();
+      await page.waitForSelector(`.block.step-next >> nth=${i} >> .answer:has-text('released step ${i + 1}')`);
+    }
+    await page.waitForSelector(".block.http .answer:text('HTTP 201')");
+    await page.waitForSelector("[data-view=tasks] .status.completed");
+    expect(page.url()).toMatch(/#\/lessons\/the-whole-flow\/3$/);
+    await page.screenshot({ path: `${ARTIFACTS}/06-step-mode.png` });
+    expect(errors).toEqual([]);
+  });
+
   it("resets the world from the notebook", async () => {
     const { playground, page } = await afterFirstTask();
     await page.click(".reset");

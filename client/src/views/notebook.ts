@@ -65,9 +65,9 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         <button type="button" class="next" ${stepIndex + 1 >= current.steps.length ? "disabled" : ""}>Next ▶</button>
       </nav>`;
     root.querySelector(".lesson-picker")?.addEventListener("change", (e) => go((e.target as HTMLSelectElement).value, progress()[(e.target as HTMLSelectElement).value] ?? 1));
-    root.querySelector(".prev")?.addEventListener("click", () => go(current.id, stepIndex));
-    root.querySelector(".next")?.addEventListener("click", () => go(current.id, stepIndex + 2));
-    root.querySelector(".reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => void checkAll(true)));
+    root.querySelector(".nb-nav .prev")?.addEventListener("click", () => go(current.id, stepIndex));
+    root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, stepIndex + 2));
+    root.querySelector(".nb-head .reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => void checkAll(true)));
     step.parts.forEach((part, i) => wire(part, root.querySelector(`[data-part="${i}"]`) as HTMLElement | null));
   };
 
@@ -94,7 +94,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
           .join(" ")}<button type="button" class="run">See what really happened</button><div class="answer" aria-live="polite"></div></fieldset>`;
       }
       case "next":
-        return `<div class="block next" data-part="${i}">${block.step ? `The pipeline waits before <strong>${esc(block.step)}</strong>. ` : ""}<button type="button" class="run">Next step ▶</button><span class="answer"></span></div>`;
+        return `<div class="block step-next" data-part="${i}">${block.step ? `The pipeline waits before <strong>${esc(block.step)}</strong>. ` : ""}<button type="button" class="run">Next step ▶</button><span class="answer"></span></div>`;
       case "redrive":
         return `<div class="block action" data-part="${i}"><button type="button" class="run">Redrive the dead-letter queue</button><span class="answer"></span></div>`;
       case "reset":
