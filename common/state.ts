@@ -48,6 +48,8 @@ export interface PlaygroundState {
   messages: Record<string, MessageView>;
   invocations: Record<string, InvocationView>;
   concurrency: { running: number; limit: number; maximum: number };
+  /** The highest concurrency limit seen since the start (or the last reset): did the trigger scale up? */
+  peakConcurrencyLimit: number;
   trigger: { state: TriggerState | null; settings: TriggerSettings | null };
   faults: Faults | null;
   stepMode: { enabled: boolean; paused: PausedStep[] };
@@ -71,6 +73,7 @@ export function emptyState(): PlaygroundState {
     messages: {},
     invocations: {},
     concurrency: { running: 0, limit: 0, maximum: 0 },
+    peakConcurrencyLimit: 0,
     trigger: { state: null, settings: null },
     faults: null,
     stepMode: { enabled: false, paused: [] },
@@ -110,6 +113,7 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
   if (snapshot.controls) {
     state.trigger = { ...snapshot.controls.trigger };
     state.concurrency = { ...snapshot.controls.concurrency };
+    state.peakConcurrencyLimit = snapshot.controls.concurrency.limit;
     state.faults = snapshot.controls.faults;
     state.stepMode = { enabled: snapshot.controls.stepMode.enabled, paused: [...snapshot.controls.stepMode.paused] };
   }
@@ -198,6 +202,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
     }
     case "lambda.concurrency":
       state.concurrency = { running: event.running, limit: event.limit, maximum: event.maximum };
+      state.peakConcurrencyLimit = Math.max(state.peakConcurrencyLimit, event.limit);
       break;
     case "trigger.state":
       state.trigger.state = event.state;
@@ -220,7 +225,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       state.stepMode.paused = state.stepMode.paused.filter((p) => p.pauseId !== event.pauseId);
       break;
     case "world.reset":
-      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, concurrency: state.concurrency });
+      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit });
       break;
     case "function.updated":
       break;

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.js";
 import { ClientStore } from "./store.js";
+import { mountChart } from "./views/chart.js";
 import { mountNotebook } from "./views/notebook.js";
 import { mountQueue, mountTasks, mountTimeline } from "./views/panels.js";
 import { mountTerminal } from "./views/terminal.js";
@@ -15,6 +16,7 @@ const tasks = mountTasks(part("tasks"));
 const queue = mountQueue(part("queue"));
 const timeline = mountTimeline(part("timeline"));
 const terminal = mountTerminal(part("terminal"));
+mountChart(part("chart"), () => store.state);
 store.onRender((state, fresh) => {
   visualizer(state, fresh);
   tasks(state);

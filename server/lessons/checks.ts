@@ -57,6 +57,8 @@ export const SELECTORS: Record<string, Selector> = {
   },
   "concurrency.running": (s) => s.concurrency.running,
   "concurrency.limit": (s) => s.concurrency.limit,
+  /** Whether the limit ever rose above the 5 batches the trigger starts with (since the last reset). */
+  "concurrency.scaledUp": (s) => s.peakConcurrencyLimit > 5,
   "trigger.state": (s) => s.trigger.state,
   "trigger.BatchSize": (s) => s.trigger.settings?.BatchSize ?? null,
   "faults.failRate": (s) => s.faults?.failRate ?? null,

@@ -52,6 +52,7 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     const { page, errors } = await open(playground);
     await expect(page.locator(".lesson-title").textContent()).resolves.toBe("The whole flow, end to end");
     await page.waitForSelector(".connection:text('live')");
+    await page.waitForSelector("[data-view=chart] canvas");
     await page.screenshot({ path: `${ARTIFACTS}/01-loaded.png` });
     expect(errors).toEqual([]);
     expect(page.url()).toMatch(/#\/lessons\/the-whole-flow\/1$/);

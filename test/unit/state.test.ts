@@ -106,3 +106,16 @@ describe("the wire inspector in the fold", () => {
     expect(callsFor(later, later.timeline[0] as FlowEvent).map((c) => c.operation)).toEqual(["SendMessage"]);
   });
 });
+
+describe("the peak concurrency", () => {
+  it("remembers the highest limit until the world is reset", () => {
+    const state = foldEvents([
+      at({ type: "lambda.concurrency", running: 5, limit: 5, maximum: 1000 }),
+      at({ type: "lambda.concurrency", running: 12, limit: 15, maximum: 1000 }),
+      at({ type: "lambda.concurrency", running: 0, limit: 5, maximum: 1000 }),
+    ]);
+    expect(state.peakConcurrencyLimit).toBe(15);
+    applyEvent(state, at({ type: "world.reset" }));
+    expect(state.peakConcurrencyLimit).toBe(5);
+  });
+});

@@ -1,0 +1,46 @@
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { queueCounts, type PlaygroundState } from "../../../common/state.js";
+
+const SAMPLE_MS = 500;
+const SAMPLES = 120;
+
+/**
+ * Queue depth and concurrency over the last minute, sampled from the state fold twice a second:
+ * the scalability lesson watches concurrency follow the backlog up and back down.
+ */
+export function mountChart(root: HTMLElement, state: () => PlaygroundState): void {
+  root.innerHTML = `<h2>Queue depth and concurrency</h2><div class="chart" role="img" aria-label="Messages waiting, messages in flight, running batches and the concurrency limit over the last minute"></div>`;
+  const area = root.querySelector(".chart") as HTMLElement;
+  const data: [number[], number[], number[], number[], number[]] = [[], [], [], [], []];
+  const plot = new uPlot(
+    {
+      width: Math.max(300, area.clientWidth),
+      height: 170,
+      scales: { x: { time: true } },
+      series: [
+        {},
+        { label: "waiting", stroke: "#0b57d0", width: 2 },
+        { label: "in flight", stroke: "#b35c00", width: 2 },
+        { label: "running batches", stroke: "#6b4fbb", width: 2 },
+        { label: "concurrency limit", stroke: "#1e7b34", width: 1, dash: [4, 4] },
+      ],
+      axes: [{}, { size: 40 }],
+    },
+    data,
+    area,
+  );
+  setInterval(() => {
+    if (document.hidden) return;
+    const now = Date.now();
+    const current = state();
+    const counts = queueCounts(current, now);
+    const sample = [now / 1000, counts.visible + counts.delayed, counts.inFlight, current.concurrency.running, current.concurrency.limit];
+    data.forEach((series, i) => {
+      series.push(sample[i] ?? 0);
+      if (series.length > SAMPLES) series.shift();
+    });
+    plot.setData(data);
+  }, SAMPLE_MS);
+  new ResizeObserver(() => plot.setSize({ width: Math.max(300, area.clientWidth), height: 170 })).observe(area);
+}
