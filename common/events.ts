@@ -95,8 +95,6 @@ export interface SqsCall {
 /** An event as it is logged and broadcast: a body plus its place in the log and its time (epoch ms). */
 export type FlowEvent = FlowEventBody & { seq: number; at: number };
 
-export type EventOf<T extends FlowEventType> = Extract<FlowEvent, { type: T }>;
-
 export type TriggerState = "enabled" | "disabled" | "stopping" | "stopped";
 
 /** The trigger's settings, with the field names of Create/UpdateEventSourceMapping. */

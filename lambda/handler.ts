@@ -104,4 +104,3 @@ export function createHandler(options: HandlerOptions) {
   };
 }
 
-export type TaskHandler = ReturnType<typeof createHandler>;

@@ -1,33 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
-import { z } from "zod";
 import type { FlowEventBody, Task, TaskStatus } from "../../common/events.js";
 import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
 import type { Clock } from "../events/eventLog.js";
 import { StoreError } from "./errors.js";
-import { TaskFile } from "./taskFile.js";
-
-const taskSchema = z.object({
-  id: z.number().int().positive(),
-  title: z.string(),
-  status: z.enum(["pending", "processing", "completed", "failed"]),
-  messageId: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  completedAt: z.string().nullable(),
-  attempts: z.number().int().nonnegative(),
-  sendError: z.string().nullable(),
-  lastError: z.string().nullable(),
-});
-
-const databaseSchema = z.object({
-  version: z.literal(1),
-  // Kept apart from the tasks so ids stay monotonic across restarts, even if tasks are removed.
-  nextTaskId: z.number().int().positive(),
-  tasks: z.array(taskSchema),
-});
-type Database = z.infer<typeof databaseSchema>;
+import { databaseSchema, TaskFile, type Database } from "./taskFile.js";
 
 export const TASKS_FILE = "tasks.json";
 

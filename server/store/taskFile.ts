@@ -1,12 +1,30 @@
 import type { Adapter } from "lowdb";
+import { z } from "zod";
 import { TextFile } from "lowdb/node";
 import type { Task } from "../../common/events.js";
 
-export interface TaskDatabase {
-  version: 1;
-  nextTaskId: number;
-  tasks: Task[];
-}
+/** The task file's shape; the store checks a file against it when it opens one. */
+const taskSchema = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  status: z.enum(["pending", "processing", "completed", "failed"]),
+  messageId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  sendError: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+
+export const databaseSchema = z.object({
+  version: z.literal(1),
+  // Kept apart from the tasks so ids stay monotonic across restarts, even if tasks are removed.
+  nextTaskId: z.number().int().positive(),
+  tasks: z.array(taskSchema),
+});
+export type Database = z.infer<typeof databaseSchema>;
+
 
 /**
  * A lowdb adapter for the task database: the same atomic write as lowdb's own files (a temp file,
@@ -15,7 +33,7 @@ export interface TaskDatabase {
  * milliseconds per write at a few thousand tasks; this makes a write cost about one join.
  * The file holds one task per line: valid JSON, easy to read, to diff and to fix by hand.
  */
-export class TaskFile implements Adapter<TaskDatabase> {
+export class TaskFile implements Adapter<Database> {
   private readonly text: TextFile;
   private readonly lines = new WeakMap<Task, string>();
 
@@ -23,9 +41,9 @@ export class TaskFile implements Adapter<TaskDatabase> {
     this.text = new TextFile(filename);
   }
 
-  async read(): Promise<TaskDatabase | null> {
+  async read(): Promise<Database | null> {
     const content = await this.text.read();
-    return content === null ? null : (JSON.parse(content) as TaskDatabase);
+    return content === null ? null : (JSON.parse(content) as Database);
   }
 
   /** Forget a task's cached line: call after every change to it. */
@@ -33,7 +51,7 @@ export class TaskFile implements Adapter<TaskDatabase> {
     this.lines.delete(task);
   }
 
-  write(data: TaskDatabase): Promise<void> {
+  write(data: Database): Promise<void> {
     const tasks = data.tasks.map((task) => {
       let line = this.lines.get(task);
       if (line === undefined) this.lines.set(task, (line = JSON.stringify(task)));

@@ -19,6 +19,14 @@ const eventOf = (...bodies: { id: string; body: string }[]): SQSEvent =>
   );
 const context = (): Context => createLambdaContext(fn, Date.now);
 
+/** A task, its message body, and a handler that counts each time the work is really done. */
+async function countingWork(title: string) {
+  const task = await store.create(title);
+  const counter = { work: 0 };
+  const handler = createHandler({ store, workMs: 0, sleep: async () => void counter.work++ });
+  return { task, counter, handler, body: JSON.stringify({ task_id: task.id, title: task.title }) };
+}
+
 beforeEach(async () => {
   dataDir = await makeDataDir();
   store = await LowdbTaskStore.open({ dataDir });
@@ -40,24 +48,18 @@ describe("the task handler", () => {
   });
 
   it("acknowledges a redelivered message for a completed task without redoing the work", async () => {
-    const task = await store.create("once");
-    let work = 0;
-    const handler = createHandler({ store, workMs: 0, sleep: async () => void work++ });
-    const body = JSON.stringify({ task_id: task.id, title: task.title });
+    const { task, counter, handler, body } = await countingWork("once");
     await handler(eventOf({ id: "m1", body }), context());
     const again = await handler(eventOf({ id: "m1", body }), context());
     expect(again).toEqual({ batchItemFailures: [] });
-    expect(work).toBe(1);
+    expect(counter.work).toBe(1);
     expect(store.get(task.id)).toMatchObject({ status: "completed", attempts: 1 });
   });
 
   it("does the work once when the same task arrives twice in one batch, and acknowledges the duplicate", async () => {
-    const task = await store.create("twice in a batch");
-    let work = 0;
-    const handler = createHandler({ store, workMs: 0, sleep: async () => void work++ });
-    const body = JSON.stringify({ task_id: task.id, title: task.title });
+    const { task, counter, handler, body } = await countingWork("twice in a batch");
     const result = await handler(eventOf({ id: "m1", body }, { id: "m2", body }), context());
-    expect(work).toBe(1);
+    expect(counter.work).toBe(1);
     expect(result.batchItemFailures).toEqual([]);
     expect(store.get(task.id)?.status).toBe("completed");
   });
