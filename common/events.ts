@@ -157,6 +157,8 @@ export interface Snapshot {
   tasks: Task[];
   queues: QueueView[];
   events: FlowEvent[];
+  /** Where SQS and Lambda run, and what that backend can show (older snapshots lack it: embedded). */
+  backend?: { mode: "embedded" | "localstack" | "aws"; stepMode: boolean; messageDetail: boolean; note: string | null };
   /** The controls as they stand, so a fold can start from them. */
   controls?: {
     trigger: { state: TriggerState; settings: TriggerSettings };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AWS_PREFIX } from "./backends/names.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -31,6 +32,10 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   TRIGGER_ENABLED: flag.default(true),
+  /** LocalStack/AWS: the URL the deployed function uses to reach this playground's internal routes. */
+  PLAYGROUND_INTERNAL_URL: z.url().optional(),
+  /** AWS: the execution role of the function (README: how to create it). LocalStack accepts any. */
+  LAMBDA_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN like arn:aws:iam::123456789012:role/name").optional(),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -55,5 +60,27 @@ export function parseConfig(env: Record<string, string | undefined>, version: st
   const parsed = result.data;
   const external = parsed.AWS_ENDPOINT_URL_SQS ?? parsed.AWS_ENDPOINT_URL;
   const mode: Mode = parsed.PLAYGROUND_MODE ?? (external ? "localstack" : "embedded");
+  if (mode === "localstack" && !external) {
+    throw new ConfigError("PLAYGROUND_MODE=localstack needs AWS_ENDPOINT_URL (e.g. http://localhost:4566, or http://localstack:4566 inside docker compose)");
+  }
+  if (mode === "aws") return awsConfig(parsed, env, version);
   return { ...parsed, mode, version };
+}
+
+/**
+ * Real AWS costs money and touches a real account, so it is never reached by accident: only an
+ * explicit PLAYGROUND_MODE=aws with a region and credentials named in the environment. Every
+ * resource gets the playground's prefix, and `npm run teardown` removes only prefixed ones.
+ */
+function awsConfig(parsed: EnvConfig, env: Record<string, string | undefined>, version: string): Config {
+  const missing: string[] = [];
+  if (!env.AWS_REGION) missing.push("AWS_REGION (the region to create the queues and the function in)");
+  const credentials = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
+  if (!credentials.some((name) => env[name])) missing.push(`credentials (one of ${credentials.join(", ")})`);
+  if (!parsed.LAMBDA_ROLE_ARN) missing.push("LAMBDA_ROLE_ARN (the function's execution role; README: AWS mode)");
+  if (!parsed.PLAYGROUND_INTERNAL_URL) missing.push("PLAYGROUND_INTERNAL_URL (a public https URL that reaches this playground, for the function)");
+  if (parsed.AWS_ENDPOINT_URL || parsed.AWS_ENDPOINT_URL_SQS) missing.push("no AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SQS (they point at an emulator, not AWS)");
+  if (missing.length) throw new ConfigError(`PLAYGROUND_MODE=aws needs:\n${missing.map((m) => `  ${m}`).join("\n")}`);
+  const prefixed = (name: string) => (name.startsWith(AWS_PREFIX) ? name : `${AWS_PREFIX}${name}`);
+  return { ...parsed, QUEUE_NAME: prefixed(parsed.QUEUE_NAME), DLQ_NAME: prefixed(parsed.DLQ_NAME), mode: "aws", version };
 }

@@ -8,15 +8,14 @@ import { taskIdOf } from "../common/taskMessage.js";
 import { LessonService } from "./lessons/lessonService.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { loadLessons } from "./lessons/loadLessons.js";
-import { createHandler } from "../lambda/handler.js";
 import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
 import { EventLog, type Clock } from "./events/eventLog.js";
 import { attachSocketServer, type PlaygroundSocketServer } from "./events/socketServer.js";
 import { Reconciler } from "./flow/reconciler.js";
 import { TaskSender } from "./flow/taskSender.js";
-import { ACCOUNT_ID, startEmbeddedSqs, type EmbeddedSqs } from "./queue/embeddedSqs.js";
-import { TaskQueue, type QueueAddresses } from "./queue/taskQueue.js";
+import { ACCOUNT_ID } from "./queue/embeddedSqs.js";
+import type { QueueAddresses } from "./queue/taskQueue.js";
 import { LowdbTaskStore } from "./store/lowdbTaskStore.js";
 import { Controls } from "./control/controls.js";
 import { ControlError } from "./control/errors.js";
@@ -24,15 +23,14 @@ import { FaultSwitch } from "./control/faults.js";
 import { StepGate } from "./control/stepGate.js";
 import { isLoopbackHost } from "./terminal/access.js";
 import { attachTerminal } from "./terminal/terminalServer.js";
-import { LambdaTrigger } from "./trigger/lambdaTrigger.js";
+import type { TriggerControl } from "./trigger/triggerControl.js";
+import type { Backend } from "./backends/backend.js";
+import { startEmbeddedBackend } from "./backends/embedded.js";
+import { functionNameFor, startRemoteBackend, type ProvisioningOptions } from "./backends/remote.js";
+import { InvocationReports } from "./backends/invocationReports.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 
-export const TRIGGER_USER_AGENT = "queue-flow-playground/lambda-trigger";
-const API_USER_AGENT = "queue-flow-playground/api";
-export const FUNCTION_NAME = "process-task";
 export { PROJECT_ROOT };
-/** The embedded SQS never leaves loopback, whatever the API binds to. */
-const SQS_HOST = "127.0.0.1";
 const SNAPSHOT_EVENTS = 500;
 
 export interface PlaygroundOptions {
@@ -44,6 +42,10 @@ export interface PlaygroundOptions {
   terminalToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
+  /** The internal routes' token; random per run by default (the deployed function gets it in its environment). */
+  internalToken?: string;
+  /** LocalStack/AWS mode: how the Lambda side is reached and deployed (tests pass a recording Lambda stub). */
+  provisioning?: ProvisioningOptions;
 }
 
 export interface Playground {
@@ -52,22 +54,21 @@ export interface Playground {
   readonly queues: QueueAddresses;
   readonly events: EventLog;
   readonly store: LowdbTaskStore;
-  readonly trigger: LambdaTrigger;
+  readonly trigger: TriggerControl;
   readonly io: PlaygroundSocketServer;
-  readonly sqs: EmbeddedSqs;
+  readonly backend: Backend;
   readonly reconciler: Reconciler;
   readonly controls: Controls;
   readonly gate: StepGate;
   readonly terminalToken: string;
+  /** The secret the deployed function uses for the internal store routes. */
+  readonly internalToken: string;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
 
 /** Wires the whole flow together and starts it: the single place where the parts meet. */
 export async function startPlayground(config: Config, options: PlaygroundOptions = {}): Promise<Playground> {
-  if (config.mode !== "embedded") {
-    throw new ConfigError(`mode "${config.mode}" is not available yet: run without AWS_ENDPOINT_URL / PLAYGROUND_MODE for the embedded backend`);
-  }
   const triggerSettings = initialTriggerSettings(config);
   // A broken lesson stops start-up with its file and line, before anything listens.
   const lessons = loadLessons(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT);
@@ -76,30 +77,27 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const events = new EventLog(config.EVENT_LOG_SIZE, clock);
   const store = await LowdbTaskStore.open({ dataDir: config.DATA_DIR, onChange: events.publish, clock });
 
-  const sqs: EmbeddedSqs = await startEmbeddedSqs({
-    host: SQS_HOST,
-    port: config.SQS_PORT,
-    urlHost: "localhost",
-    region: config.AWS_REGION,
-    publish: events.publish,
-    triggerUserAgent: TRIGGER_USER_AGENT,
-    clock,
-  });
-  const connection = { endpoint: sqs.endpoint, region: config.AWS_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-  const settings = {
+  const queueSettings = {
     queueName: config.QUEUE_NAME,
     deadLetterQueueName: config.DLQ_NAME,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
   };
   const onCall = (call: SqsCall) => void events.publish({ type: "sqs.call", call });
-  const apiQueue = new TaskQueue(connection, settings, { userAgent: API_USER_AGENT, caller: "api", onCall });
-  const queues = await apiQueue.provision();
-  const triggerQueue = new TaskQueue(connection, settings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall });
-  await triggerQueue.resolve();
-
   const gate = new StepGate(events.publish);
-  const faults = new FaultSwitch(events.publish, (f) => sqs.setUnavailable(f.sqsUnavailable));
+  // The backend is created after the faults it must honour; `backend` is set right below.
+  let backend: Backend | undefined;
+  const faults = new FaultSwitch(events.publish, (f) => backend?.setSqsUnavailable(f.sqsUnavailable));
+  const reports = new InvocationReports(events.publish, clock);
+  const internalToken = options.internalToken ?? randomBytes(24).toString("hex");
+  const backendDeps = { config, queueSettings, triggerSettings, publish: events.publish, onCall, clock, log };
+  backend =
+    config.mode === "embedded"
+      ? await startEmbeddedBackend({ ...backendDeps, store, gate, faults: () => faults.faults })
+      : await startRemoteBackend({ ...backendDeps, reports, internalToken, provisioning: options.provisioning });
+  const { apiQueue, queues, trigger: running } = backend;
+  const world: Backend = backend;
+
   const sender = new TaskSender(store, apiQueue, gate);
   const reconciler = new Reconciler(store, sender, (r) => log(`reconciler: re-sent ${r.resent} task message(s), ${r.stillFailing} still failing`));
   await reconciler.resendUnfinished();
@@ -112,62 +110,29 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     store.markDeadLettered(event.taskId, reason).catch((error: unknown) => log("could not mark a dead-lettered task failed", error));
   });
 
-  const functionArn = `arn:aws:lambda:${config.AWS_REGION}:${ACCOUNT_ID}:function:${FUNCTION_NAME}`;
-  // The handler is created before the trigger it reports to; `trigger` is set right below.
-  let trigger: LambdaTrigger | undefined;
-  const handler = createHandler({
-    store,
-    workMs: config.HANDLER_WORK_MS,
-    faults: () => faults.faults,
-    reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
-    beforeUpdate: (taskId, record, context) => {
-      const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
-      return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
-    },
-  });
-  trigger = new LambdaTrigger({
-    queue: triggerQueue,
-    handler,
-    function: {
-      functionName: FUNCTION_NAME,
-      region: config.AWS_REGION,
-      accountId: ACCOUNT_ID,
-      timeoutMs: config.FUNCTION_TIMEOUT_SECONDS * 1000,
-      memoryMb: 128,
-    },
-    settings: triggerSettings,
-    scalingSpeed: config.TRIGGER_SCALING_SPEED,
-    gate,
-    peek: () => {
-      const next = sqs.inspect(config.QUEUE_NAME, 50)?.messages.find((m) => m.state === "visible");
-      return next && { messageId: next.messageId, taskId: next.taskId };
-    },
-    endLongPolls: () => sqs.endLongPolls(config.QUEUE_NAME),
-    publish: events.publish,
-    clock,
-    onError: (error) => log("lambda trigger:", error instanceof Error ? error.message : error),
-  });
+  const accountId = queues.queueArn.split(":")[4] ?? ACCOUNT_ID;
+  const functionArn = `arn:aws:lambda:${config.AWS_REGION}:${accountId}:function:${functionNameFor(config)}`;
   const controls = new Controls({
-    trigger,
+    trigger: running,
     gate,
     faults,
     publish: events.publish,
     clock,
     eventSourceArn: queues.queueArn,
     functionArn,
-    visibilityTimeoutSeconds: () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS),
-    onStepModeEnabled: () => sqs.endLongPolls(config.QUEUE_NAME),
+    visibilityTimeoutSeconds: () => world.visibilityTimeoutSeconds(),
+    onStepModeEnabled: () => world.onStepModeEnabled(),
+    stepModeUnavailable: world.capabilities.stepMode ? null : `step mode needs the embedded backend: in ${config.mode} mode the Lambda service runs the trigger, so the playground cannot pause it`,
   });
-  const running = trigger;
   if (triggerSettings.Enabled) running.start();
 
-  const inspectQueues = (): QueueView[] =>
-    [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name) ?? []);
+  const inspectQueues = (): QueueView[] => world.inspect();
   const snapshot = (): Snapshot => ({
     seq: events.lastSeq,
     tasks: store.list(),
     queues: inspectQueues(),
     events: events.recent(SNAPSHOT_EVENTS),
+    backend: { mode: config.mode, ...world.capabilities },
     controls: {
       trigger: { state: running.state, settings: running.settings },
       concurrency: running.concurrency,
@@ -178,6 +143,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const health = (): HealthReport => ({
     status: "ok",
     mode: config.mode,
+    capabilities: world.capabilities,
     version: config.version,
     queues: { queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl },
     trigger: { state: running.state, ...running.settings, concurrency: running.concurrency },
@@ -193,7 +159,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const resetWorld = async () => {
     gate.setEnabled(false);
     faults.set({});
-    sqs.purgeAll();
+    await world.purgeAll();
     await store.clear();
     events.publish({ type: "world.reset" });
   };
@@ -210,7 +176,17 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     if (!addresses) throw new Error("lessons are served only once the playground listens");
     return addresses;
   });
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const internal = {
+    store,
+    token: internalToken,
+    reports,
+    invocationConfig: () => ({
+      workMs: config.HANDLER_WORK_MS,
+      faults: faults.faults,
+      reportsBatchItemFailures: running.settings.FunctionResponseTypes.includes("ReportBatchItemFailures"),
+    }),
+  };
+  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls);
   await new Promise<void>((resolve, reject) => {
@@ -227,11 +203,11 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     playgroundUrl: url,
     baseEnv: options.shellEnv ?? {},
     rootDir: PROJECT_ROOT,
-    sqsEndpoint: `http://localhost:${sqs.port}`,
+    sqsEndpoint: world.sqsEndpoint,
     region: config.AWS_REGION,
     log,
   });
-  addresses = { playgroundUrl: `http://${host}:${port}`, sqsPort: sqs.port };
+  addresses = { playgroundUrl: `http://${host}:${port}`, sqsPort: Number(new URL(world.sqsEndpoint).port || 443) };
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -245,16 +221,14 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 2000);
       force.unref();
-      await running.stop();
       await reconciler.stop();
+      await world.stop();
+      reports.stop();
       await closed;
-      await sqs.stop();
-      apiQueue.destroy();
-      triggerQueue.destroy();
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, terminalToken, snapshot, stop };
+  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, internalToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

@@ -7,11 +7,15 @@ import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../..
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
+import { internalRoutes, type InternalDeps } from "./internalRoutes.js";
+import { INTERNAL_PREFIX } from "../../common/internalApi.js";
+import type { Capabilities } from "../backends/backend.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
 export interface HealthReport {
   status: "ok";
   mode: string;
+  capabilities: Capabilities;
   version: string;
   queues: { queueUrl: string; deadLetterQueueUrl: string };
   trigger: TriggerSettings & { state: string; concurrency: { running: number; limit: number; maximum: number } };
@@ -31,6 +35,8 @@ export interface ApiDeps {
   controls: Controls;
   lessons: LessonService;
   world: WorldActions;
+  /** The deployed function's way to the database and back (token-protected). */
+  internal: InternalDeps;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
@@ -50,6 +56,7 @@ export function createApi(deps: ApiDeps): express.Express {
   });
   app.use("/api", controlRoutes(deps.controls));
   app.use("/api", lessonRoutes(deps.lessons, deps.world));
+  app.use(INTERNAL_PREFIX, internalRoutes(deps.internal));
 
   app.post("/tasks", requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
     const { title } = parseCreateTask(req.body);

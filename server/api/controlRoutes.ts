@@ -22,7 +22,7 @@ export function controlRoutes(controls: Controls): Router {
   router.get("/trigger", (_req, res) => void res.json(controls.triggerView()));
   router.patch("/trigger", ...json, async (req, res) => void res.json(await controls.updateTrigger(req.body)));
   router.get("/function", (_req, res) => void res.json(controls.functionView()));
-  router.patch("/function", ...json, (req, res) => void res.json(controls.updateFunction(req.body)));
+  router.patch("/function", ...json, async (req, res) => void res.json(await controls.updateFunction(req.body)));
   router.get("/faults", (_req, res) => void res.json(controls.faults()));
   router.put("/faults", ...json, (req, res) => void res.json(controls.setFaults(req.body)));
   router.get("/step-mode", (_req, res) => void res.json(controls.stepMode()));

@@ -3,6 +3,7 @@ import { ControlError } from "../control/errors.js";
 import { StepAborted } from "../control/stepGate.js";
 import { QueueError } from "../queue/taskQueue.js";
 import { StoreError } from "../store/errors.js";
+import { ProvisioningError } from "../backends/provisioningError.js";
 
 /** An error the API means to show its caller: an HTTP status, a stable code and a clear message. */
 export class ApiError extends Error {
@@ -55,6 +56,7 @@ function toApiError(error: unknown): ApiError {
   if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message);
   if (error instanceof StepAborted) return new ApiError(503, "ShuttingDown", "the playground is shutting down");
   if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);
+  if (error instanceof ProvisioningError) return new ApiError(502, "LambdaApiError", error.message);
   if (error instanceof StoreError) return new ApiError(500, "StoreError", "the task database could not be written");
   return new ApiError(500, "InternalError", "something went wrong on the server");
 }

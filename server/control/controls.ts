@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Faults, FunctionSettings, StepModeView, TriggerSettings, TriggerView } from "../../common/events.js";
 import type { Clock, Publish } from "../events/eventLog.js";
-import type { LambdaTrigger } from "../trigger/lambdaTrigger.js";
+import type { TriggerControl } from "../trigger/triggerControl.js";
 import { settingsWarnings, updateFunctionSettings, updateTriggerSettings } from "../trigger/mappingSettings.js";
 import { ControlError } from "./errors.js";
 import type { FaultSwitch } from "./faults.js";
 import type { StepGate } from "./stepGate.js";
 
 export interface ControlsDeps {
-  trigger: LambdaTrigger;
+  trigger: TriggerControl;
   gate: StepGate;
   faults: FaultSwitch;
   publish: Publish;
@@ -19,6 +19,8 @@ export interface ControlsDeps {
   visibilityTimeoutSeconds: () => number;
   /** Called when step mode turns on, so consumers already long-polling poll again through the gate. */
   onStepModeEnabled?: () => void;
+  /** Why step mode cannot be used with this backend, or null when it can. */
+  stepModeUnavailable?: string | null;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -65,9 +67,9 @@ export class Controls {
     return { ...settings, warnings: this.warnings(this.deps.trigger.settings, settings) };
   }
 
-  updateFunction(patch: unknown): FunctionSettings & { warnings: string[] } {
+  async updateFunction(patch: unknown): Promise<FunctionSettings & { warnings: string[] }> {
     const settings = updateFunctionSettings(this.functionSettings(), patch);
-    this.deps.trigger.setFunctionTimeout(settings.Timeout * 1000);
+    await this.deps.trigger.setFunctionTimeout(settings.Timeout * 1000);
     const view = this.functionView();
     this.deps.publish({ type: "function.updated", settings, warnings: view.warnings });
     return view;
@@ -89,6 +91,7 @@ export class Controls {
     if (!isRecord(body) || typeof body.enabled !== "boolean" || Object.keys(body).some((k) => k !== "enabled")) {
       throw new ControlError(400, "InvalidStepMode", 'send {"enabled": true} or {"enabled": false}');
     }
+    if (body.enabled && this.deps.stepModeUnavailable) throw new ControlError(409, "StepModeUnavailable", this.deps.stepModeUnavailable);
     const turningOn = body.enabled && !this.deps.gate.isEnabled;
     this.deps.gate.setEnabled(body.enabled);
     if (turningOn) this.deps.onStepModeEnabled?.();

@@ -2,8 +2,10 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  PurgeQueueCommand,
   QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -64,6 +66,7 @@ function translate(operation: string, error: unknown): QueueError {
 export class TaskQueue {
   private readonly client: SQSClient;
   private addresses: QueueAddresses | undefined;
+  private unavailable = false;
 
   constructor(
     connection: SqsConnection,
@@ -77,6 +80,32 @@ export class TaskQueue {
       ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
     });
     if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall);
+  }
+
+  /**
+   * The `sqsUnavailable` fault where SQS itself cannot be told to fail (LocalStack, AWS): this
+   * client's calls fail as if SQS answered 503, before anything is sent.
+   */
+  setUnavailable(unavailable: boolean): void {
+    this.unavailable = unavailable;
+  }
+
+  /** Empty both queues (PurgeQueue: AWS allows one per queue per 60 s). */
+  async purge(): Promise<void> {
+    for (const QueueUrl of [this.urls.queueUrl, this.urls.deadLetterQueueUrl]) {
+      try {
+        await this.call("PurgeQueue", () => this.client.send(new PurgeQueueCommand({ QueueUrl })));
+      } catch (error) {
+        // A purge within the last minute is still emptying the queue: that is what we asked for.
+        if (!(error instanceof QueueError) || error.code !== "PurgeQueueInProgress") throw error;
+      }
+    }
+  }
+
+  /** A queue's approximate counts and visibility timeout, as GetQueueAttributes reports them. */
+  async attributes(queueUrl: string): Promise<Record<string, string>> {
+    const command = new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [QueueAttributeName.All] });
+    return (await this.call("GetQueueAttributes", () => this.client.send(command))).Attributes ?? {};
   }
 
   get urls(): QueueAddresses {
@@ -165,6 +194,21 @@ export class TaskQueue {
     }
   }
 
+  /** Delete both queues (teardown); a queue already gone is not an error. Returns the names deleted. */
+  async remove(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const QueueName of [this.settings.queueName, this.settings.deadLetterQueueName]) {
+      try {
+        const { QueueUrl } = await this.call("GetQueueUrl", () => this.client.send(new GetQueueUrlCommand({ QueueName })));
+        await this.call("DeleteQueue", () => this.client.send(new DeleteQueueCommand({ QueueUrl })));
+        removed.push(QueueName);
+      } catch (error) {
+        if (!(error instanceof QueueError) || !/QueueDoesNotExist|NonExistentQueue/.test(error.code)) throw error;
+      }
+    }
+    return removed;
+  }
+
   destroy(): void {
     this.client.destroy();
   }
@@ -189,6 +233,7 @@ export class TaskQueue {
   }
 
   private async call<Out>(operation: string, send: () => Promise<Out>): Promise<Out> {
+    if (this.unavailable) throw new QueueError("ServiceUnavailable", `${operation} failed: ServiceUnavailable: SQS is unreachable (fault injection: sqsUnavailable)`);
     try {
       return await send();
     } catch (error) {

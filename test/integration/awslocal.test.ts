@@ -31,7 +31,7 @@ function run(file: string, args: string[], env: Record<string, string> = {}): Pr
   });
 }
 
-const endpointOf = (playground: TestPlayground) => `http://localhost:${playground.sqs.port}`;
+const endpointOf = (playground: TestPlayground) => playground.backend.sqsEndpoint;
 const awslocal = (playground: TestPlayground, ...args: string[]) => run(AWSLOCAL, ["sqs", ...args, "--endpoint-url", endpointOf(playground)]);
 const json = (result: Run) => JSON.parse(result.stdout) as Record<string, unknown>;
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
@@ -109,7 +109,7 @@ describe("awslocal, as a real process against the playground's SQS", () => {
   it("runs the original command: the endpoint comes from the localhost queue URL", async () => {
     const playground = await start();
     const task = (await (await playground.post("/tasks", { title: "original" })).json()) as Task;
-    const queueUrl = `http://localhost:${playground.sqs.port}/000000000000/interview-queue`;
+    const queueUrl = `${playground.backend.sqsEndpoint}/000000000000/interview-queue`;
     const result = await run(AWSLOCAL, ["sqs", "receive-message", "--queue-url", queueUrl]);
     expect((json(result).Messages as CliMessage[])[0]?.MessageId).toBe(task.messageId);
   });

@@ -136,14 +136,14 @@ describe("the embedded SQS", () => {
 
   it("records a failed send on the task (202) and the reconciler sends it once SQS is back", async () => {
     const playground = await playgrounds.start();
-    playground.sqs.setUnavailable(true);
+    playground.backend.setSqsUnavailable(true);
     const response = await playground.post("/tasks", { title: "while SQS is down" });
     expect(response.status).toBe(202);
     const task = (await response.json()) as Task;
     expect(task).toMatchObject({ status: "pending", messageId: null });
     expect(task.sendError).toMatch(/ServiceUnavailable/);
 
-    playground.sqs.setUnavailable(false);
+    playground.backend.setSqsUnavailable(false);
     const done = await playground.waitForEvent(isType("task.updated", (e) => e.taskId === task.id && e.task.status === "completed"));
     expect(done.task.sendError).toBeNull();
     expect(done.task.messageId).not.toBeNull();

@@ -1,0 +1,60 @@
+// The contract between the playground and its handler when the handler runs elsewhere (inside
+// LocalStack's or AWS's Lambda): the handler's TaskStore calls, what it needs to know per
+// invocation, and what it reports back so the visualizer can show the Lambda side.
+// The server's internal routes and lambda/playgroundLink.ts both import this file.
+import type { Faults } from "./events.js";
+
+/** Every internal route lives under this prefix and needs `Authorization: Bearer <internal token>`. */
+export const INTERNAL_PREFIX = "/internal";
+
+export const INTERNAL_ROUTES = {
+  claim: "/store/claim",
+  complete: "/store/complete",
+  release: "/store/release",
+  invocationConfig: "/invocation-config",
+  invocationStarted: "/invocations/started",
+  invocationEnded: "/invocations/ended",
+} as const;
+
+/** The Lambda function's environment: where the playground is and how to prove who it is. */
+export const FUNCTION_ENV = {
+  url: "PLAYGROUND_INTERNAL_URL",
+  token: "PLAYGROUND_INTERNAL_TOKEN",
+} as const;
+
+export interface ClaimRequest {
+  taskId: number;
+  invocationId: string;
+  leaseMs: number;
+}
+export interface CompleteRequest {
+  taskId: number;
+  invocationId: string;
+}
+export interface ReleaseRequest {
+  taskId: number;
+  invocationId: string;
+  reason: string;
+}
+
+/** Read at the start of every invocation, so faults and settings changed in the UI apply at once. */
+export interface InvocationConfig {
+  workMs: number;
+  faults: Faults;
+  reportsBatchItemFailures: boolean;
+}
+
+export interface InvocationStarted {
+  invocationId: string;
+  functionName: string;
+  messageIds: string[];
+  taskIds: (number | null)[];
+  /** Each record's ApproximateReceiveCount: which delivery of its message this is. */
+  receiveCounts: number[];
+  /** The function's timeout as the function itself sees it (ms left at start). */
+  remainingMs: number;
+}
+
+export type InvocationEnded =
+  | { invocationId: string; durationMs: number; outcome: "completed"; failedMessageIds: string[] }
+  | { invocationId: string; durationMs: number; outcome: "failed"; error: string; messageIds: string[] };

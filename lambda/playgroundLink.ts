@@ -1,0 +1,75 @@
+import type { ClaimResult, TaskStore } from "./taskStore.js";
+import {
+  INTERNAL_PREFIX,
+  INTERNAL_ROUTES,
+  type ClaimRequest,
+  type CompleteRequest,
+  type InvocationConfig,
+  type InvocationEnded,
+  type InvocationStarted,
+  type ReleaseRequest,
+} from "../common/internalApi.js";
+
+/** The playground could not be reached or refused a call: the invocation fails and SQS redelivers. */
+export class PlaygroundLinkError extends Error {
+  override readonly name = "PlaygroundLinkError";
+}
+
+/**
+ * The handler's way back to the playground when it runs in another process (LocalStack's or AWS's
+ * Lambda): a TaskStore over HTTP, so the playground stays the only writer of its database, plus
+ * the per-invocation settings and the reports that let the visualizer draw the Lambda side.
+ */
+export class PlaygroundLink implements TaskStore {
+  private readonly base: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.base = `${baseUrl.replace(/\/+$/, "")}${INTERNAL_PREFIX}`;
+  }
+
+  claim(taskId: number, invocationId: string, leaseMs: number): Promise<ClaimResult> {
+    return this.call<ClaimResult>("POST", INTERNAL_ROUTES.claim, { taskId, invocationId, leaseMs } satisfies ClaimRequest);
+  }
+
+  async complete(taskId: number, invocationId: string): Promise<boolean> {
+    const { completed } = await this.call<{ completed: boolean }>("POST", INTERNAL_ROUTES.complete, { taskId, invocationId } satisfies CompleteRequest);
+    return completed;
+  }
+
+  async release(taskId: number, invocationId: string, reason: string): Promise<void> {
+    await this.call("POST", INTERNAL_ROUTES.release, { taskId, invocationId, reason } satisfies ReleaseRequest);
+  }
+
+  invocationConfig(): Promise<InvocationConfig> {
+    return this.call<InvocationConfig>("GET", INTERNAL_ROUTES.invocationConfig);
+  }
+
+  async started(report: InvocationStarted): Promise<void> {
+    await this.call("POST", INTERNAL_ROUTES.invocationStarted, report);
+  }
+
+  async ended(report: InvocationEnded): Promise<void> {
+    await this.call("POST", INTERNAL_ROUTES.invocationEnded, report);
+  }
+
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw new PlaygroundLinkError(`the playground at ${this.base} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new PlaygroundLinkError(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+}

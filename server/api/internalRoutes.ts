@@ -1,0 +1,83 @@
+import { timingSafeEqual } from "node:crypto";
+import express, { Router, type RequestHandler } from "express";
+import { z } from "zod";
+import { INTERNAL_ROUTES, type InvocationConfig } from "../../common/internalApi.js";
+import type { TaskStore } from "../../lambda/taskStore.js";
+import type { InvocationReports } from "../backends/invocationReports.js";
+import { ApiError } from "./errors.js";
+
+export interface InternalDeps {
+  store: TaskStore;
+  token: string;
+  invocationConfig: () => InvocationConfig;
+  reports: InvocationReports;
+}
+
+const taskRef = { taskId: z.number().int().positive(), invocationId: z.string().min(1).max(200) };
+const claimSchema = z.strictObject({ ...taskRef, leaseMs: z.number().int().min(0).max(900_000) });
+const completeSchema = z.strictObject(taskRef);
+const releaseSchema = z.strictObject({ ...taskRef, reason: z.string().max(2000) });
+const ids = z.array(z.string().min(1).max(200)).max(10_000);
+const startedSchema = z.strictObject({
+  invocationId: z.string().min(1).max(200),
+  functionName: z.string().min(1).max(140),
+  messageIds: ids,
+  taskIds: z.array(z.number().int().nullable()).max(10_000),
+  receiveCounts: z.array(z.number().int().min(0)).max(10_000),
+  remainingMs: z.number().int().min(0).max(900_000),
+});
+const endedSchema = z.discriminatedUnion("outcome", [
+  z.strictObject({ invocationId: z.string().min(1), durationMs: z.number().min(0), outcome: z.literal("completed"), failedMessageIds: ids }),
+  z.strictObject({ invocationId: z.string().min(1), durationMs: z.number().min(0), outcome: z.literal("failed"), error: z.string().max(4000), messageIds: ids }),
+]);
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ApiError(400, "InvalidInternalRequest", result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  return result.data;
+}
+
+/** Only the deployed function knows the token: it was put in the function's environment at deploy time. */
+function requireToken(token: string): RequestHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req, _res, next) => {
+    const given = Buffer.from(req.headers.authorization ?? "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ApiError(401, "Unauthorized", "internal routes need the playground's internal token (Authorization: Bearer …)");
+    }
+    next();
+  };
+}
+
+/**
+ * The handler's database path when it runs in LocalStack's or AWS's Lambda: the store's three
+ * calls over HTTP (the playground stays the only writer of lowdb), the settings it reads per
+ * invocation, and its start/end reports.
+ */
+export function internalRoutes(deps: InternalDeps): Router {
+  const router = Router();
+  router.use(requireToken(deps.token), express.json({ limit: "1mb" }));
+  router.post(INTERNAL_ROUTES.claim, async (req, res) => {
+    const { taskId, invocationId, leaseMs } = parse(claimSchema, req.body);
+    res.json(await deps.store.claim(taskId, invocationId, leaseMs));
+  });
+  router.post(INTERNAL_ROUTES.complete, async (req, res) => {
+    const { taskId, invocationId } = parse(completeSchema, req.body);
+    res.json({ completed: await deps.store.complete(taskId, invocationId) });
+  });
+  router.post(INTERNAL_ROUTES.release, async (req, res) => {
+    const { taskId, invocationId, reason } = parse(releaseSchema, req.body);
+    await deps.store.release(taskId, invocationId, reason);
+    res.json({});
+  });
+  router.get(INTERNAL_ROUTES.invocationConfig, (_req, res) => void res.json(deps.invocationConfig()));
+  router.post(INTERNAL_ROUTES.invocationStarted, (req, res) => {
+    deps.reports.started(parse(startedSchema, req.body));
+    res.json({});
+  });
+  router.post(INTERNAL_ROUTES.invocationEnded, (req, res) => {
+    deps.reports.ended(parse(endedSchema, req.body));
+    res.json({});
+  });
+  return router;
+}

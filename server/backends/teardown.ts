@@ -1,0 +1,45 @@
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import type { Config } from "../config.js";
+import { TaskQueue } from "../queue/taskQueue.js";
+import { EventSourceMapping } from "./eventSourceMapping.js";
+import { LambdaFunction } from "./lambdaFunction.js";
+import { AWS_PREFIX } from "./names.js";
+import { functionNameFor } from "./remote.js";
+
+/**
+ * Remove what provisioning created: the event source mappings, the function, both queues. In AWS
+ * mode only names with the playground's prefix are ever touched. Safe to run twice.
+ */
+export async function teardown(config: Config, options: { lambdaEndpoint?: string } = {}): Promise<string[]> {
+  if (config.mode === "embedded") return [];
+  const endpoint = config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL;
+  const credentials = config.mode === "localstack" ? { accessKeyId: "test", secretAccessKey: "test" } : undefined;
+  const lambdaEndpoint = options.lambdaEndpoint ?? config.AWS_ENDPOINT_URL;
+  const lambda = new LambdaClient({ region: config.AWS_REGION, ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const queue = new TaskQueue({ region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) }, {
+    queueName: config.QUEUE_NAME,
+    deadLetterQueueName: config.DLQ_NAME,
+    visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+  });
+  const fn = new LambdaFunction(lambda);
+  const mappings = new EventSourceMapping(lambda);
+  const removed: string[] = [];
+  try {
+    const names = config.mode === "aws" ? await fn.list(AWS_PREFIX) : [functionNameFor(config)];
+    for (const name of new Set([functionNameFor(config), ...names])) {
+      if (config.mode === "aws" && !name.startsWith(AWS_PREFIX)) continue;
+      for (const mapping of await mappings.list(name)) {
+        if (!mapping.UUID) continue;
+        await mappings.remove(mapping.UUID);
+        removed.push(`event source mapping ${mapping.UUID}`);
+      }
+      if (await fn.remove(name)) removed.push(`function ${name}`);
+    }
+    removed.push(...(await queue.remove()).map((name) => `queue ${name}`));
+  } finally {
+    lambda.destroy();
+    queue.destroy();
+  }
+  return removed;
+}
