@@ -6,8 +6,10 @@ import { randomUUID } from "node:crypto";
 import { createFauxqsStores, type FauxqsQueue } from "./fauxqsInternals.js";
 import { errorToXml, jsonToXml, queryToJson, SQS_QUERY_ACTIONS } from "./queryProtocol.js";
 import { SqsObserver } from "./sqsObserver.js";
+import { listMessages } from "./developerEndpoint.js";
 
 export const ACCOUNT_ID = "000000000000";
+const DEVELOPER_ENDPOINT = "/_aws/sqs/messages";
 
 export interface EmbeddedSqsOptions {
   /** Interface to listen on; loopback unless the user asks otherwise. */
@@ -69,8 +71,21 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
   const app = buildApp({ logger: false, defaultRegion: options.region, stores: stores as never });
   let unavailable = false;
 
+  app.route({
+    method: ["GET", "POST"],
+    url: DEVELOPER_ENDPOINT,
+    handler: async (request, reply) => {
+      const inspect = (queueUrl: string) => {
+        const queue = sqsStore.getQueueByName(queueNameOf(queueUrl) ?? "");
+        return queue && viewOf(queue, clock(), Number.POSITIVE_INFINITY);
+      };
+      const { status, body } = listMessages({ query: request.query as Record<string, unknown>, body: request.body }, inspect);
+      return reply.status(status).header("content-type", "application/x-amz-json-1.0").send(body);
+    },
+  });
+
   app.addHook("onRequest", async (request, reply) => {
-    if (!unavailable || !request.headers["x-amz-target"]) return;
+    if (!unavailable || !request.headers["x-amz-target"] || request.url.startsWith(DEVELOPER_ENDPOINT)) return;
     await reply
       .status(503)
       .header("content-type", "application/x-amz-json-1.0")

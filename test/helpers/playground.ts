@@ -3,7 +3,7 @@ import { afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
-import { PROJECT_ROOT, startPlayground, type Playground } from "../../server/playground.js";
+import { PROJECT_ROOT, startPlayground, type Playground, type PlaygroundOptions } from "../../server/playground.js";
 import type { FlowEvent } from "../../common/events.js";
 
 export interface TestPlayground extends Playground {
@@ -22,12 +22,12 @@ export async function makeDataDir(): Promise<string> {
 }
 
 /** A real playground: real fauxqs, real lowdb in a temp dir, real HTTP, on free ports. */
-export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string): Promise<TestPlayground> {
+export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string, options: PlaygroundOptions = {}): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
   // The terminal's shell inherits the environment, as server/main.ts arranges.
   // The built client (npm test builds it first), so browser tests see what `npm start` serves.
-  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env, clientDir: `${PROJECT_ROOT}dist/client` });
+  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env, clientDir: `${PROJECT_ROOT}dist/client`, ...options });
   const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
     new Promise<FlowEvent>((resolve, reject) => {
       const seen = playground.events.recent().find(match);
@@ -67,7 +67,7 @@ export const isType =
  * For a test file whose tests each start their own playground: `start` gives a fresh one (or a
  * restart on the same data dir), and every one started is stopped and removed after each test.
  */
-export function playgroundPerTest(): { start: (env?: Record<string, string>, dataDir?: string) => Promise<TestPlayground> } {
+export function playgroundPerTest(): { start: (env?: Record<string, string>, dataDir?: string, options?: PlaygroundOptions) => Promise<TestPlayground> } {
   const started: TestPlayground[] = [];
   afterEach(async () => {
     const all = started.splice(0);
@@ -76,8 +76,8 @@ export function playgroundPerTest(): { start: (env?: Record<string, string>, dat
     for (const dir of new Set(all.map((p) => p.dataDir))) await removeDataDir(dir);
   });
   return {
-    start: async (env, dataDir) => {
-      const playground = await startTestPlayground(env, dataDir);
+    start: async (env, dataDir, options) => {
+      const playground = await startTestPlayground(env, dataDir, options);
       started.push(playground);
       return playground;
     },
