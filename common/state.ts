@@ -43,6 +43,8 @@ export interface Counters {
 
 export interface PlaygroundState {
   seq: number;
+  /** Where SQS and Lambda run and what can be seen there (null: not told, i.e. embedded). */
+  backend: Snapshot["backend"] | null;
   tasks: Record<number, Task>;
   lastTaskId: number | null;
   messages: Record<string, MessageView>;
@@ -68,6 +70,7 @@ const FINISHED_INVOCATIONS_KEPT = 200;
 export function emptyState(): PlaygroundState {
   return {
     seq: 0,
+    backend: null,
     tasks: {},
     lastTaskId: null,
     messages: {},
@@ -110,6 +113,7 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
   state.timeline = snapshot.events.filter((e) => e.type !== "sqs.call").slice(-TIMELINE_LIMIT);
   state.calls = snapshot.events.flatMap((e) => (e.type === "sqs.call" ? [{ ...e.call, seq: e.seq, at: e.at }] : [])).slice(-CALLS_LIMIT);
   state.seq = snapshot.seq;
+  state.backend = snapshot.backend ?? null;
   if (snapshot.controls) {
     state.trigger = { ...snapshot.controls.trigger };
     state.concurrency = { ...snapshot.controls.concurrency };

@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.js";
+import type { ClientToServerEvents, QueueView, ServerToClientEvents } from "../../common/events.js";
 import { ClientStore } from "./store.js";
 import { mountChart } from "./views/chart.js";
 import { mountNotebook } from "./views/notebook.js";
@@ -13,7 +13,7 @@ const store = new ClientStore();
 
 const visualizer = mountVisualizer(part("visualizer"));
 const tasks = mountTasks(part("tasks"));
-const queue = mountQueue(part("queue"));
+const queue = mountQueue(part("queue"), async () => (await fetch("/api/queues")).json() as Promise<QueueView[]>);
 const timeline = mountTimeline(part("timeline"));
 const terminal = mountTerminal(part("terminal"));
 mountChart(part("chart"), () => store.state);
@@ -28,7 +28,11 @@ const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transpor
 const connection = document.querySelector(".connection") as HTMLElement;
 socket.on("connect", () => (connection.textContent = "live"));
 socket.on("disconnect", () => (connection.textContent = "reconnecting…"));
-socket.on("snapshot", (snapshot) => store.load(snapshot));
+const backend = document.querySelector(".backend") as HTMLElement;
+socket.on("snapshot", (snapshot) => {
+  store.load(snapshot);
+  backend.textContent = `${snapshot.backend?.mode ?? "embedded"} backend`;
+});
 socket.on("events", (events) => store.apply(events));
 
 // Countdown rings and "visible in" times move even when no event arrives.

@@ -5,7 +5,7 @@ import { LessonError, parseLesson } from "./parseLesson.js";
 
 const LESSON_FILE = /^(\d{2})-[a-z0-9-]+\.md$/;
 /** Code blocks may quote only these parts of the project. */
-const QUOTABLE = ["server/", "lambda/", "common/", "client/src/", "test/", "lessons/", "test_complete_flow.sh", "README.md", "QUEUE_FLOW_EXPLAINED.md"];
+const QUOTABLE = ["server/", "lambda/", "common/", "client/src/", "test/", "lessons/", "test_complete_flow.sh", "README.md", "QUEUE_FLOW_EXPLAINED.md", "docker-compose.yml"];
 
 /**
  * Load every lesson in `lessonsDir` (files named `NN-slug.md`, in NN order). A broken lesson

@@ -65,6 +65,8 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
       expect.objectContaining({ EventSourceArn: playground.queues.queueArn, BatchSize: 10, MaximumBatchingWindowInSeconds: 0, FunctionResponseTypes: ["ReportBatchItemFailures"], Enabled: true, State: "Enabled" }),
     ]);
     expect(playground.queues.queueUrl).toMatch(/\/000000000000\/interview-queue$/);
+    // The page is told what this backend cannot show, and says so beside the queues.
+    expect(playground.snapshot().backend).toEqual({ mode: "localstack", stepMode: false, messageDetail: true, note: expect.stringContaining("/_aws/sqs/messages") });
   });
 
   it("updates the function and its trigger on a re-run instead of failing, and disables the trigger while stopped", async () => {

@@ -1,4 +1,4 @@
-import type { FlowEvent } from "../../../common/events.js";
+import type { FlowEvent, QueueView } from "../../../common/events.js";
 import { callsFor, messageStateAt, type PlaygroundState } from "../../../common/state.js";
 import { esc } from "../api.js";
 
@@ -17,10 +17,23 @@ export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void 
 }
 
 /** The queues by inspection, never by ReceiveMessage: state, receive count, visibility left. */
-export function mountQueue(root: HTMLElement): (state: PlaygroundState) => void {
-  root.innerHTML = `<h2>Queue inspector</h2><table><thead><tr><th scope="col">message</th><th scope="col">task</th><th scope="col">queue</th><th scope="col">state</th><th scope="col">receives</th><th scope="col">visible in</th></tr></thead><tbody></tbody></table>`;
+export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>): (state: PlaygroundState) => void {
+  root.innerHTML = `<h2>Queue inspector</h2><p class="backend-note" role="note" hidden></p><table><thead><tr><th scope="col">message</th><th scope="col">task</th><th scope="col">queue</th><th scope="col">state</th><th scope="col">receives</th><th scope="col">visible in</th></tr></thead><tbody></tbody></table>`;
   const body = root.querySelector("tbody") as HTMLElement;
+  const note = root.querySelector(".backend-note") as HTMLElement;
+  let polling: ReturnType<typeof setInterval> | undefined;
+  // Where SQS shows only counts (AWS), show them, refreshed, and say why there is no more.
+  const showCounts = async () => {
+    const queues = await counts().catch(() => []);
+    body.innerHTML = queues.map((q) => `<tr><td colspan="3">${esc(q.name)}</td><td colspan="3">${q.visible} visible · ${q.inFlight} in flight · ${q.delayed} delayed</td></tr>`).join("");
+  };
   return (state) => {
+    note.hidden = !state.backend?.note;
+    note.textContent = state.backend?.note ?? "";
+    if (state.backend && !state.backend.messageDetail) {
+      polling ??= setInterval(() => void showCounts(), 2000);
+      return;
+    }
     const now = Date.now();
     const messages = Object.values(state.messages).slice(0, ROWS);
     body.innerHTML =
