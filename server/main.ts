@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from "./config.js";
 import { startPlayground } from "./playground.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { StoreError } from "./store/errors.js";
+import { BackendError } from "./backends/provisioningError.js";
 
 const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StoreError) {
+  if (error instanceof ConfigError || error instanceof StoreError || error instanceof BackendError) {
     console.error(`queue-flow-playground: ${error.message}`);
   } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
     const address = error as NodeJS.ErrnoException & { port?: number };

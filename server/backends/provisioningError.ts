@@ -16,3 +16,8 @@ export class ProvisioningError extends Error {
     this.code = code;
   }
 }
+
+/** The backend could not be set up at start-up: what failed, and what to check. */
+export class BackendError extends Error {
+  override readonly name = "BackendError";
+}

@@ -13,6 +13,7 @@ import { AWS_PREFIX, API_USER_AGENT, FUNCTION_NAME } from "./names.js";
 import { FUNCTION_ENV } from "../../common/internalApi.js";
 import { QueueWatch } from "./queueWatch.js";
 import { AttributeWatch } from "./attributeWatch.js";
+import { BackendError } from "./provisioningError.js";
 
 export interface ProvisioningOptions {
   /** Where the Lambda API is; by default the same endpoint as SQS (LocalStack) or AWS's own. */
@@ -42,6 +43,19 @@ export function functionNameFor(config: Config): string {
  * and control through the Lambda API.
  */
 export async function startRemoteBackend(deps: RemoteDeps): Promise<Backend> {
+  try {
+    return await provisionAndWatch(deps);
+  } catch (error) {
+    const where = deps.config.mode === "localstack" ? `LocalStack at ${deps.config.AWS_ENDPOINT_URL_SQS ?? deps.config.AWS_ENDPOINT_URL}` : `AWS (${deps.config.AWS_REGION})`;
+    const hint =
+      deps.config.mode === "localstack"
+        ? "is LocalStack running and healthy? `docker compose up` starts it; check /_localstack/health"
+        : "check the credentials, the region and LAMBDA_ROLE_ARN";
+    throw new BackendError(`could not set up ${where}: ${error instanceof Error ? error.message : String(error)}\n  ${hint}`, { cause: error });
+  }
+}
+
+async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
   const { config, publish, log, reports } = deps;
   const localstack = config.mode === "localstack";
   const endpoint = config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL;

@@ -129,6 +129,14 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
     expect(bad.status).toBe(400);
   });
 
+  it("stops start-up with what failed and what to check when LocalStack is not there", async () => {
+    const closed = `http://127.0.0.1:${new URL(sqs.endpoint).port}`;
+    await sqs.stop();
+    const failed = playgrounds.start({ AWS_ENDPOINT_URL: closed }, undefined, { provisioning: { lambdaEndpoint: stub.url } });
+    await expect(failed).rejects.toThrow(/could not set up LocalStack at .*ECONNREFUSED[\s\S]*docker compose up/);
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, urlHost: "localhost", region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+  });
+
   it("tears down the mapping, the function and both queues, and a second teardown finds nothing", async () => {
     const playground = await start();
     await playground.stop();
