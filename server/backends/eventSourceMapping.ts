@@ -14,14 +14,19 @@ import { ProvisioningError, awsCode } from "./provisioningError.js";
 const TRANSITIONS = new Set(["Creating", "Enabling", "Disabling", "Updating", "Deleting"]);
 const WAIT_MS = 120_000;
 
-/** Our settings as the fields of Create/UpdateEventSourceMapping (they were named after them). */
-function fields(settings: TriggerSettings) {
+/**
+ * Our settings as the fields of Create/UpdateEventSourceMapping (they were named after them).
+ * AWS removes a maximum concurrency only when ScalingConfig is sent empty, so `{}` is sent only
+ * to clear one that is set; otherwise ScalingConfig is left out.
+ */
+function fields(settings: TriggerSettings, current?: EventSourceMappingConfiguration) {
+  const maximum = settings.ScalingConfig.MaximumConcurrency;
+  const clearing = maximum === undefined && current?.ScalingConfig?.MaximumConcurrency !== undefined;
   return {
     BatchSize: settings.BatchSize,
     MaximumBatchingWindowInSeconds: settings.MaximumBatchingWindowInSeconds,
     FunctionResponseTypes: [...settings.FunctionResponseTypes],
-    // AWS removes a maximum only when ScalingConfig is sent empty.
-    ScalingConfig: settings.ScalingConfig.MaximumConcurrency === undefined ? {} : { MaximumConcurrency: settings.ScalingConfig.MaximumConcurrency },
+    ...(maximum !== undefined ? { ScalingConfig: { MaximumConcurrency: maximum } } : clearing ? { ScalingConfig: {} } : {}),
     Enabled: settings.Enabled,
   };
 }
@@ -49,8 +54,8 @@ export class EventSourceMapping {
   }
 
   async update(uuid: string, settings: TriggerSettings): Promise<EventSourceMappingConfiguration> {
-    await this.settle(uuid);
-    await this.call("UpdateEventSourceMapping", () => this.client.send(new UpdateEventSourceMappingCommand({ UUID: uuid, ...fields(settings) })));
+    const current = await this.settle(uuid);
+    await this.call("UpdateEventSourceMapping", () => this.client.send(new UpdateEventSourceMappingCommand({ UUID: uuid, ...fields(settings, current) })));
     return this.settle(uuid);
   }
 

@@ -19,7 +19,8 @@ export async function runInShell(playground: TestPlayground, command: string): P
     AWS_DEFAULT_REGION: "us-east-1",
     PLAYGROUND_URL: playground.url,
   };
-  return run("bash", ["-c", command], { cwd: ROOT, env, timeout: 30_000 });
+  // Generous: a burst of 200 curls on a busy 2-core machine can take tens of seconds.
+  return run("bash", ["-c", command], { cwd: ROOT, env, timeout: 120_000 });
 }
 
 async function request(playground: TestPlayground, block: Extract<LessonBlock, { kind: "http" }>): Promise<void> {

@@ -87,6 +87,9 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
     expect(trigger.status).toBe(200);
     await playground.waitForEvent(isType("trigger.updated"));
     await expect.poll(() => [...stub.mappings.values()][0]).toMatchObject({ BatchSize: 5, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 3 }, FunctionResponseTypes: [] });
+    // A maximum is removed the way AWS wants it removed: with an empty ScalingConfig.
+    expect((await playground.send("PATCH", "/api/trigger", { ScalingConfig: {} })).status).toBe(200);
+    await expect.poll(() => [...stub.mappings.values()][0]?.ScalingConfig).toEqual({});
     const fn = await playground.send("PATCH", "/api/function", { Timeout: 4 });
     expect(fn.status).toBe(200);
     expect(stub.functions.get("process-task")?.Timeout).toBe(4);
