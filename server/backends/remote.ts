@@ -14,6 +14,7 @@ import { FUNCTION_ENV } from "../../common/internalApi.js";
 import { QueueWatch } from "./queueWatch.js";
 import { AttributeWatch } from "./attributeWatch.js";
 import { BackendError } from "./provisioningError.js";
+import { remoteConnections } from "./connections.js";
 
 export interface ProvisioningOptions {
   /** Where the Lambda API is; by default the same endpoint as SQS (LocalStack) or AWS's own. */
@@ -58,9 +59,8 @@ export async function startRemoteBackend(deps: RemoteDeps): Promise<Backend> {
 async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
   const { config, publish, log, reports } = deps;
   const localstack = config.mode === "localstack";
-  const endpoint = config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL;
-  const credentials = localstack ? { accessKeyId: "test", secretAccessKey: "test" } : undefined;
-  const connection = { region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
+  const connections = remoteConnections(config, deps.provisioning?.lambdaEndpoint);
+  const endpoint = connections.sqs.endpoint;
   // Set once queues exist: the API's sends go to the watch at once rather than at its next poll.
   let watch: QueueWatch | undefined;
   const onCall = (call: SqsCall) => {
@@ -70,11 +70,10 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
       watch?.noteSent(response.MessageId, (call.request as { MessageBody?: string }).MessageBody ?? "");
     }
   };
-  const apiQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall });
+  const apiQueue = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall });
   const queues = await apiQueue.provision();
 
-  const lambdaEndpoint = deps.provisioning?.lambdaEndpoint ?? config.AWS_ENDPOINT_URL;
-  const lambda = new LambdaClient({ region: config.AWS_REGION, ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+  const lambda = new LambdaClient(connections.lambda);
   const pollSeconds = deps.provisioning?.pollSeconds ?? 1;
   const fn = new LambdaFunction(lambda, pollSeconds);
   const mapping = new EventSourceMapping(lambda, pollSeconds * 1000);

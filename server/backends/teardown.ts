@@ -5,6 +5,7 @@ import { EventSourceMapping } from "./eventSourceMapping.js";
 import { LambdaFunction } from "./lambdaFunction.js";
 import { AWS_PREFIX } from "./names.js";
 import { functionNameFor } from "./remote.js";
+import { remoteConnections } from "./connections.js";
 
 /**
  * Remove what provisioning created: the event source mappings, the function, both queues. In AWS
@@ -12,11 +13,9 @@ import { functionNameFor } from "./remote.js";
  */
 export async function teardown(config: Config, options: { lambdaEndpoint?: string } = {}): Promise<string[]> {
   if (config.mode === "embedded") return [];
-  const endpoint = config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL;
-  const credentials = config.mode === "localstack" ? { accessKeyId: "test", secretAccessKey: "test" } : undefined;
-  const lambdaEndpoint = options.lambdaEndpoint ?? config.AWS_ENDPOINT_URL;
-  const lambda = new LambdaClient({ region: config.AWS_REGION, ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}), ...(credentials ? { credentials } : {}) });
-  const queue = new TaskQueue({ region: config.AWS_REGION, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) }, {
+  const connections = remoteConnections(config, options.lambdaEndpoint);
+  const lambda = new LambdaClient(connections.lambda);
+  const queue = new TaskQueue(connections.sqs, {
     queueName: config.QUEUE_NAME,
     deadLetterQueueName: config.DLQ_NAME,
     visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
