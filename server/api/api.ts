@@ -7,6 +7,7 @@ import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../..
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
+import { securityHeaders } from "./securityHeaders.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
 export interface HealthReport {
@@ -40,6 +41,7 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("json spaces", 2);
+  app.use(securityHeaders());
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());
