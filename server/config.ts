@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost } from "./terminal/access.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -31,6 +32,10 @@ export const configSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   TRIGGER_ENABLED: flag.default(true),
+  // Security (README "Security"): binding beyond loopback is a classroom, on purpose only.
+  CLASSROOM: flag.default(false),
+  PRESENTER_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "16 to 128 letters, digits, - and _").optional(),
+  PUBLIC_HOST: z.string().regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/, "a host name or address, optionally with :port").optional(),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -53,6 +58,11 @@ export function parseConfig(env: Record<string, string | undefined>, version: st
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const parsed = result.data;
+  if (!isLoopbackHost(parsed.HOST) && !parsed.CLASSROOM) {
+    throw new ConfigError(
+      `HOST=${JSON.stringify(parsed.HOST)} would let other machines reach the playground; set CLASSROOM=true as well to do that on purpose (control actions then need the presenter token, and the terminal is off), or leave HOST at 127.0.0.1`,
+    );
+  }
   const external = parsed.AWS_ENDPOINT_URL_SQS ?? parsed.AWS_ENDPOINT_URL;
   const mode: Mode = parsed.PLAYGROUND_MODE ?? (external ? "localstack" : "embedded");
   return { ...parsed, mode, version };

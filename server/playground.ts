@@ -24,6 +24,7 @@ import { FaultSwitch } from "./control/faults.js";
 import { StepGate } from "./control/stepGate.js";
 import { isLoopbackHost } from "./terminal/access.js";
 import { attachTerminal } from "./terminal/terminalServer.js";
+import { controlAccessFor } from "./security/access.js";
 import { LambdaTrigger } from "./trigger/lambdaTrigger.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 
@@ -42,6 +43,8 @@ export interface PlaygroundOptions {
   clientDir?: string;
   /** The secret of the start URL (`/?token=…`) that opens the terminal; random per run by default. */
   terminalToken?: string;
+  /** The classroom's presenter token (control actions when bound beyond loopback); PRESENTER_TOKEN, else random per run. */
+  presenterToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
 }
@@ -59,6 +62,7 @@ export interface Playground {
   readonly controls: Controls;
   readonly gate: StepGate;
   readonly terminalToken: string;
+  readonly presenterToken: string;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -210,9 +214,11 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     if (!addresses) throw new Error("lessons are served only once the playground listens");
     return addresses;
   });
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
+  const access = controlAccessFor(config, presenterToken, () => (server.address() as AddressInfo).port);
+  const api = createApi({ access, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
-  const io = attachSocketServer(server, events, snapshot, controls);
+  const io = attachSocketServer(server, events, snapshot, controls, { access, clock });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -254,7 +260,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, terminalToken, snapshot, stop };
+  return { url, sqsEndpoint: sqs.endpoint, queues, events, store, trigger: running, io, sqs, reconciler, controls, gate, terminalToken, presenterToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

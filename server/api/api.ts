@@ -7,6 +7,8 @@ import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../..
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
+import type { ControlAccess } from "../security/controlAccess.js";
+import { controlGuard } from "./controlGuard.js";
 import { securityHeaders } from "./securityHeaders.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
@@ -32,6 +34,8 @@ export interface ApiDeps {
   controls: Controls;
   lessons: LessonService;
   world: WorldActions;
+  /** Who may use control actions (Host, Origin, the presenter token). */
+  access: ControlAccess;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
@@ -42,6 +46,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.disable("x-powered-by");
   app.set("json spaces", 2);
   app.use(securityHeaders());
+  app.use(controlGuard(deps.access));
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());

@@ -13,7 +13,7 @@ export interface TestPlayground extends Playground {
   waitForEvent(match: (event: FlowEvent) => boolean, timeoutMs?: number): Promise<FlowEvent>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string): Promise<Response>;
-  /** A JSON request with any method, as curl -X METHOD -H "Content-Type: application/json" -d … would send. */
+  /** A JSON request with any method, as curl -X METHOD -H "Content-Type: application/json" [-d …] would send. */
   send(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
@@ -50,7 +50,7 @@ export async function startTestPlayground(env: Record<string, string> = {}, data
       fetch(`${playground.url}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }),
     get: (path: string) => fetch(`${playground.url}${path}`),
     send: (method: string, path: string, body?: unknown) =>
-      fetch(`${playground.url}${path}`, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) }),
+      fetch(`${playground.url}${path}`, { method, headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
   });
 }
 

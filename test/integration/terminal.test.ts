@@ -150,7 +150,7 @@ describe("who gets no shell", () => {
   });
 
   it("refuses even the right token when the playground is bound beyond loopback", async () => {
-    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0" });
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0", CLASSROOM: "true" });
     const terminal = openTerminal(playground.url, { token: playground.terminalToken });
     expect((await terminal.disabled).code).toBe("not-loopback");
     expect(await terminal.disconnected).toBe("io server disconnect");
