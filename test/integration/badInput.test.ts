@@ -124,4 +124,12 @@ describe("bad input", () => {
     expect(response.status).toBe(201);
     expect(((await response.json()) as { title: string }).title).toBe("é".repeat(200));
   });
+
+  it("sends a title beyond U+FFFF (emoji) to SQS, and the handler completes it with the title intact", async () => {
+    const response = await playground.post("/tasks", { title: "ship it 🚀 𝄞" });
+    expect(response.status).toBe(201);
+    const task = (await response.json()) as { id: number; title: string };
+    await playground.waitForEvent((e) => e.type === "task.updated" && e.task.id === task.id && e.task.status === "completed");
+    expect(playground.store.get(task.id)?.title).toBe("ship it 🚀 𝄞");
+  });
 });
