@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
@@ -81,5 +81,25 @@ export function playgroundPerTest(): { start: (env?: Record<string, string>, dat
       started.push(playground);
       return playground;
     },
+  };
+}
+
+/**
+ * For a test file whose tests share one playground (each checks that its request changed
+ * nothing): started before the file's tests, stopped and removed after them.
+ */
+export function playgroundPerFile(env: Record<string, string> = {}): () => TestPlayground {
+  let playground: TestPlayground | undefined;
+  beforeAll(async () => {
+    playground = await startTestPlayground(env);
+  });
+  afterAll(async () => {
+    if (!playground) return;
+    await playground.stop();
+    await removeDataDir(playground.dataDir);
+  });
+  return () => {
+    if (!playground) throw new Error("the file's playground is not started yet (use it inside a test or hook)");
+    return playground;
   };
 }

@@ -1,9 +1,9 @@
 import { networkInterfaces } from "node:os";
 import { io, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.js";
 import { TERMINAL_NAMESPACE, type TerminalDisabled } from "../../common/terminal.js";
-import { makeDataDir, removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { makeDataDir, playgroundPerFile, removeDataDir } from "../helpers/playground.js";
 import { spawnServer } from "../helpers/process.js";
 import { curlJson, rawRequest } from "../helpers/rawHttp.js";
 
@@ -14,20 +14,13 @@ const lanAddress = Object.values(networkInterfaces())
   .flatMap((list) => list ?? [])
   .find((entry) => entry.family === "IPv4" && !entry.internal)?.address;
 
-let playground: TestPlayground;
-beforeAll(async () => {
-  playground = await startTestPlayground({ HOST: "0.0.0.0", CLASSROOM: "true", PRESENTER_TOKEN, TRIGGER_ENABLED: "false" });
-});
-afterAll(async () => {
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-});
+const playground = playgroundPerFile({ HOST: "0.0.0.0", CLASSROOM: "true", PRESENTER_TOKEN, TRIGGER_ENABLED: "false" });
 
-const world = () => ({ tasks: playground.store.list().length, faults: playground.controls.faults(), stepMode: playground.gate.isEnabled, seq: playground.events.lastSeq });
+const world = () => ({ tasks: playground().store.list().length, faults: playground().controls.faults(), stepMode: playground().gate.isEnabled, seq: playground().events.lastSeq });
 
 type PlaygroundSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 async function connect(auth: Record<string, unknown>): Promise<PlaygroundSocket> {
-  const socket: PlaygroundSocket = io(playground.url, { transports: ["websocket"], forceNew: true, auth });
+  const socket: PlaygroundSocket = io(playground().url, { transports: ["websocket"], forceNew: true, auth });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", reject);
@@ -44,7 +37,7 @@ describe("a classroom (HOST=0.0.0.0 CLASSROOM=true)", () => {
     const before = world();
     for (const [method, path, body] of [["PUT", "/api/faults", { failRate: 1 }], ["POST", "/tasks", { title: "x" }], ["POST", "/api/reset", undefined]] as const) {
       const sent = curlJson(body);
-      const answer = await rawRequest(playground.url, { method, path, ...sent, headers: { ...sent.headers, ...headers } });
+      const answer = await rawRequest(playground().url, { method, path, ...sent, headers: { ...sent.headers, ...headers } });
       expect(answer.status).toBe(403);
       expect(answer.json).toMatchObject({ error: { code: "PresenterTokenRequired", message: expect.stringContaining("Authorization: Bearer") } });
     }
@@ -53,15 +46,15 @@ describe("a classroom (HOST=0.0.0.0 CLASSROOM=true)", () => {
 
   it("lets the presenter act with Authorization: Bearer <token>", async () => {
     const sent = curlJson({ failRate: 0.5 });
-    const answer = await rawRequest(playground.url, { method: "PUT", path: "/api/faults", ...sent, headers: { ...sent.headers, ...bearer } });
+    const answer = await rawRequest(playground().url, { method: "PUT", path: "/api/faults", ...sent, headers: { ...sent.headers, ...bearer } });
     expect(answer.status).toBe(200);
-    expect(playground.controls.faults().failRate).toBe(0.5);
-    playground.controls.setFaults({});
+    expect(playground().controls.faults().failRate).toBe(0.5);
+    playground().controls.setFaults({});
   });
 
   it("lets the audience read, and evaluate a lesson's checks, without a token", async () => {
-    expect((await rawRequest(playground.url, { path: "/api/faults" })).status).toBe(200);
-    const check = await rawRequest(playground.url, { method: "POST", path: "/api/lessons/the-whole-flow/checks", ...curlJson({ step: 0, index: 0 }) });
+    expect((await rawRequest(playground().url, { path: "/api/faults" })).status).toBe(200);
+    const check = await rawRequest(playground().url, { method: "POST", path: "/api/lessons/the-whole-flow/checks", ...curlJson({ step: 0, index: 0 }) });
     expect(check.status).toBe(200);
   });
 
@@ -73,7 +66,7 @@ describe("a classroom (HOST=0.0.0.0 CLASSROOM=true)", () => {
       expect(await audience.emitWithAck("faults:set", { failRate: 1 })).toMatchObject({ error: { code: "PresenterTokenRequired" } });
       expect(await audience.emitWithAck("step-mode:next")).toMatchObject({ error: { code: "PresenterTokenRequired" } });
       expect(world()).toEqual(before);
-      expect(await audience.emitWithAck("faults:get")).toEqual({ data: playground.controls.faults() });
+      expect(await audience.emitWithAck("faults:get")).toEqual({ data: playground().controls.faults() });
       expect(await presenter.emitWithAck("faults:set", { delayMs: 1 })).toMatchObject({ data: { delayMs: 1 } });
       expect(await presenter.emitWithAck("faults:set", {})).toMatchObject({ data: { delayMs: 0 } });
     } finally {
@@ -83,7 +76,7 @@ describe("a classroom (HOST=0.0.0.0 CLASSROOM=true)", () => {
   });
 
   it.skipIf(!lanAddress)("serves the audience on this machine's network address, and the presenter from there too", async () => {
-    const url = playground.url.replace("localhost", lanAddress ?? "");
+    const url = playground().url.replace("localhost", lanAddress ?? "");
     const host = new URL(url).host;
     expect((await rawRequest(url, { path: "/api/lessons", headers: { host } })).status).toBe(200);
     const sent = curlJson({});
@@ -92,8 +85,8 @@ describe("a classroom (HOST=0.0.0.0 CLASSROOM=true)", () => {
   });
 
   it.skipIf(!lanAddress)("refuses the terminal to a client on the network, even with the token", async () => {
-    const url = playground.url.replace("localhost", lanAddress ?? "");
-    const socket = io(`${url}${TERMINAL_NAMESPACE}`, { transports: ["websocket"], forceNew: true, auth: { token: playground.terminalToken } });
+    const url = playground().url.replace("localhost", lanAddress ?? "");
+    const socket = io(`${url}${TERMINAL_NAMESPACE}`, { transports: ["websocket"], forceNew: true, auth: { token: playground().terminalToken } });
     try {
       const disabled = await new Promise<TerminalDisabled>((resolve) => socket.once("terminal:disabled" as never, resolve));
       expect(disabled.code).toBe("not-loopback");

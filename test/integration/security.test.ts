@@ -1,30 +1,25 @@
 import type { AddressInfo } from "node:net";
 import { io } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ClientToServerEvents, Reply, ServerToClientEvents } from "../../common/events.js";
 import { TERMINAL_NAMESPACE, type TerminalDisabled } from "../../common/terminal.js";
-import { removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { playgroundPerFile } from "../helpers/playground.js";
 import { curlJson, rawRequest } from "../helpers/rawHttp.js";
 
 // One playground for the file: every refusal below must leave it exactly as it was.
-let playground: TestPlayground;
+const playground = playgroundPerFile({ TRIGGER_ENABLED: "false" });
 let port: string;
-beforeAll(async () => {
-  playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
-  port = new URL(playground.url).port;
-});
-afterAll(async () => {
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
+beforeAll(() => {
+  port = new URL(playground().url).port;
 });
 
 /** Everything a control action could change. */
 const world = () => ({
-  tasks: playground.store.list().length,
-  faults: playground.controls.faults(),
-  trigger: playground.trigger.settings,
-  stepMode: playground.gate.isEnabled,
-  seq: playground.events.lastSeq,
+  tasks: playground().store.list().length,
+  faults: playground().controls.faults(),
+  trigger: playground().trigger.settings,
+  stepMode: playground().gate.isEnabled,
+  seq: playground().events.lastSeq,
 });
 
 const CONTROL_ACTIONS: { method: string; path: string; body?: unknown }[] = [
@@ -40,29 +35,29 @@ const CONTROL_ACTIONS: { method: string; path: string; body?: unknown }[] = [
 
 describe("where the playground listens", () => {
   it("binds 127.0.0.1 by default, so no other machine can reach it", () => {
-    const address = playground.io.httpServer.address() as AddressInfo;
+    const address = playground().io.httpServer.address() as AddressInfo;
     expect(address.address).toBe("127.0.0.1");
   });
 });
 
 describe("control actions on loopback", () => {
   it.each(CONTROL_ACTIONS)("accepts $method $path from curl on this machine, without a token", async ({ method, path, body }) => {
-    const answer = await rawRequest(playground.url, { method, path, ...curlJson(body) });
+    const answer = await rawRequest(playground().url, { method, path, ...curlJson(body) });
     // step-mode/next answers 409 when nothing waits: the guard let it through to the route.
     expect([200, 201, 409]).toContain(answer.status);
-    await rawRequest(playground.url, { method: "POST", path: "/api/reset", ...curlJson() });
-    await rawRequest(playground.url, { method: "PATCH", path: "/api/trigger", ...curlJson({ Enabled: false }) });
-    await rawRequest(playground.url, { method: "PATCH", path: "/api/function", ...curlJson({ Timeout: 3 }) });
+    await rawRequest(playground().url, { method: "POST", path: "/api/reset", ...curlJson() });
+    await rawRequest(playground().url, { method: "PATCH", path: "/api/trigger", ...curlJson({ Enabled: false }) });
+    await rawRequest(playground().url, { method: "PATCH", path: "/api/function", ...curlJson({ Timeout: 3 }) });
   });
 
   it("accepts the playground's own page (Origin the same as the server's)", async () => {
-    const answer = await rawRequest(playground.url, { method: "PUT", path: "/api/faults", headers: { "content-type": "application/json", origin: `http://localhost:${port}` }, body: "{}" });
+    const answer = await rawRequest(playground().url, { method: "PUT", path: "/api/faults", headers: { "content-type": "application/json", origin: `http://localhost:${port}` }, body: "{}" });
     expect(answer.status).toBe(200);
   });
 
   it.each(CONTROL_ACTIONS)("refuses $method $path from a page on another site (cross-site Origin) with 403 and changes nothing", async ({ method, path, body }) => {
     const before = world();
-    const answer = await rawRequest(playground.url, { method, path, headers: { "content-type": "application/json", origin: "https://evil.example" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const answer = await rawRequest(playground().url, { method, path, headers: { "content-type": "application/json", origin: "https://evil.example" }, ...(body ? { body: JSON.stringify(body) } : {}) });
     expect(answer.status).toBe(403);
     expect(answer.json).toEqual({ error: { code: "ForeignOrigin", message: expect.stringContaining("https://evil.example") } });
     expect(world()).toEqual(before);
@@ -71,7 +66,7 @@ describe("control actions on loopback", () => {
   it.each(CONTROL_ACTIONS)("refuses $method $path sent under a foreign Host (DNS rebinding) with 403 and changes nothing", async ({ method, path, body }) => {
     const before = world();
     const headers = { "content-type": "application/json", host: `evil.example:${port}`, origin: `http://evil.example:${port}` };
-    const answer = await rawRequest(playground.url, { method, path, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const answer = await rawRequest(playground().url, { method, path, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
     expect(answer.status).toBe(403);
     expect(answer.json).toEqual({ error: { code: "ForeignHost", message: expect.stringMatching(/does not name this playground/) } });
     expect(world()).toEqual(before);
@@ -84,7 +79,7 @@ describe("control actions on loopback", () => {
     ["no Host at all", { host: "" }, 400],
   ])("refuses %s", async (_name, headers, status) => {
     const before = world();
-    const answer = await rawRequest(playground.url, { method: "PUT", path: "/api/faults", headers: { "content-type": "application/json", ...headers }, body: '{"failRate": 1}' });
+    const answer = await rawRequest(playground().url, { method: "PUT", path: "/api/faults", headers: { "content-type": "application/json", ...headers }, body: '{"failRate": 1}' });
     expect(answer.status).toBe(status);
     expect(world()).toEqual(before);
   });
@@ -94,10 +89,10 @@ describe("control actions on loopback", () => {
     ["POST /api/redrive", "/api/redrive"],
     ["POST /api/step-mode/next", "/api/step-mode/next"],
   ])("refuses %s without a JSON content type (what a plain HTML form sends) with 415", async (_name, path) => {
-    await playground.post("/tasks", { title: "kept" });
+    await playground().post("/tasks", { title: "kept" });
     const before = world();
     for (const type of [undefined, "application/x-www-form-urlencoded", "text/plain"]) {
-      const answer = await rawRequest(playground.url, { method: "POST", path, headers: type ? { "content-type": type } : {} });
+      const answer = await rawRequest(playground().url, { method: "POST", path, headers: type ? { "content-type": type } : {} });
       expect(answer.status).toBe(415);
       expect(answer.json).toMatchObject({ error: { code: "UnsupportedMediaType", message: expect.stringContaining("Content-Type: application/json") } });
     }
@@ -105,13 +100,13 @@ describe("control actions on loopback", () => {
   });
 
   it("keeps reads open: GET needs neither a token nor a JSON content type", async () => {
-    const answer = await rawRequest(playground.url, { path: "/api/faults", headers: { origin: "https://evil.example" } });
+    const answer = await rawRequest(playground().url, { path: "/api/faults", headers: { origin: "https://evil.example" } });
     expect(answer.status).toBe(200);
   });
 });
 
 describe("Socket.IO's handshake", () => {
-  const handshake = (headers: Record<string, string>) => rawRequest(playground.url, { path: "/socket.io/?EIO=4&transport=polling", headers });
+  const handshake = (headers: Record<string, string>) => rawRequest(playground().url, { path: "/socket.io/?EIO=4&transport=polling", headers });
 
   it("refuses a page from another site (Origin) with 403 and a reason", async () => {
     const answer = await handshake({ origin: "https://evil.example" });
@@ -131,7 +126,7 @@ describe("Socket.IO's handshake", () => {
   });
 
   it("refuses a WebSocket from another site: the client never connects", async () => {
-    const socket = io(playground.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: "https://evil.example" } });
+    const socket = io(playground().url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: "https://evil.example" } });
     try {
       const error = await new Promise<Error>((resolve, reject) => {
         socket.once("connect_error", resolve);
@@ -146,7 +141,7 @@ describe("Socket.IO's handshake", () => {
 
 describe("the terminal", () => {
   it("opens only with the run's terminal token: the presenter token is not it", async () => {
-    const socket = io(`${playground.url}${TERMINAL_NAMESPACE}`, { transports: ["websocket"], forceNew: true, auth: { token: playground.presenterToken } });
+    const socket = io(`${playground().url}${TERMINAL_NAMESPACE}`, { transports: ["websocket"], forceNew: true, auth: { token: playground().presenterToken } });
     try {
       const disabled = await new Promise<TerminalDisabled>((resolve) => socket.once("terminal:disabled" as never, resolve));
       expect(disabled.code).toBe("bad-token");
@@ -158,7 +153,7 @@ describe("the terminal", () => {
 
 describe("security headers", () => {
   it("sends a CSP that allows only the page's own scripts and connections, and the usual hardening", async () => {
-    const answer = await rawRequest(playground.url, { path: "/" });
+    const answer = await rawRequest(playground().url, { path: "/" });
     const csp = String(answer.headers["content-security-policy"]);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
@@ -171,7 +166,7 @@ describe("security headers", () => {
   });
 
   it("sends them on API answers and errors too", async () => {
-    const answer = await rawRequest(playground.url, { path: "/api/nope" });
+    const answer = await rawRequest(playground().url, { path: "/api/nope" });
     expect(answer.status).toBe(404);
     expect(answer.headers["x-content-type-options"]).toBe("nosniff");
   });
@@ -181,11 +176,11 @@ describe("an internal error", () => {
   const SECRET = "secret detail /home/someone/.aws/credentials";
 
   it("answers HTTP with a generic JSON message: no stack, no detail", async () => {
-    const spy = vi.spyOn(playground.store, "list").mockImplementation(() => {
+    const spy = vi.spyOn(playground().store, "list").mockImplementation(() => {
       throw new Error(SECRET);
     });
     try {
-      const answer = await rawRequest(playground.url, { path: "/tasks" });
+      const answer = await rawRequest(playground().url, { path: "/tasks" });
       expect(answer.status).toBe(500);
       expect(answer.json).toEqual({ error: { code: "InternalError", message: "something went wrong on the server" } });
       expect(answer.text).not.toMatch(/secret|\bat \w|\.ts:\d/);
@@ -195,10 +190,10 @@ describe("an internal error", () => {
   });
 
   it("answers Socket.IO with a generic {error}: no stack, no detail", async () => {
-    const spy = vi.spyOn(playground.controls, "triggerView").mockImplementation(() => {
+    const spy = vi.spyOn(playground().controls, "triggerView").mockImplementation(() => {
       throw new Error(SECRET);
     });
-    const socket = io(playground.url, { transports: ["websocket"], forceNew: true }) as import("socket.io-client").Socket<ServerToClientEvents, ClientToServerEvents>;
+    const socket = io(playground().url, { transports: ["websocket"], forceNew: true }) as import("socket.io-client").Socket<ServerToClientEvents, ClientToServerEvents>;
     try {
       const reply: Reply<unknown> = await socket.emitWithAck("trigger:get");
       expect(reply).toEqual({ error: { code: "InternalError", message: "something went wrong on the server" } });

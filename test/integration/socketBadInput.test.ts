@@ -1,24 +1,17 @@
 import { io, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Reply } from "../../common/events.js";
-import { removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { playgroundPerFile } from "../helpers/playground.js";
 
 // Untyped on purpose: these tests send what the contract forbids.
-let playground: TestPlayground;
-beforeAll(async () => {
-  playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
-});
-afterAll(async () => {
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-});
+const playground = playgroundPerFile({ TRIGGER_ENABLED: "false" });
 
 const sockets: Socket[] = [];
 afterAll(() => {
   for (const socket of sockets) socket.disconnect();
 });
 async function connect(): Promise<Socket> {
-  const socket = io(playground.url, { transports: ["websocket"], forceNew: true });
+  const socket = io(playground().url, { transports: ["websocket"], forceNew: true });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
@@ -27,7 +20,7 @@ async function connect(): Promise<Socket> {
   return socket;
 }
 
-const world = () => ({ faults: playground.controls.faults(), trigger: playground.trigger.settings, stepMode: playground.gate.isEnabled, seq: playground.events.lastSeq });
+const world = () => ({ faults: playground().controls.faults(), trigger: playground().trigger.settings, stepMode: playground().gate.isEnabled, seq: playground().events.lastSeq });
 const errorOf = (reply: Reply<unknown>) => ("error" in reply ? reply.error : null);
 
 describe("Socket.IO bad input", () => {
@@ -88,7 +81,7 @@ describe("Socket.IO bad input", () => {
 
   it("rate-limits a flood on one connection with RateLimited, and only what it let through changed anything", async () => {
     const flooder = await connect();
-    const seq = playground.events.lastSeq;
+    const seq = playground().events.lastSeq;
     const replies = (await Promise.all(
       Array.from({ length: 300 }, (_, i) => flooder.timeout(10_000).emitWithAck("faults:set", { delayMs: i + 1 })),
     )) as Reply<unknown>[];
@@ -97,7 +90,7 @@ describe("Socket.IO bad input", () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(applied.length + refused.length).toBe(300);
     expect(errorOf(refused[0] as Reply<unknown>)?.message).toMatch(/too many requests on this connection/);
-    const changes = playground.events.recent().filter((e) => e.seq > seq && e.type === "faults.changed");
+    const changes = playground().events.recent().filter((e) => e.seq > seq && e.type === "faults.changed");
     expect(changes).toHaveLength(applied.length);
 
     // Another connection is not held back by the flooder.

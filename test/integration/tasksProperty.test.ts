@@ -1,17 +1,10 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
-import { removeDataDir, startTestPlayground, type TestPlayground } from "../helpers/playground.js";
+import { playgroundPerFile } from "../helpers/playground.js";
 
 // The trigger is off: tasks stay as created, so every change seen here is the request's own.
-let playground: TestPlayground;
-beforeAll(async () => {
-  playground = await startTestPlayground({ TRIGGER_ENABLED: "false" });
-});
-afterAll(async () => {
-  await playground.stop();
-  await removeDataDir(playground.dataDir);
-});
+const playground = playgroundPerFile({ TRIGGER_ENABLED: "false" });
 
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
 const title = fc.oneof(fc.string({ unit: codeUnit, maxLength: 220 }), fc.string({ unit: "binary", maxLength: 220 }), fc.string({ maxLength: 30 }).map((s) => `  ${s}  `), fc.jsonValue());
@@ -50,20 +43,20 @@ describe("POST /tasks with any body (property-based)", () => {
   it("creates exactly one task for a valid body, and answers anything else with a 4xx JSON error and no change", async () => {
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
-        const tasksBefore = playground.store.list().length;
-        const seq = playground.events.lastSeq;
-        const response = await playground.post("/tasks", text);
+        const tasksBefore = playground().store.list().length;
+        const seq = playground().events.lastSeq;
+        const response = await playground().post("/tasks", text);
         const answer = (await response.json()) as Task & { error?: { code: string; message: string } };
         expect(response.status).toBe(expected(text));
         if (response.status === 201) {
           expect(answer.title).toBe(((JSON.parse(text) as { title: string }).title).trim());
-          expect(playground.store.list()).toHaveLength(tasksBefore + 1);
-          expect(playground.store.get(answer.id)).toMatchObject({ id: answer.id, title: answer.title });
+          expect(playground().store.list()).toHaveLength(tasksBefore + 1);
+          expect(playground().store.get(answer.id)).toMatchObject({ id: answer.id, title: answer.title });
         } else {
           expect(answer.error?.code).toMatch(/^Invalid/);
           expect(answer.error?.message.length).toBeGreaterThan(10);
-          expect(playground.store.list()).toHaveLength(tasksBefore);
-          expect(playground.events.lastSeq).toBe(seq);
+          expect(playground().store.list()).toHaveLength(tasksBefore);
+          expect(playground().events.lastSeq).toBe(seq);
         }
       }),
       { numRuns: 300 },
