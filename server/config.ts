@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_PREFIX } from "./backends/names.js";
+import { isLoopbackHost } from "./terminal/access.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -36,6 +37,15 @@ export const configSchema = z.object({
   PLAYGROUND_INTERNAL_URL: z.url().optional(),
   /** AWS: the execution role of the function (README: how to create it). LocalStack accepts any. */
   LAMBDA_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN like arn:aws:iam::123456789012:role/name").optional(),
+  // Security (README "Security"): binding beyond loopback is a classroom, on purpose only.
+  CLASSROOM: flag.default(false),
+  /**
+   * In a container whose port is published only on the host's loopback (docker-compose.yml):
+   * HOST=0.0.0.0 is then how the host reaches it, not a classroom. The terminal stays off.
+   */
+  CONTAINER: flag.default(false),
+  PRESENTER_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, "16 to 128 letters, digits, - and _").optional(),
+  PUBLIC_HOST: z.string().regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/, "a host name or address, optionally with :port").optional(),
 });
 
 export type EnvConfig = z.infer<typeof configSchema>;
@@ -58,6 +68,11 @@ export function parseConfig(env: Record<string, string | undefined>, version: st
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const parsed = result.data;
+  if (!isLoopbackHost(parsed.HOST) && !parsed.CLASSROOM && !parsed.CONTAINER) {
+    throw new ConfigError(
+      `HOST=${JSON.stringify(parsed.HOST)} would let other machines reach the playground; set CLASSROOM=true as well to do that on purpose (control actions then need the presenter token, and the terminal is off), or leave HOST at 127.0.0.1`,
+    );
+  }
   const external = parsed.AWS_ENDPOINT_URL_SQS ?? parsed.AWS_ENDPOINT_URL;
   const mode: Mode = parsed.PLAYGROUND_MODE ?? (external ? "localstack" : "embedded");
   if (mode === "localstack" && !external) {

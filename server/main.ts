@@ -30,8 +30,15 @@ async function main(): Promise<void> {
       `  queue       ${playground.queues.queueUrl}`,
       `  dead letter ${playground.queues.deadLetterQueueUrl}`,
       `  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`,
+      // Only the presenter's browser gets this URL: with it, control actions work from any machine.
+      ...(config.CLASSROOM ? [`  presenter   ${playground.url}/?presenter=${playground.presenterToken}`] : []),
     ].join("\n"),
   );
+  if (config.CLASSROOM) {
+    console.warn(
+      `warning: classroom mode: bound to ${config.HOST}, so other machines can open the playground and follow it read-only; control actions need the presenter token, and the terminal is off`,
+    );
+  }
 
   const shutdown = (signal: string) => {
     console.log(`\n${signal}: stopping (batches in flight finish or return to the queue)…`);

@@ -28,6 +28,7 @@ import type { Backend } from "./backends/backend.js";
 import { startEmbeddedBackend } from "./backends/embedded.js";
 import { functionNameFor, startRemoteBackend, type ProvisioningOptions } from "./backends/remote.js";
 import { InvocationReports } from "./backends/invocationReports.js";
+import { controlAccessFor } from "./security/access.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 
 export { PROJECT_ROOT };
@@ -40,6 +41,8 @@ export interface PlaygroundOptions {
   clientDir?: string;
   /** The secret of the start URL (`/?token=…`) that opens the terminal; random per run by default. */
   terminalToken?: string;
+  /** The classroom's presenter token (control actions when bound beyond loopback); PRESENTER_TOKEN, else random per run. */
+  presenterToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
   /** The internal routes' token; random per run by default (the deployed function gets it in its environment). */
@@ -63,6 +66,7 @@ export interface Playground {
   readonly terminalToken: string;
   /** The secret the deployed function uses for the internal store routes. */
   readonly internalToken: string;
+  readonly presenterToken: string;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -186,9 +190,11 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       reportsBatchItemFailures: running.settings.FunctionResponseTypes.includes("ReportBatchItemFailures"),
     }),
   };
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
+  const access = controlAccessFor(config, presenterToken, () => (server.address() as AddressInfo).port);
+  const api = createApi({ access, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
-  const io = attachSocketServer(server, events, snapshot, controls);
+  const io = attachSocketServer(server, events, snapshot, controls, { access, clock });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -228,7 +234,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, internalToken, snapshot, stop };
+  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, internalToken, presenterToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

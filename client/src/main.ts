@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, QueueView, ServerToClientEvents } from "../../common/events.js";
+import { presenterToken } from "./presenter.js";
 import { ClientStore } from "./store.js";
 import { mountChart } from "./views/chart.js";
 import { mountNotebook } from "./views/notebook.js";
@@ -24,7 +25,7 @@ store.onRender((state, fresh) => {
   timeline(state);
 });
 
-const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"] });
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"], auth: { presenter: presenterToken() } });
 const connection = document.querySelector(".connection") as HTMLElement;
 socket.on("connect", () => (connection.textContent = "live"));
 socket.on("disconnect", () => (connection.textContent = "reconnecting…"));

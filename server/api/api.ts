@@ -10,6 +10,9 @@ import { ApiError, errorResponder, notFound } from "./errors.js";
 import { internalRoutes, type InternalDeps } from "./internalRoutes.js";
 import { INTERNAL_PREFIX } from "../../common/internalApi.js";
 import type { Capabilities } from "../backends/backend.js";
+import type { ControlAccess } from "../security/controlAccess.js";
+import { controlGuard } from "./controlGuard.js";
+import { securityHeaders } from "./securityHeaders.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
 export interface HealthReport {
@@ -37,6 +40,8 @@ export interface ApiDeps {
   world: WorldActions;
   /** The deployed function's way to the database and back (token-protected). */
   internal: InternalDeps;
+  /** Who may use control actions (Host, Origin, the presenter token). */
+  access: ControlAccess;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
 }
@@ -46,6 +51,8 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("json spaces", 2);
+  app.use(securityHeaders());
+  app.use(controlGuard(deps.access));
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());

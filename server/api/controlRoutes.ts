@@ -4,6 +4,19 @@ import type { Controls } from "../control/controls.js";
 import { ApiError } from "./errors.js";
 import { BODY_LIMIT_BYTES } from "./taskInput.js";
 
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const WRONG_TYPE = "send control actions as JSON with the header Content-Type: application/json (even without a body), as the lessons' curl commands do";
+
+/**
+ * A control action without a body must still declare JSON: a web page can send a plain form or
+ * text to another site without asking, but never a JSON request (the browser asks first, and the
+ * playground does not answer yes).
+ */
+export const requireJsonType: RequestHandler = (req, _res, next) => {
+  if (!JSON_TYPE.test(req.headers["content-type"] ?? "")) throw new ApiError(415, "UnsupportedMediaType", WRONG_TYPE);
+  next();
+};
+
 /** A control action's body must be JSON, declared as such. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
@@ -27,6 +40,6 @@ export function controlRoutes(controls: Controls): Router {
   router.put("/faults", ...json, (req, res) => void res.json(controls.setFaults(req.body)));
   router.get("/step-mode", (_req, res) => void res.json(controls.stepMode()));
   router.put("/step-mode", ...json, (req, res) => void res.json(controls.setStepMode(req.body)));
-  router.post("/step-mode/next", (_req, res) => void res.json(controls.next()));
+  router.post("/step-mode/next", requireJsonType, (_req, res) => void res.json(controls.next()));
   return router;
 }

@@ -53,6 +53,8 @@ function toApiError(error: unknown): ApiError {
     case "request.aborted":
       return new ApiError(400, "RequestAborted", "the request was aborted before its body arrived");
   }
+  // The router could not decode a path parameter (`/tasks/%E0%A4%A`): the client's mistake, not a bug.
+  if (error instanceof URIError) return new ApiError(400, "InvalidPath", "the path has %-escapes that do not decode to UTF-8");
   if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message);
   if (error instanceof StepAborted) return new ApiError(503, "ShuttingDown", "the playground is shutting down");
   if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);

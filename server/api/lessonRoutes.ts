@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import type { LessonService } from "../lessons/lessonService.js";
-import { requireJson } from "./controlRoutes.js";
+import { requireJson, requireJsonType } from "./controlRoutes.js";
 
 export interface WorldActions {
   /** Purge the queues, clear tasks and faults, step mode off. */
@@ -22,11 +22,11 @@ export function lessonRoutes(lessons: LessonService, actions: WorldActions): Rou
     const body = (req.body ?? {}) as { step?: unknown; index?: unknown };
     res.json(lessons.outcome(String(req.params.id), body.step, body.index));
   });
-  router.post("/reset", async (_req, res) => {
+  router.post("/reset", requireJsonType, async (_req, res) => {
     await actions.resetWorld();
     res.json({ reset: true });
   });
-  router.post("/redrive", async (_req, res) => {
+  router.post("/redrive", requireJsonType, async (_req, res) => {
     res.json({ moved: await actions.redrive() });
   });
   return router;

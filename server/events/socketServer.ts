@@ -1,31 +1,102 @@
 import type { Server as HttpServer } from "node:http";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import type { ClientToServerEvents, FlowEvent, Reply, ServerToClientEvents, Snapshot } from "../../common/events.js";
 import type { Controls } from "../control/controls.js";
 import { ControlError } from "../control/errors.js";
-import type { EventLog } from "./eventLog.js";
+import type { ControlAccess } from "../security/controlAccess.js";
+import type { Clock, EventLog } from "./eventLog.js";
+import { SOCKET_RATE_LIMIT, TokenBucket, type RateLimit } from "./rateLimit.js";
 
 export type PlaygroundSocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type PlaygroundSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-/**
- * Socket.IO on the playground's HTTP server. A client gets a snapshot when it connects and then
- * every event, batched per tick: a burst of thousands of events is a few emits, not thousands.
- * A batch may repeat events the snapshot already holds; clients skip seq ≤ snapshot.seq.
- */
-/** Run a control action for a socket: `{data}` or `{error}`, never a thrown error or a stack. */
-async function answer<T>(reply: unknown, action: () => T | Promise<T>): Promise<void> {
-  if (typeof reply !== "function") return;
-  let response: Reply<T>;
+export interface SocketOptions {
+  access: ControlAccess;
+  clock: Clock;
+  rateLimit?: RateLimit;
+}
+
+type ErrorReply = { error: { code: string; message: string } };
+type Ack = (reply: Reply<unknown>) => void;
+
+/** What each client event does; `payload` is true for events that take a body before the callback. */
+interface Action {
+  control: boolean;
+  payload: boolean;
+  run: (body: unknown) => unknown;
+}
+
+function actions(controls: Controls, snapshot: () => Snapshot): Record<keyof ClientToServerEvents, Action> {
+  const read = (run: () => unknown): Action => ({ control: false, payload: false, run });
+  return {
+    "snapshot:get": read(snapshot),
+    "trigger:get": read(() => controls.triggerView()),
+    "faults:get": read(() => controls.faults()),
+    "trigger:update": { control: true, payload: true, run: (patch) => controls.updateTrigger(patch) },
+    "faults:set": { control: true, payload: true, run: (faults) => controls.setFaults(faults) },
+    "step-mode:set": { control: true, payload: true, run: (body) => controls.setStepMode(body) },
+    "step-mode:next": { control: true, payload: false, run: () => controls.next() },
+  };
+}
+
+/** The acknowledgement callback a client passed, if it passed one (always the last argument). */
+const ackOf = (args: unknown[]): Ack | undefined => {
+  const last = args.at(-1);
+  return typeof last === "function" ? (last as Ack) : undefined;
+};
+
+/** Run an action for a socket: `{data}` or `{error}`, never a thrown error or a stack. */
+async function answer(reply: Ack | undefined, action: () => unknown): Promise<void> {
+  let response: Reply<unknown>;
   try {
     response = { data: await action() };
   } catch (error) {
     response = error instanceof ControlError ? { error: { code: error.code, message: error.message } } : { error: { code: "InternalError", message: "something went wrong on the server" } };
   }
-  (reply as (response: Reply<T>) => void)(response);
+  reply?.(response);
 }
 
-export function attachSocketServer(httpServer: HttpServer, log: EventLog, snapshot: () => Snapshot, controls: Controls): PlaygroundSocketServer {
-  const io: PlaygroundSocketServer = new Server(httpServer, { serveClient: true });
+/**
+ * Every client event goes through here. Unknown events, events over the connection's rate limit,
+ * a payload missing before the callback, and (in the classroom) control events from anyone but the
+ * presenter are answered with `{error}` when the client asked for an answer, and dropped otherwise.
+ */
+function serve(socket: PlaygroundSocket, table: Record<string, Action>, options: SocketOptions): void {
+  const limit = options.rateLimit ?? SOCKET_RATE_LIMIT;
+  const bucket = new TokenBucket(limit, options.clock);
+  const presenter = options.access.presenter((socket.handshake.auth as { presenter?: unknown }).presenter);
+  (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
+    const reply = ackOf(args);
+    const action = typeof event === "string" && Object.hasOwn(table, event) ? table[event] : undefined;
+    const refusal: ErrorReply["error"] | null = !bucket.take()
+      ? { code: "RateLimited", message: `too many requests on this connection: at most ${limit.burst} at once and ${limit.perSecond} a second; slow down` }
+      : !action
+        ? { code: "UnknownEvent", message: `no event ${JSON.stringify(String(event).slice(0, 60))}; the events are ${Object.keys(table).join(", ")}` }
+        : action.payload && (args.length < 2 || typeof args[0] === "function")
+          ? { code: "InvalidPayload", message: `${String(event)} takes a body and then a callback: emit("${String(event)}", body, callback)` }
+          : action.control
+            ? presenter
+            : null;
+    if (refusal) return reply?.({ error: refusal });
+    void answer(reply, () => action?.run(action.payload ? args[0] : undefined));
+  });
+}
+
+/**
+ * Socket.IO on the playground's HTTP server. A client gets a snapshot when it connects and then
+ * every event, batched per tick: a burst of thousands of events is a few emits, not thousands.
+ * A batch may repeat events the snapshot already holds; clients skip seq ≤ snapshot.seq.
+ * A handshake that names another site (Host, Origin) is refused: no page from elsewhere listens in
+ * or acts through a browser on this machine.
+ */
+export function attachSocketServer(httpServer: HttpServer, log: EventLog, snapshot: () => Snapshot, controls: Controls, options: SocketOptions): PlaygroundSocketServer {
+  const io: PlaygroundSocketServer = new Server(httpServer, {
+    serveClient: true,
+    allowRequest: (req, callback) => {
+      const refused = options.access.foreign(req.headers.host, req.headers.origin);
+      callback(refused ? `${refused.code}: ${refused.message}` : null, refused === null);
+    },
+  });
   let pending: FlowEvent[] = [];
 
   const flush = () => {
@@ -38,15 +109,10 @@ export function attachSocketServer(httpServer: HttpServer, log: EventLog, snapsh
   });
   httpServer.once("close", unsubscribe);
 
+  const table = actions(controls, snapshot);
   io.on("connection", (socket) => {
+    serve(socket, table, options);
     socket.emit("snapshot", snapshot());
-    socket.on("snapshot:get", (reply) => void answer(reply, snapshot));
-    socket.on("trigger:get", (reply) => void answer(reply, () => controls.triggerView()));
-    socket.on("trigger:update", (patch, reply) => void answer(reply, () => controls.updateTrigger(patch)));
-    socket.on("faults:get", (reply) => void answer(reply, () => controls.faults()));
-    socket.on("faults:set", (faults, reply) => void answer(reply, () => controls.setFaults(faults)));
-    socket.on("step-mode:set", (body, reply) => void answer(reply, () => controls.setStepMode(body)));
-    socket.on("step-mode:next", (reply) => void answer(reply, () => controls.next()));
   });
   return io;
 }

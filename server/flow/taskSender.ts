@@ -1,4 +1,5 @@
 import type { Task, TaskMessageBody } from "../../common/events.js";
+import { formatTaskMessage } from "../../common/taskMessage.js";
 import type { StepGate } from "../control/stepGate.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import { QueueError, type TaskQueue } from "../queue/taskQueue.js";
@@ -29,7 +30,7 @@ export class TaskSender {
     await this.gate?.pass("send", { taskId: task.id, detail: `the API is about to send task ${task.id}'s message (SendMessage)` });
     let messageId: string;
     try {
-      messageId = await this.queue.send(JSON.stringify(body));
+      messageId = await this.queue.send(formatTaskMessage(body));
     } catch (error) {
       if (!(error instanceof QueueError)) throw error;
       const failed = await this.store.markSendFailed(task.id, error.message);

@@ -129,6 +129,20 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("in a classroom, applies the presenter's fault and refuses the audience's, saying why", async () => {
+    const playground = await playgrounds.start({ HOST: "0.0.0.0", CLASSROOM: "true" });
+    const audience = await open(playground, "/#/lessons/reliability/1");
+    await audience.page.click(".block.setting .run");
+    await audience.page.waitForSelector(".block.setting .answer:has-text('refused: in classroom mode control actions need the presenter token')");
+    expect(playground.controls.faults().failRate).toBe(0);
+
+    const presenter = await open(playground, `/?presenter=${playground.presenterToken}#/lessons/reliability/1`);
+    await presenter.page.click(".block.setting .run");
+    await presenter.page.waitForSelector(".block.setting .answer:has-text('applied ✓')");
+    expect(playground.controls.faults().failRate).toBe(1);
+    expect(presenter.errors).toEqual([]);
+  });
+
   it("resets the world from the notebook", async () => {
     const { playground, page } = await afterFirstTask();
     await page.click(".reset");

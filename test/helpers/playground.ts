@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
@@ -13,7 +13,7 @@ export interface TestPlayground extends Playground {
   waitForEvent(match: (event: FlowEvent) => boolean, timeoutMs?: number): Promise<FlowEvent>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   get(path: string): Promise<Response>;
-  /** A JSON request with any method, as curl -X METHOD -H "Content-Type: application/json" -d … would send. */
+  /** A JSON request with any method, as curl -X METHOD -H "Content-Type: application/json" [-d …] would send. */
   send(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
@@ -50,7 +50,7 @@ export async function startTestPlayground(env: Record<string, string> = {}, data
       fetch(`${playground.url}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }),
     get: (path: string) => fetch(`${playground.url}${path}`),
     send: (method: string, path: string, body?: unknown) =>
-      fetch(`${playground.url}${path}`, { method, ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) }),
+      fetch(`${playground.url}${path}`, { method, headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }),
   });
 }
 
@@ -81,5 +81,25 @@ export function playgroundPerTest(): { start: (env?: Record<string, string>, dat
       started.push(playground);
       return playground;
     },
+  };
+}
+
+/**
+ * For a test file whose tests share one playground (each checks that its request changed
+ * nothing): started before the file's tests, stopped and removed after them.
+ */
+export function playgroundPerFile(env: Record<string, string> = {}): () => TestPlayground {
+  let playground: TestPlayground | undefined;
+  beforeAll(async () => {
+    playground = await startTestPlayground(env);
+  });
+  afterAll(async () => {
+    if (!playground) return;
+    await playground.stop();
+    await removeDataDir(playground.dataDir);
+  });
+  return () => {
+    if (!playground) throw new Error("the file's playground is not started yet (use it inside a test or hook)");
+    return playground;
   };
 }

@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,11 @@ import {
 } from "../../common/terminal.js";
 import { makeDataDir, playgroundPerTest, removeDataDir } from "../helpers/playground.js";
 import { spawnServer } from "../helpers/process.js";
+
+/** This machine's address on a network, if it has one: where a classroom's audience connects from. */
+const lanAddress = Object.values(networkInterfaces())
+  .flatMap((list) => list ?? [])
+  .find((entry) => entry.family === "IPv4" && !entry.internal)?.address;
 
 type TerminalClient = Socket<TerminalServerToClientEvents, TerminalClientToServerEvents>;
 
@@ -149,8 +155,21 @@ describe("who gets no shell", () => {
     expect(terminal.output()).toBe("");
   });
 
+  it("refuses the classroom's presenter token: only the terminal token opens it", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const terminal = openTerminal(playground.url, { token: playground.presenterToken });
+    expect((await terminal.disabled).code).toBe("bad-token");
+  });
+
+  it.skipIf(!lanAddress)("refuses a client on the network in a classroom, even with the token", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0", CLASSROOM: "true" });
+    const terminal = openTerminal(playground.url.replace("localhost", lanAddress ?? ""), { token: playground.terminalToken });
+    expect((await terminal.disabled).code).toBe("not-loopback");
+    expect(await terminal.disconnected).toBe("io server disconnect");
+  });
+
   it("refuses even the right token when the playground is bound beyond loopback", async () => {
-    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0" });
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0", CLASSROOM: "true" });
     const terminal = openTerminal(playground.url, { token: playground.terminalToken });
     expect((await terminal.disabled).code).toBe("not-loopback");
     expect(await terminal.disconnected).toBe("io server disconnect");

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
 import { PROJECT_ROOT } from "../../server/projectRoot.js";
+import { parseConfig } from "../../server/config.js";
 
 // The Compose specification's JSON schema, as dclint (a Compose linter, dev dependency) ships it.
 const dclint = dirname(createRequire(import.meta.url).resolve("dclint/package.json"));
@@ -68,6 +69,9 @@ describe("docker-compose.yml", () => {
   it("starts the playground against LocalStack on :8000, published on the host's loopback only", () => {
     expect(app.environment.AWS_ENDPOINT_URL).toBe("http://localstack:4566");
     expect(app.ports).toEqual(["127.0.0.1:8000:8000"]);
+    // Listening on every interface inside the container is declared, so start-up allows it.
+    expect(app.environment).toMatchObject({ HOST: "0.0.0.0", CONTAINER: "true" });
+    expect(parseConfig({ ...app.environment }, "test")).toMatchObject({ mode: "localstack", HOST: "0.0.0.0", CLASSROOM: false });
     expect(app.command.join(" ")).toContain("npm install && npm start");
     expect(localstack.ports).toEqual(["127.0.0.1:4566:4566"]);
   });

@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../server/config.js";
+import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { parseLesson } from "../../server/lessons/parseLesson.js";
+import { startPlayground } from "../../server/playground.js";
 
 const source: Record<string, string[]> = { "server/x.ts": ["line one", "line two", "line three"] };
 const parse = (text: string) => parseLesson(text, { file: "lessons/99-test.md", order: 99, readSource: (f) => source[f] });
@@ -39,6 +45,26 @@ describe("the lesson parser", () => {
     ["code from a missing file", front + "## S\n```code file=server/nope.ts lines=1-2\n```\n", 7, /no file "server\/nope.ts"/],
     ["code from outside the project", front + "## S\n```code file=../etc/passwd lines=1-2\n```\n", 7, /inside the project/],
     ["a block before any step", front + "```terminal\nls\n```\n## S\nx\n", 6, /inside a step/],
+    ["an empty file", "", 1, /starts with front matter/],
+    ["front matter that is never closed", "---\nid: t\ntitle: T\ngoal: G\n## S\nx\n", 1, /front matter is not closed/],
+    ["a front matter line that is not key: value", "---\nid: t\nthis is prose\ntitle: T\ngoal: G\n---\n## S\nx\n", 3, /"key: value"/],
+    ["an id with capitals and spaces", "---\nid: Bad Id\ntitle: T\ngoal: G\n---\n## S\nx\n", 2, /id must be lower-case letters, digits and dashes/],
+    ["an empty title", "---\nid: t\ntitle:\ngoal: G\n---\n## S\nx\n", 3, /title is required/],
+    ["an empty step", front + "## Empty\n\n## Full\nx\n", 6, /step 1 \("Empty"\) is empty/],
+    ["a predict naming unknown state", front + '## S\n```predict\n{"question": "?", "expect": "queue.depht", "choices": [{"label": "a", "value": 1}, {"label": "b", "value": 2}]}\n```\n', 7, /predict block: unknown state "queue.depht"/],
+    ["a predict with one choice", front + '## S\n```predict\n{"question": "?", "expect": "tasks.count", "choices": [{"label": "a", "value": 1}]}\n```\n', 7, /at least two choices/],
+    ["a check with two comparisons", front + '## S\n```check\n{"expect": "tasks.count", "equals": 1, "atLeast": 1}\n```\n', 7, /check block: expected/],
+    ["a check with no comparison", front + '## S\n```check\n{"expect": "tasks.count"}\n```\n', 7, /check block: expected/],
+    ["a check that is a JSON list", front + "## S\n```check\n[1]\n```\n", 7, /check block: must be a JSON object/],
+    ["a check comparing a number with text", front + '## S\n```check\n{"expect": "tasks.count", "atLeast": "1"}\n```\n', 7, /check block: expected/],
+    ["an http method that is not allowed", front + "## S\n```http\nTRACE /tasks\n```\n", 8, /METHOD \/path/],
+    ["an http header that is not Name: value", front + "## S\n```http\nPOST /tasks\nno colon here\n\n{}\n```\n", 9, /header lines are "Name: value"/],
+    ["an empty terminal block", front + "## S\n```terminal\n\n```\n", 7, /no command/],
+    ["a step-mode block that is not {enabled}", front + '## S\n```step-mode\n{"enabled": "yes"}\n```\n', 7, /step-mode block: expected/],
+    ["a next block naming an unknown step", front + '## S\n```next\n{"step": "teleport"}\n```\n', 7, /next block: "step" must be one of insert/],
+    ["a reset block with content", front + "## S\n```reset\nnow\n```\n", 7, /reset block: takes no content/],
+    ["a code block without a file", front + "## S\n```code lines=1-2\n```\n", 7, /write it as ```code file=/],
+    ["code with an anchor but no line count", front + "## S\n```code file=server/x.ts anchor=two\n```\n", 7, /write it as ```code file=/],
   ])("refuses %s, naming the file and line", (_name, text, line, message) => {
     expect(() => parse(text)).toThrow(`lessons/99-test.md:${line}:`);
     expect(() => parse(text)).toThrow(message);
@@ -53,5 +79,35 @@ describe("code blocks", () => {
 
   it("refuse an anchor that is not in the file", () => {
     expect(() => parse(front + "## S\n```code file=server/x.ts anchor=nowhere lines=2\n```\n")).toThrow(/lessons\/99-test.md:7: code block: no line of server\/x.ts contains "nowhere"/);
+  });
+});
+
+describe("loading the lessons folder", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "qfp-lessons-"));
+    dirs.push(dir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  const lesson = (id: string) => `---\nid: ${id}\ntitle: T\ngoal: G\n---\n## S\ntext\n`;
+
+  it("refuses two lessons with one id, naming both files", () => {
+    const dir = folder({ "01-a.md": lesson("same"), "02-b.md": lesson("same") });
+    expect(() => loadLessons(dir, dir)).toThrow(/02-b\.md:2: id "same" is already used by .*01-a\.md/);
+  });
+
+  it("ignores files not named NN-slug.md, and orders the rest by number", () => {
+    const dir = folder({ "10-later.md": lesson("later"), "02-first.md": lesson("first"), "notes.md": "not a lesson", "3-short.md": lesson("short") });
+    expect(loadLessons(dir, dir).map((l) => [l.order, l.id])).toEqual([[2, "first"], [10, "later"]]);
+  });
+
+  it("stops the playground's start-up on a broken lesson, naming its file and line, before anything listens", async () => {
+    const dir = folder({ "01-broken.md": lesson("broken").replace("## S\ntext", '## S\n```check\n{"expect": "nothing.here", "equals": 1}\n```') });
+    const config = parseConfig({ LESSONS_DIR: dir, PORT: "0", SQS_PORT: "0", DATA_DIR: join(dir, "data") }, "test");
+    await expect(startPlayground(config, { log: () => {} })).rejects.toThrow(/01-broken\.md:7: check block: unknown state "nothing.here"/);
   });
 });
