@@ -42,6 +42,25 @@ const STEP_MODE_PEEK_MS = 25;
 const SCALING_TICK_MS = 1000;
 /** How long stopping waits for polls to end cleanly before cancelling them. */
 const STOP_GRACE_MS = 1000;
+const END_POLLS_EVERY_MS = 50;
+
+/**
+ * One stretch of polling, from start() to stop(). A run that is stopping drains on its own while
+ * a newer one polls: turning the trigger off and on again quickly must never let the old run's
+ * stop cancel the new run's receives.
+ */
+interface Run {
+  /** Soft stop: no new receives. */
+  stopping: AbortController;
+  /** Hard stop: cancel receive requests still open. */
+  abort: AbortController;
+  /** Its receive loops and the batches they handed to the handler. */
+  work: Set<Promise<void>>;
+  /** Its receive requests still open. */
+  receiving: number;
+}
+
+const newRun = (): Run => ({ stopping: new AbortController(), abort: new AbortController(), work: new Set(), receiving: 0 });
 
 class HandlerTimeout extends Error {
   constructor(ms: number) {
@@ -55,10 +74,10 @@ class HandlerTimeout extends Error {
  * its visibility timeout runs out; it never deletes a message that was not processed.
  */
 export class LambdaTrigger {
-  /** Soft stop: no new receives. */
-  private stopping = new AbortController();
-  /** Hard stop: cancel receive requests still open. */
-  private abort = new AbortController();
+  /** The run polling now; undefined while disabled. */
+  private run: Run | undefined;
+  /** Runs still finishing their batches after stop(). */
+  private readonly draining = new Set<Promise<void>>();
   private current: TriggerState = "disabled";
   private readonly clock: Clock;
   private readonly scaler: Scaler;
@@ -67,7 +86,6 @@ export class LambdaTrigger {
   private inFlight = 0;
   /** Batches being gathered; each holds a slot, so the limit is never exceeded. */
   private receiving = 0;
-  private readonly running = new Set<Promise<void>>();
   private slotFreed: (() => void)[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private seen = { backlog: false, saturated: false, errors: 0 };
@@ -123,26 +141,47 @@ export class LambdaTrigger {
 
   start(): void {
     if (this.current === "enabled") return;
-    this.stopping = new AbortController();
-    this.abort = new AbortController();
+    const run = newRun();
+    this.run = run;
     this.setState("enabled");
     this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
     this.ticker.unref();
-    this.track(this.receiveLoop(this.stopping.signal, true));
+    this.track(run, this.receiveLoop(run, true));
   }
 
-  /** Stop polling; batches already handed to the handler finish and are deleted or left for redelivery. */
+  /**
+   * Stop polling; batches already handed to the handler finish and are deleted or left for
+   * redelivery. Resolves once every earlier run has finished too, so a caller that stops (say,
+   * for shutdown) while a quick off-on is still draining waits for that as well.
+   */
   async stop(): Promise<void> {
-    if (this.current !== "enabled") return;
-    this.setState("stopping");
-    clearInterval(this.ticker);
-    this.stopping.abort();
+    const run = this.current === "enabled" ? this.run : undefined;
+    if (run) {
+      this.setState("stopping");
+      clearInterval(this.ticker);
+      const drained = this.drain(run);
+      this.draining.add(drained);
+      void drained.finally(() => this.draining.delete(drained));
+    }
+    while (this.draining.size > 0) await Promise.all([...this.draining]);
+  }
+
+  private async drain(run: Run): Promise<void> {
+    run.stopping.abort();
     this.options.endLongPolls?.();
+    // A receive sent just before the stop can reach SQS after that: end the polls again until none
+    // of this run's is open, so the grace abort never leaves one in SQS holding a message for no one.
+    const ending = setInterval(() => (run.receiving > 0 ? this.options.endLongPolls?.() : clearInterval(ending)), END_POLLS_EVERY_MS);
     this.wake(true);
-    const grace = setTimeout(() => this.abort.abort(), STOP_GRACE_MS);
-    while (this.running.size > 0) await Promise.all([...this.running]);
+    const grace = setTimeout(() => run.abort.abort(), STOP_GRACE_MS);
+    while (run.work.size > 0) await Promise.all([...run.work]);
     clearTimeout(grace);
-    this.setState("disabled");
+    clearInterval(ending);
+    // Started again meanwhile: the newer run owns the state now.
+    if (this.run === run) {
+      this.run = undefined;
+      this.setState("disabled");
+    }
     this.reportConcurrency();
   }
 
@@ -151,9 +190,9 @@ export class LambdaTrigger {
     this.options.publish({ type: "trigger.state", state });
   }
 
-  private track(work: Promise<void>): void {
-    this.running.add(work);
-    void work.finally(() => this.running.delete(work));
+  private track(run: Run, work: Promise<void>): void {
+    run.work.add(work);
+    void work.finally(() => run.work.delete(work));
   }
 
   private tick(): void {
@@ -177,14 +216,16 @@ export class LambdaTrigger {
    * full (a backlog) opens another receiver while slots remain, and extra receivers close again
    * once a batch comes back short.
    */
-  private async receiveLoop(signal: AbortSignal, primary: boolean): Promise<void> {
+  private async receiveLoop(run: Run, primary: boolean): Promise<void> {
+    const { signal } = run.stopping;
     while (!signal.aborted) {
       await this.freeSlot(signal);
       if (signal.aborted) return;
       this.receiving += 1;
+      run.receiving += 1;
       let messages: Message[];
       try {
-        messages = await this.gather(signal);
+        messages = await this.gather(run);
       } catch (error) {
         if (signal.aborted) return;
         this.options.onError?.(error);
@@ -192,22 +233,24 @@ export class LambdaTrigger {
         continue;
       } finally {
         this.receiving -= 1;
+        run.receiving -= 1;
       }
       if (messages.length > 0) {
         this.inFlight += 1;
         this.reportConcurrency();
-        this.track(this.invoke(messages).finally(() => this.release()));
+        this.track(run, this.invoke(messages).finally(() => this.release()));
       }
       const backlog = messages.length >= Math.min(10, this.settingsNow.BatchSize);
       if (backlog) this.seen.backlog = true;
-      if (backlog && this.hasFreeSlot()) this.track(this.receiveLoop(signal, false));
+      if (backlog && this.hasFreeSlot()) this.track(run, this.receiveLoop(run, false));
       if (!primary && !backlog) return;
     }
   }
 
-  private async gather(signal: AbortSignal): Promise<Message[]> {
+  private async gather(run: Run): Promise<Message[]> {
     const { queue, gate } = this.options;
-    const hard = this.abort.signal;
+    const signal = run.stopping.signal;
+    const hard = run.abort.signal;
     const receive = (maxMessages: number, waitSeconds: number) => queue.receive({ maxMessages, waitSeconds, signal: hard });
     if (gate?.isEnabled) {
       // Step 3: name the message the receive is about to take, then wait for Next.
