@@ -44,6 +44,8 @@ export interface PlaygroundOptions {
   terminalToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
+  /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
+  onWorkDone?: (taskId: number) => void;
 }
 
 export interface Playground {
@@ -119,6 +121,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     store,
     workMs: config.HANDLER_WORK_MS,
     faults: () => faults.faults,
+    ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}),
     reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
     beforeUpdate: (taskId, record, context) => {
       const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });

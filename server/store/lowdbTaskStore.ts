@@ -124,6 +124,7 @@ export class LowdbTaskStore implements TaskStore {
     const task = this.byId.get(taskId);
     if (!task) return { outcome: "missing" };
     if (task.status === "completed") return { outcome: "done", task: { ...task } };
+    if (task.status === "failed") return { outcome: "failed", task: { ...task } };
     const lease = this.leases.get(taskId);
     if (lease && lease.invocationId !== invocationId && lease.until > this.clock()) {
       return { outcome: "busy", task: { ...task } };
