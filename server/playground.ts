@@ -9,6 +9,7 @@ import { LessonService } from "./lessons/lessonService.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { loadLessons } from "./lessons/loadLessons.js";
 import { createHandler } from "../lambda/handler.js";
+import { Admission } from "./api/admission.js";
 import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
 import { EventLog, type Clock } from "./events/eventLog.js";
@@ -213,7 +214,8 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     if (!addresses) throw new Error("lessons are served only once the playground listens");
     return addresses;
   });
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const admission = new Admission();
+  const api = createApi({ admission, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls);
   await new Promise<void>((resolve, reject) => {
@@ -241,6 +243,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     (stopping ??= (async () => {
       // Stop taking new tasks, let batches in flight finish (or be left for redelivery), then close SQS.
       // Paused steps are abandoned first, so stopping never waits on a learner's Next.
+      admission.close();
       gate.close();
       terminal.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
