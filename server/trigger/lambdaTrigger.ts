@@ -8,7 +8,7 @@ import type { Clock, Publish } from "../events/eventLog.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
 import { parseBatchResponse, type BatchOutcome } from "./batchResponse.js";
-import { createInvocation, type FunctionConfig, type Invocation } from "./lambdaContext.js";
+import { createInvocation, withTimeout, type FunctionConfig, type Invocation } from "./lambdaContext.js";
 import { Scaler } from "./scaler.js";
 import { buildSqsEvent } from "./sqsEvent.js";
 
@@ -61,12 +61,6 @@ interface Run {
 }
 
 const newRun = (): Run => ({ stopping: new AbortController(), abort: new AbortController(), work: new Set(), receiving: 0 });
-
-class HandlerTimeout extends Error {
-  constructor(ms: number) {
-    super(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`);
-  }
-}
 
 /**
  * Our event source mapping: what AWS runs between an SQS queue and a function. It gathers
@@ -316,7 +310,7 @@ export class LambdaTrigger {
     let outcome: BatchOutcome;
     this.invocations.set(invocationId, invocation);
     try {
-      const response = await this.withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
+      const response = await withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
       outcome = parseBatchResponse(response, messageIds, this.reportsBatchItemFailures);
     } catch (error) {
       outcome = { kind: "failure", reason: error instanceof Error ? error.message : String(error) };
@@ -347,26 +341,5 @@ export class LambdaTrigger {
 
   private get reportsBatchItemFailures(): boolean {
     return this.settingsNow.FunctionResponseTypes.includes("ReportBatchItemFailures");
-  }
-
-  /** Fail the invocation when its time runs out, as Lambda does; frozen time does not count. */
-  private withTimeout<T>(work: Promise<T>, invocation: Invocation, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const arm = () => {
-        timer = setTimeout(() => (invocation.remainingMs() > 0 ? arm() : reject(new HandlerTimeout(timeoutMs))), invocation.remainingMs());
-      };
-      arm();
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
   }
 }
