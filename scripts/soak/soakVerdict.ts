@@ -115,7 +115,9 @@ function missingChaos(events: readonly FlowEvent[]): string[] {
         if ([...running.values()].some((ids) => ids.has(event.messageId))) seen.midBatch = true;
         break;
       case "trigger.state":
-        if (event.state === "disabled") seen.disabled += 1;
+        // "stopping" is the switch-off itself; "disabled" follows only once batches in flight have
+        // drained, which a quick switch back on can overtake.
+        if (event.state === "stopping") seen.disabled += 1;
         break;
       case "message.dead-lettered":
         seen.deadLettered = true;
