@@ -26,6 +26,11 @@ export interface HandlerOptions {
   reportsBatchItemFailures?: () => boolean;
   /** Step mode: waits here before the result is written (step 5). */
   beforeUpdate?: (taskId: number, record: SQSRecord, context: Context) => Promise<void>;
+  /**
+   * Called once the task's completion is written: the side effect that must happen at most once
+   * per task however often its message is delivered. The chaos soak counts these.
+   */
+  onWorkDone?: (taskId: number) => void;
 }
 
 type RecordResult = { messageId: string; ok: true } | { messageId: string; ok: false; reason: string };
@@ -59,6 +64,8 @@ export function createHandler(options: HandlerOptions) {
         return { messageId, ok: true };
       case "busy":
         return { messageId, ok: false, reason: `task ${taskId} is being processed by another invocation` };
+      case "failed":
+        return { messageId, ok: false, reason: `task ${taskId} has failed (its message is in the dead-letter queue); redrive it to try again` };
       case "claimed":
         break;
     }
@@ -71,6 +78,7 @@ export function createHandler(options: HandlerOptions) {
       if (!(await options.store.complete(taskId, owner))) {
         return { messageId, ok: false, reason: `task ${taskId} was claimed by another invocation` };
       }
+      options.onWorkDone?.(taskId);
       return { messageId, ok: true };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -91,6 +99,9 @@ export function createHandler(options: HandlerOptions) {
     const failures: string[] = [];
     let processed = 0;
     for (const record of event.Records) {
+      // Lambda stops a function at its timeout. In-process nothing can stop it, so it stops itself:
+      // a batch that outlived its invocation must not go on to claim and work on more records.
+      if (context.getRemainingTimeInMillis() <= 0) throw new Error(`ran out of time after ${processed} of ${event.Records.length} record(s)`);
       const result = await processRecord(record, context, faults);
       processed += 1;
       if (!result.ok) {

@@ -11,6 +11,8 @@ export interface TaskStore {
    * `done`: already completed (a redelivery) — acknowledge without redoing the work.
    * `busy`: another invocation holds a live lease — let the message come back later.
    * `missing`: no such task — the message is poison.
+   * `failed`: given up on, its message dead-lettered — a late or duplicate delivery must not revive
+   *   it; the message is left to follow the first one to the dead-letter queue (a redrive reopens it).
    */
   claim(taskId: number, invocationId: string, leaseMs: number): Promise<ClaimResult>;
   /** Finish a claimed task. False when this invocation no longer holds the claim. */
@@ -23,4 +25,5 @@ export type ClaimResult =
   | { outcome: "claimed"; task: Task }
   | { outcome: "done"; task: Task }
   | { outcome: "busy"; task: Task }
+  | { outcome: "failed"; task: Task }
   | { outcome: "missing" };

@@ -8,6 +8,7 @@ import { taskIdOf } from "../common/taskMessage.js";
 import { LessonService } from "./lessons/lessonService.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { loadLessons } from "./lessons/loadLessons.js";
+import { Admission } from "./api/admission.js";
 import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
 import { EventLog, type Clock } from "./events/eventLog.js";
@@ -49,6 +50,8 @@ export interface PlaygroundOptions {
   internalToken?: string;
   /** LocalStack/AWS mode: how the Lambda side is reached and deployed (tests pass a recording Lambda stub). */
   provisioning?: ProvisioningOptions;
+  /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
+  onWorkDone?: (taskId: number) => void;
 }
 
 export interface Playground {
@@ -97,7 +100,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const backendDeps = { config, queueSettings, triggerSettings, publish: events.publish, onCall, clock, log };
   backend =
     config.mode === "embedded"
-      ? await startEmbeddedBackend({ ...backendDeps, store, gate, faults: () => faults.faults })
+      ? await startEmbeddedBackend({ ...backendDeps, store, gate, faults: () => faults.faults, ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}) })
       : await startRemoteBackend({ ...backendDeps, reports, internalToken, provisioning: options.provisioning });
   const { apiQueue, queues, trigger: running } = backend;
   const world: Backend = backend;
@@ -192,7 +195,8 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   };
   const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
   const access = controlAccessFor(config, presenterToken, () => (server.address() as AddressInfo).port);
-  const api = createApi({ access, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const admission = new Admission();
+  const api = createApi({ admission, access, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls, { access, clock });
   await new Promise<void>((resolve, reject) => {
@@ -220,6 +224,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
     (stopping ??= (async () => {
       // Stop taking new tasks, let batches in flight finish (or be left for redelivery), then close SQS.
       // Paused steps are abandoned first, so stopping never waits on a learner's Next.
+      admission.close();
       gate.close();
       terminal.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));

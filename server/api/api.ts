@@ -6,6 +6,7 @@ import type { LessonService } from "../lessons/lessonService.js";
 import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../../common/events.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
+import type { Admission } from "./admission.js";
 import { ApiError, errorResponder, notFound } from "./errors.js";
 import { internalRoutes, type InternalDeps } from "./internalRoutes.js";
 import { INTERNAL_PREFIX } from "../../common/internalApi.js";
@@ -44,6 +45,8 @@ export interface ApiDeps {
   access: ControlAccess;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
+  /** Closed when shutting down: requests that would change something are refused. */
+  admission?: Admission;
 }
 
 /** The playground's HTTP API: step 1 of the flow (POST /tasks) and the ways to look at tasks. */
@@ -52,6 +55,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.disable("x-powered-by");
   app.set("json spaces", 2);
   app.use(securityHeaders());
+  if (deps.admission) app.use(deps.admission.guard);
   app.use(controlGuard(deps.access));
 
   app.get("/health", (_req, res) => {

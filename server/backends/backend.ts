@@ -27,8 +27,8 @@ export interface Backend {
   readonly sqsEndpoint: string;
   readonly capabilities: Capabilities;
   readonly mode: Mode;
-  /** Both queues as they are now, read without receiving. */
-  inspect(): QueueView[];
+  /** Both queues as they are now, read without receiving (at most `messageLimit` messages each). */
+  inspect(messageLimit?: number): QueueView[];
   /** The queue's visibility timeout as SQS holds it. */
   visibilityTimeoutSeconds(): number;
   /** Empty both queues (the "reset the world" action). */

@@ -28,6 +28,8 @@ export interface EmbeddedDeps extends BackendDeps {
   store: LowdbTaskStore;
   gate: StepGate;
   faults: () => HandlerFaults;
+  /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
+  onWorkDone?: (taskId: number) => void;
 }
 
 /** fauxqs in-process on :4566 and our own event source mapping invoking lambda/handler.ts in-process. */
@@ -54,6 +56,7 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     store: deps.store,
     workMs: config.HANDLER_WORK_MS,
     faults: deps.faults,
+    ...(deps.onWorkDone ? { onWorkDone: deps.onWorkDone } : {}),
     reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
     beforeUpdate: (taskId, record, context) => {
       const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
@@ -91,7 +94,7 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     trigger: running,
     sqsEndpoint: `http://localhost:${sqs.port}`,
     capabilities: { stepMode: true, messageDetail: true, note: null },
-    inspect: () => [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name) ?? []),
+    inspect: (messageLimit) => [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name, messageLimit) ?? []),
     visibilityTimeoutSeconds: () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS),
     purgeAll: async () => sqs.purgeAll(),
     setSqsUnavailable: (unavailable) => sqs.setUnavailable(unavailable),

@@ -37,8 +37,8 @@ export class StepGate {
 
   /** Resolves at once when step mode is off; otherwise when this step is released. */
   pass(step: FlowStep, about: { taskId?: number | null; messageIds?: string[]; detail: string }): Promise<void> {
-    if (this.closed) return Promise.reject(new StepAborted(step));
-    if (!this.enabled) return Promise.resolve();
+    // Closed (shutting down): nothing waits any more, and work already under way runs to its end.
+    if (this.closed || !this.enabled) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const paused: PausedStep = {
         pauseId: this.nextId++,
@@ -71,7 +71,10 @@ export class StepGate {
     if (!enabled) while (this.waiting.length > 0) this.next();
   }
 
-  /** For shutdown: every waiting step fails, and no new step ever waits, so stopping never hangs. */
+  /**
+   * For shutdown: every waiting step fails (its work takes its failure path), and no new step
+   * ever waits, so stopping never hangs. Steps not paused pass: a batch in flight finishes.
+   */
   close(): void {
     this.closed = true;
     this.enabled = false;

@@ -6,6 +6,7 @@ import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
 import type { Clock } from "../events/eventLog.js";
 import { StoreError } from "./errors.js";
 import { databaseSchema, TaskFile, type Database } from "./taskFile.js";
+import { unreadableTaskFile } from "./unreadableFile.js";
 
 export const TASKS_FILE = "tasks.json";
 
@@ -43,19 +44,21 @@ export class LowdbTaskStore implements TaskStore {
     await mkdir(options.dataDir, { recursive: true });
     const adapter = new TaskFile(file);
     const db = new Low<Database>(adapter, { version: 1, nextTaskId: 1, tasks: [] });
+    const clock = options.clock ?? Date.now;
     try {
       await db.read();
     } catch (cause) {
-      throw new StoreError(`${file} is not valid JSON (${String(cause)}); fix it or move it aside to start empty`, file, { cause });
+      if (!(cause instanceof SyntaxError)) throw new StoreError(`could not read ${file}: ${String(cause)}`, file, { cause });
+      throw await unreadableTaskFile(file, `is not valid JSON (${cause.message})`, clock(), cause);
     }
     const parsed = databaseSchema.safeParse(db.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown shape";
-      throw new StoreError(`${file} does not hold a task database (${where}); fix it or move it aside to start empty`, file);
+      throw await unreadableTaskFile(file, `does not hold a task database (${where})`, clock());
     }
     db.data = parsed.data;
-    return new LowdbTaskStore(db, adapter, file, options.onChange ?? (() => {}), options.clock ?? Date.now);
+    return new LowdbTaskStore(db, adapter, file, options.onChange ?? (() => {}), clock);
   }
 
   get(id: number): Task | undefined {
@@ -124,6 +127,7 @@ export class LowdbTaskStore implements TaskStore {
     const task = this.byId.get(taskId);
     if (!task) return { outcome: "missing" };
     if (task.status === "completed") return { outcome: "done", task: { ...task } };
+    if (task.status === "failed") return { outcome: "failed", task: { ...task } };
     const lease = this.leases.get(taskId);
     if (lease && lease.invocationId !== invocationId && lease.until > this.clock()) {
       return { outcome: "busy", task: { ...task } };

@@ -17,12 +17,24 @@ const taskSchema = z.object({
   lastError: z.string().nullable(),
 });
 
-export const databaseSchema = z.object({
-  version: z.literal(1),
-  // Kept apart from the tasks so ids stay monotonic across restarts, even if tasks are removed.
-  nextTaskId: z.number().int().positive(),
-  tasks: z.array(taskSchema),
-});
+export const databaseSchema = z
+  .object({
+    version: z.literal(1),
+    // Kept apart from the tasks so ids stay monotonic across restarts, even if tasks are removed.
+    nextTaskId: z.number().int().positive(),
+    tasks: z.array(taskSchema),
+  })
+  // What a hand edit can break that the shape alone does not show: ids must stay unique.
+  .superRefine((db, ctx) => {
+    const seen = new Set<number>();
+    for (const [i, task] of db.tasks.entries()) {
+      if (seen.has(task.id)) ctx.addIssue({ code: "custom", path: ["tasks", i, "id"], message: `task id ${task.id} appears twice` });
+      seen.add(task.id);
+      if (task.id >= db.nextTaskId) {
+        ctx.addIssue({ code: "custom", path: ["nextTaskId"], message: `must be above every task id (task ${task.id} is there; ${task.id + 1} or more would do)` });
+      }
+    }
+  });
 export type Database = z.infer<typeof databaseSchema>;
 
 

@@ -57,3 +57,30 @@ export function createInvocation(config: FunctionConfig, clock: Clock, awsReques
 export function createLambdaContext(config: FunctionConfig, clock: Clock, awsRequestId?: string): Context {
   return createInvocation(config, clock, awsRequestId).context;
 }
+
+class HandlerTimeout extends Error {
+  constructor(ms: number) {
+    super(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`);
+  }
+}
+
+/** Fail the invocation when its time runs out, as Lambda does; frozen time does not count. */
+export function withTimeout<T>(work: Promise<T>, invocation: Invocation, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer = setTimeout(() => (invocation.remainingMs() > 0 ? arm() : reject(new HandlerTimeout(timeoutMs))), invocation.remainingMs());
+    };
+    arm();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -8,7 +8,7 @@ import type { Clock, Publish } from "../events/eventLog.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
 import { parseBatchResponse, type BatchOutcome } from "./batchResponse.js";
-import { createInvocation, type FunctionConfig, type Invocation } from "./lambdaContext.js";
+import { createInvocation, withTimeout, type FunctionConfig, type Invocation } from "./lambdaContext.js";
 import { Scaler } from "./scaler.js";
 import { buildSqsEvent } from "./sqsEvent.js";
 
@@ -42,12 +42,25 @@ const STEP_MODE_PEEK_MS = 25;
 const SCALING_TICK_MS = 1000;
 /** How long stopping waits for polls to end cleanly before cancelling them. */
 const STOP_GRACE_MS = 1000;
+const END_POLLS_EVERY_MS = 50;
 
-class HandlerTimeout extends Error {
-  constructor(ms: number) {
-    super(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`);
-  }
+/**
+ * One stretch of polling, from start() to stop(). A run that is stopping drains on its own while
+ * a newer one polls: turning the trigger off and on again quickly must never let the old run's
+ * stop cancel the new run's receives.
+ */
+interface Run {
+  /** Soft stop: no new receives. */
+  stopping: AbortController;
+  /** Hard stop: cancel receive requests still open. */
+  abort: AbortController;
+  /** Its receive loops and the batches they handed to the handler. */
+  work: Set<Promise<void>>;
+  /** Its receive requests still open. */
+  receiving: number;
 }
+
+const newRun = (): Run => ({ stopping: new AbortController(), abort: new AbortController(), work: new Set(), receiving: 0 });
 
 /**
  * Our event source mapping: what AWS runs between an SQS queue and a function. It gathers
@@ -55,10 +68,10 @@ class HandlerTimeout extends Error {
  * its visibility timeout runs out; it never deletes a message that was not processed.
  */
 export class LambdaTrigger {
-  /** Soft stop: no new receives. */
-  private stopping = new AbortController();
-  /** Hard stop: cancel receive requests still open. */
-  private abort = new AbortController();
+  /** The run polling now; undefined while disabled. */
+  private run: Run | undefined;
+  /** Runs still finishing their batches after stop(). */
+  private readonly draining = new Set<Promise<void>>();
   private current: TriggerState = "disabled";
   private readonly clock: Clock;
   private readonly scaler: Scaler;
@@ -67,7 +80,6 @@ export class LambdaTrigger {
   private inFlight = 0;
   /** Batches being gathered; each holds a slot, so the limit is never exceeded. */
   private receiving = 0;
-  private readonly running = new Set<Promise<void>>();
   private slotFreed: (() => void)[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private seen = { backlog: false, saturated: false, errors: 0 };
@@ -123,26 +135,47 @@ export class LambdaTrigger {
 
   start(): void {
     if (this.current === "enabled") return;
-    this.stopping = new AbortController();
-    this.abort = new AbortController();
+    const run = newRun();
+    this.run = run;
     this.setState("enabled");
     this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
     this.ticker.unref();
-    this.track(this.receiveLoop(this.stopping.signal, true));
+    this.track(run, this.receiveLoop(run, true));
   }
 
-  /** Stop polling; batches already handed to the handler finish and are deleted or left for redelivery. */
+  /**
+   * Stop polling; batches already handed to the handler finish and are deleted or left for
+   * redelivery. Resolves once every earlier run has finished too, so a caller that stops (say,
+   * for shutdown) while a quick off-on is still draining waits for that as well.
+   */
   async stop(): Promise<void> {
-    if (this.current !== "enabled") return;
-    this.setState("stopping");
-    clearInterval(this.ticker);
-    this.stopping.abort();
+    const run = this.current === "enabled" ? this.run : undefined;
+    if (run) {
+      this.setState("stopping");
+      clearInterval(this.ticker);
+      const drained = this.drain(run);
+      this.draining.add(drained);
+      void drained.finally(() => this.draining.delete(drained));
+    }
+    while (this.draining.size > 0) await Promise.all([...this.draining]);
+  }
+
+  private async drain(run: Run): Promise<void> {
+    run.stopping.abort();
     this.options.endLongPolls?.();
+    // A receive sent just before the stop can reach SQS after that: end the polls again until none
+    // of this run's is open, so the grace abort never leaves one in SQS holding a message for no one.
+    const ending = setInterval(() => (run.receiving > 0 ? this.options.endLongPolls?.() : clearInterval(ending)), END_POLLS_EVERY_MS);
     this.wake(true);
-    const grace = setTimeout(() => this.abort.abort(), STOP_GRACE_MS);
-    while (this.running.size > 0) await Promise.all([...this.running]);
+    const grace = setTimeout(() => run.abort.abort(), STOP_GRACE_MS);
+    while (run.work.size > 0) await Promise.all([...run.work]);
     clearTimeout(grace);
-    this.setState("disabled");
+    clearInterval(ending);
+    // Started again meanwhile: the newer run owns the state now.
+    if (this.run === run) {
+      this.run = undefined;
+      this.setState("disabled");
+    }
     this.reportConcurrency();
   }
 
@@ -151,9 +184,9 @@ export class LambdaTrigger {
     this.options.publish({ type: "trigger.state", state });
   }
 
-  private track(work: Promise<void>): void {
-    this.running.add(work);
-    void work.finally(() => this.running.delete(work));
+  private track(run: Run, work: Promise<void>): void {
+    run.work.add(work);
+    void work.finally(() => run.work.delete(work));
   }
 
   private tick(): void {
@@ -177,14 +210,16 @@ export class LambdaTrigger {
    * full (a backlog) opens another receiver while slots remain, and extra receivers close again
    * once a batch comes back short.
    */
-  private async receiveLoop(signal: AbortSignal, primary: boolean): Promise<void> {
+  private async receiveLoop(run: Run, primary: boolean): Promise<void> {
+    const { signal } = run.stopping;
     while (!signal.aborted) {
       await this.freeSlot(signal);
       if (signal.aborted) return;
       this.receiving += 1;
+      run.receiving += 1;
       let messages: Message[];
       try {
-        messages = await this.gather(signal);
+        messages = await this.gather(run);
       } catch (error) {
         if (signal.aborted) return;
         this.options.onError?.(error);
@@ -192,22 +227,24 @@ export class LambdaTrigger {
         continue;
       } finally {
         this.receiving -= 1;
+        run.receiving -= 1;
       }
       if (messages.length > 0) {
         this.inFlight += 1;
         this.reportConcurrency();
-        this.track(this.invoke(messages).finally(() => this.release()));
+        this.track(run, this.invoke(messages).finally(() => this.release()));
       }
       const backlog = messages.length >= Math.min(10, this.settingsNow.BatchSize);
       if (backlog) this.seen.backlog = true;
-      if (backlog && this.hasFreeSlot()) this.track(this.receiveLoop(signal, false));
+      if (backlog && this.hasFreeSlot()) this.track(run, this.receiveLoop(run, false));
       if (!primary && !backlog) return;
     }
   }
 
-  private async gather(signal: AbortSignal): Promise<Message[]> {
+  private async gather(run: Run): Promise<Message[]> {
     const { queue, gate } = this.options;
-    const hard = this.abort.signal;
+    const signal = run.stopping.signal;
+    const hard = run.abort.signal;
     const receive = (maxMessages: number, waitSeconds: number) => queue.receive({ maxMessages, waitSeconds, signal: hard });
     if (gate?.isEnabled) {
       // Step 3: name the message the receive is about to take, then wait for Next.
@@ -273,7 +310,7 @@ export class LambdaTrigger {
     let outcome: BatchOutcome;
     this.invocations.set(invocationId, invocation);
     try {
-      const response = await this.withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
+      const response = await withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
       outcome = parseBatchResponse(response, messageIds, this.reportsBatchItemFailures);
     } catch (error) {
       outcome = { kind: "failure", reason: error instanceof Error ? error.message : String(error) };
@@ -304,26 +341,5 @@ export class LambdaTrigger {
 
   private get reportsBatchItemFailures(): boolean {
     return this.settingsNow.FunctionResponseTypes.includes("ReportBatchItemFailures");
-  }
-
-  /** Fail the invocation when its time runs out, as Lambda does; frozen time does not count. */
-  private withTimeout<T>(work: Promise<T>, invocation: Invocation, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const arm = () => {
-        timer = setTimeout(() => (invocation.remainingMs() > 0 ? arm() : reject(new HandlerTimeout(timeoutMs))), invocation.remainingMs());
-      };
-      arm();
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
   }
 }

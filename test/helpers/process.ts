@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach } from "vitest";
+import { makeDataDir, removeDataDir } from "./playground.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -37,4 +39,30 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
     child.stderr?.on("data", onData);
     void exited.then((code) => reject(new Error(`server exited with ${code} before starting:\n${output}`)));
   });
+}
+
+/**
+ * For a test file whose tests spawn servers on a fresh data dir each: `start` spawns one on it;
+ * after each test, any still running is killed and the data dir removed.
+ */
+export function serversPerTest(): { readonly dataDir: string; start: (env?: Record<string, string>) => Promise<ServerProcess> } {
+  let dataDir = "";
+  const running: ServerProcess[] = [];
+  beforeEach(async () => {
+    dataDir = await makeDataDir();
+  });
+  afterEach(async () => {
+    for (const server of running.splice(0)) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+    await removeDataDir(dataDir);
+  });
+  return {
+    get dataDir() {
+      return dataDir;
+    },
+    start: async (env = {}) => {
+      const server = await spawnServer({ DATA_DIR: dataDir, ...env });
+      running.push(server);
+      return server;
+    },
+  };
 }

@@ -49,4 +49,21 @@ describe("the Lambda trigger", () => {
     const states = playground.events.recent().filter(isType("trigger.state")).map((e) => e.state);
     expect(states.slice(-2)).toEqual(["stopping", "disabled"]);
   });
+
+  it("keeps receiving when turned off and on again before the first stop has finished", async () => {
+    const playground = await playgrounds.start({ HANDLER_WORK_MS: "300" });
+    const first = (await (await playground.post("/tasks", { title: "in flight at the toggle" })).json()) as { messageId: string };
+    await playground.waitForEvent(isType("lambda.invoked", (e) => e.messageIds.includes(first.messageId)));
+    // Off while a batch runs (so the stop is still draining), and at once on again.
+    const stopped = playground.trigger.update({ ...playground.trigger.settings, Enabled: false });
+    await playground.trigger.update({ ...playground.trigger.settings, Enabled: true });
+    await stopped;
+    expect(playground.trigger.state).toBe("enabled");
+    // Past the old stop's grace period, which once cancelled the new run's receives for good.
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = (await (await playground.post("/tasks", { title: "after the toggle" })).json()) as { id: number; messageId: string };
+    await playground.waitForEvent(isType("task.updated", (e) => e.taskId === later.id && e.task.status === "completed"));
+    // Received once: no receive of the old run was left open in SQS to swallow it for a visibility timeout.
+    expect(playground.events.recent().filter(isType("message.received", (e) => e.messageId === later.messageId))).toHaveLength(1);
+  });
 });

@@ -93,4 +93,37 @@ describe("the task handler", () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
     expect(store.get(task.id)?.status).toBe("pending");
   });
+
+  it("starts no further record once the function's time has run out, as Lambda would have stopped it", async () => {
+    const first = await store.create("in time");
+    const second = await store.create("too late");
+    let now = 0;
+    const handler = createHandler({ store, workMs: 0, sleep: async () => void (now += 1000) });
+    const event = eventOf(
+      { id: "m1", body: JSON.stringify({ task_id: first.id, title: first.title }) },
+      { id: "m2", body: JSON.stringify({ task_id: second.id, title: second.title }) },
+    );
+    const invocation = createLambdaContext({ ...fn, timeoutMs: 1000 }, () => now);
+    await expect(handler(event, invocation)).rejects.toThrow(/ran out of time after 1 of 2 record/);
+    expect(store.get(second.id)).toMatchObject({ status: "pending", attempts: 0 });
+  });
+
+  it("leaves a dead-lettered task failed when a late delivery of its message arrives, and asks for it back", async () => {
+    const { task, counter, handler, body } = await countingWork("given up on");
+    await store.markDeadLettered(task.id, "moved to the DLQ after 3 receives");
+    const result = await handler(eventOf({ id: "late", body }), context());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "late" }]);
+    expect(counter.work).toBe(0);
+    expect(store.get(task.id)).toMatchObject({ status: "failed", attempts: 0 });
+  });
+
+  it("tells onWorkDone once per task, however often its message arrives", async () => {
+    const task = await store.create("counted");
+    const done: number[] = [];
+    const handler = createHandler({ store, workMs: 0, sleep: noWait, onWorkDone: (id) => void done.push(id) });
+    const body = JSON.stringify({ task_id: task.id, title: task.title });
+    await handler(eventOf({ id: "m1", body }, { id: "m2", body }), context());
+    await handler(eventOf({ id: "m1", body }), context());
+    expect(done).toEqual([task.id]);
+  });
 });

@@ -87,4 +87,13 @@ describe("the lowdb task store", () => {
     expect(store.get(done.id)?.status).toBe("completed");
     await store.flush();
   });
+
+  it("never hands out a dead-lettered task again: a late delivery finds it failed", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const task = await store.create("given up");
+    await store.markDeadLettered(task.id, "dlq");
+    expect((await store.claim(task.id, "late", 1000)).outcome).toBe("failed");
+    expect(store.get(task.id)).toMatchObject({ status: "failed", attempts: 0 });
+    await store.flush();
+  });
 });

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { burst, readTaskFile, waitUntilAllCompleted } from "../helpers/burst.js";
+import { serversPerTest } from "../helpers/process.js";
+
+const servers = serversPerTest();
+
+describe("graceful shutdown (SIGTERM) in the middle of a burst", () => {
+  it("refuses new tasks, lets batches in flight finish, exits 0, and the restart completes every accepted task", async () => {
+    const first = await servers.start({ HANDLER_WORK_MS: "100", MAXIMUM_CONCURRENCY: "2", BATCH_SIZE: "2" });
+    const sent = await burst(first.url, { count: 2000, workers: 8, onAccepted: (n) => void (n === 60 && first.child.kill("SIGTERM")) });
+    expect(await first.exited).toBe(0);
+
+    // The burst went on past the signal: each later request was refused, with a JSON 503 or at the door.
+    expect(sent.refused.length + sent.unanswered).toBeGreaterThan(0);
+    expect(sent.refused.filter((r) => r.status !== 503 || r.code !== "ShuttingDown")).toEqual([]);
+
+    const saved = await readTaskFile(servers.dataDir);
+    expect(saved.tasks.map((t) => t.id)).toEqual(expect.arrayContaining(sent.accepted));
+    expect(saved.tasks.filter((t) => t.status === "processing")).toEqual([]);
+    // Batches in flight at the signal finished their work: none was cut short and given back.
+    expect(saved.tasks.filter((t) => t.lastError !== null)).toEqual([]);
+    expect(saved.tasks.some((t) => t.status === "pending")).toBe(true);
+
+    const second = await servers.start({ HANDLER_WORK_MS: "0" });
+    const tasks = await waitUntilAllCompleted(second.url);
+    expect(tasks.map((t) => t.id)).toEqual(expect.arrayContaining(sent.accepted));
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+});
