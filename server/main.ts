@@ -27,6 +27,9 @@ async function main(): Promise<void> {
     [
       `Queue Flow Playground ${version} (${config.mode} backend)`,
       `  playground  ${playground.url}/?token=${playground.terminalToken}`,
+      // The presenter's page (instructor mode): only it can act while followers watch.
+      `  presenter   ${playground.url}/?token=${playground.terminalToken}&presenter=${playground.presenterToken}`,
+      `  followers   ${playground.url}/follow`,
       `  queue       ${playground.queues.queueUrl}`,
       `  dead letter ${playground.queues.deadLetterQueueUrl}`,
       `  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`,

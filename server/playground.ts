@@ -12,6 +12,7 @@ import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
 import { EventLog, type Clock } from "./events/eventLog.js";
 import { attachSocketServer, type PlaygroundSocketServer } from "./events/socketServer.js";
+import { Classroom } from "./events/classroom.js";
 import { Reconciler } from "./flow/reconciler.js";
 import { TaskSender } from "./flow/taskSender.js";
 import { ACCOUNT_ID } from "./queue/embeddedSqs.js";
@@ -40,6 +41,8 @@ export interface PlaygroundOptions {
   clientDir?: string;
   /** The secret of the start URL (`/?token=…`) that opens the terminal; random per run by default. */
   terminalToken?: string;
+  /** The presenter's secret (`/?presenter=<token>`): control actions need it while followers watch; random per run by default. */
+  presenterToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
   /** The internal routes' token; random per run by default (the deployed function gets it in its environment). */
@@ -61,6 +64,8 @@ export interface Playground {
   readonly controls: Controls;
   readonly gate: StepGate;
   readonly terminalToken: string;
+  readonly presenterToken: string;
+  readonly classroom: Classroom;
   /** The secret the deployed function uses for the internal store routes. */
   readonly internalToken: string;
   snapshot(): Snapshot;
@@ -186,9 +191,12 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       reportsBatchItemFailures: running.settings.FunctionResponseTypes.includes("ReportBatchItemFailures"),
     }),
   };
-  const api = createApi({ store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const presenterToken = options.presenterToken ?? randomBytes(16).toString("hex");
+  const classroom = new Classroom({ presenterToken, log: (message) => log(message) });
+  const api = createApi({ classroom, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const io = attachSocketServer(server, events, snapshot, controls);
+  classroom.attach(io);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -228,7 +236,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, internalToken, snapshot, stop };
+  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, presenterToken, classroom, internalToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

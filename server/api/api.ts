@@ -10,6 +10,7 @@ import { ApiError, errorResponder, notFound } from "./errors.js";
 import { internalRoutes, type InternalDeps } from "./internalRoutes.js";
 import { INTERNAL_PREFIX } from "../../common/internalApi.js";
 import type { Capabilities } from "../backends/backend.js";
+import type { Classroom } from "../events/classroom.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
 export interface HealthReport {
@@ -39,6 +40,8 @@ export interface ApiDeps {
   internal: InternalDeps;
   /** Folder of the built client, served at `/`. */
   clientDir?: string;
+  /** Presenter and followers: guards control routes while followers watch; serves /follow. */
+  classroom?: Pick<Classroom, "guard" | "routes">;
 }
 
 /** The playground's HTTP API: step 1 of the flow (POST /tasks) and the ways to look at tasks. */
@@ -46,6 +49,10 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("json spaces", 2);
+  if (deps.classroom) {
+    app.use(deps.classroom.guard);
+    app.use(deps.classroom.routes());
+  }
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());

@@ -36,7 +36,8 @@ export function refusal(rule: AccessRule, clientAddress: string, auth: unknown):
   return null;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Compares a secret in constant time, so its bytes cannot be guessed one by one from timings. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
