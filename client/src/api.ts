@@ -1,4 +1,5 @@
 // The playground's HTTP API as the page uses it. Errors come back as {"error": {code, message}}.
+import { presenterToken } from "./presenter.js";
 
 export interface ApiAnswer {
   status: number;
@@ -10,10 +11,11 @@ export interface ApiAnswer {
 export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
   const sent = new Headers(headers);
   const init: RequestInit = { method, headers: sent };
-  if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
-    if (!sent.has("content-type")) sent.set("content-type", "application/json");
-  }
+  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  // The server takes control actions only as JSON, bodies or not (README, Security).
+  if (method !== "GET" && !sent.has("content-type")) sent.set("content-type", "application/json");
+  const presenter = presenterToken();
+  if (presenter && !sent.has("authorization")) sent.set("authorization", `Bearer ${presenter}`);
   const response = await fetch(path, init);
   const text = await response.text();
   let json: unknown = null;
