@@ -1,4 +1,5 @@
 // Each event in the lesson's words: the timeline lists them, the narration reads them out.
+// No DOM here, so the words can be tested as they are.
 import type { Faults, FlowEvent, TriggerSettings } from "../../common/events.js";
 
 /** The faults in force, in words: "faults: fail 50% of records, SQS unavailable", or "faults cleared". */
@@ -71,4 +72,64 @@ export const describe = (e: FlowEvent): string => {
       return `${e.call.caller}: ${e.call.operation}`;
   }
 };
+
+
+/** More subjects than this in one group are summed up. */
+const MAX_SUBJECTS = 4;
+/** Events a listener does not need: the wire, and the trigger's scaling chatter. */
+const QUIET = new Set(["sqs.call", "lambda.concurrency", "lambda.invoked", "lambda.completed", "step.released"]);
+
+/** What one event did to its task or message, as a clause: "received by the Lambda, attempt 2". */
+function clause(e: FlowEvent): string | null {
+  switch (e.type) {
+    case "task.created":
+      return "created, pending";
+    case "task.updated":
+      return e.from === e.task.status ? null : `now ${e.task.status}`;
+    case "message.sent":
+      return `message sent to ${e.queue}`;
+    case "message.received":
+      return e.consumer === "lambda-trigger" ? `received by the Lambda, attempt ${e.receiveCount}` : `taken by another client (receive ${e.receiveCount})`;
+    case "message.visible-again":
+      return "visible again after its visibility timeout";
+    case "message.deleted":
+      return "message deleted";
+    case "message.dead-lettered":
+      return `moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "message.delayed":
+      return "delayed";
+    default:
+      return null;
+  }
+}
+
+function subjectOf(e: FlowEvent): string | null {
+  if ("taskId" in e && typeof e.taskId === "number") return `Task ${e.taskId}`;
+  if ("messageId" in e) return `Message ${e.messageId.slice(0, 8)}`;
+  return null;
+}
+
+/** One group of events in words: per task, its clauses in order; other events described; a burst summed up. */
+export function narrate(events: FlowEvent[]): string {
+  const subjects = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const e of events) {
+    if (QUIET.has(e.type)) continue;
+    const subject = subjectOf(e);
+    const words = clause(e);
+    if (subject && words) subjects.set(subject, [...(subjects.get(subject) ?? []), words]);
+    else if (!subject) others.push(describe(e));
+  }
+  if (subjects.size > MAX_SUBJECTS) {
+    const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
+    const parts = [
+      `${count("message.sent")} messages sent`,
+      `${count("message.received")} received`,
+      `${count("message.deleted")} deleted`,
+      count("message.dead-lettered") ? `${count("message.dead-lettered")} moved to the dead-letter queue` : "",
+    ].filter(Boolean);
+    return [`${subjects.size} tasks and messages moved: ${parts.join(", ")}.`, ...others.map((o) => `${o}.`)].join(" ");
+  }
+  return [...[...subjects].map(([subject, clauses]) => `${subject}: ${clauses.join("; ")}.`), ...others.map((o) => `${o}.`)].join(" ");
+}
 
