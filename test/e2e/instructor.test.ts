@@ -164,6 +164,20 @@ describe.skipIf(!hasChromium())("instructor mode in the browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("slow motion plays a live burst behind live, and Live catches up", { timeout: 90_000 }, async () => {
+    const playground = await playgrounds.start();
+    const { page, errors } = await open(playground, "/");
+    await page.selectOption(".tt-speed", "0.25");
+    await page.check(".tt-slow");
+    await Promise.all(Array.from({ length: 20 }, (_, i) => playground.post("/tasks", { title: `burst ${i}` })));
+    await page.waitForSelector(".tt-at:has-text('events behind live')");
+    await page.click(".tt-live");
+    await page.uncheck(".tt-slow");
+    await page.waitForSelector("[data-view=time-travel][data-live=true]");
+    await page.waitForSelector(".viz .db-counts text:text('20 completed')");
+    expect(errors).toEqual([]);
+  });
+
   it("a file that is not a run gets a clear error and changes nothing", { timeout: 90_000 }, async () => {
     const playground = await playgrounds.start();
     const { page } = await open(playground, "/");

@@ -21,6 +21,7 @@ export interface Presenter {
 }
 
 const RESET_CONFIRM_MS = 3000;
+const ANNOUNCE_EVERY_MS = 150;
 
 const isTyping = (target: EventTarget | null) => target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
@@ -86,7 +87,13 @@ export function mountPresenter(root: HTMLElement, deps: PresenterDeps): Presente
     qrToggle.textContent = qr.hidden ? "Show QR code" : "Hide QR code";
   });
 
+  // Playback moves the shown moment many times a second: followers hear the latest, a few times a second.
+  let announcing: ReturnType<typeof setTimeout> | undefined;
   const announce = () => {
+    announcing ??= setTimeout(announceNow, ANNOUNCE_EVERY_MS);
+  };
+  const announceNow = () => {
+    announcing = undefined;
     deps.socket.emit("presenter:announce", positionOf(location.hash, deps.shownSeq()), (reply) => {
       if ("error" in reply) status.textContent = `Followers do not follow: ${reply.error.message}. Open the presenter link printed at start (…?presenter=<token>).`;
     });
