@@ -22,7 +22,7 @@ const store = new ClientStore();
 // Every event since the page connected, for time travel and export; restarted from a fresh
 // snapshot when it grows past this (a long burst-heavy session).
 const recording = new RunRecording({ seq: 0, tasks: [], queues: [], events: [] });
-const RECORDING_LIMIT = 200_000;
+const RECORDING_LIMIT = 50_000;
 
 const visualizer = mountVisualizer(part("visualizer"));
 const tasks = mountTasks(part("tasks"));

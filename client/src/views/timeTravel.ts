@@ -77,6 +77,10 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
   let playhead = 0;
   let lastTick = 0;
   let shownMoments = "";
+  /** The moments found so far, and how far the recording has been scanned for them (live events arrive by the thousand). */
+  let found: FlowEvent[] = [];
+  let scanned = 0;
+  let scannedFrom = recording.snapshot;
 
   const shown = () => position ?? recording.length;
   const timeOf = (count: number) => recording.eventAt(count)?.at ?? recording.eventAt(1)?.at ?? Date.now();
@@ -98,7 +102,12 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
   };
 
   const renderMoments = () => {
-    const list = recording.events().filter(isMoment).slice(-MOMENTS_SHOWN);
+    const events = recording.events();
+    // A recording that started again (a reconnect that missed too much) is scanned from its start.
+    if (recording.snapshot !== scannedFrom) [found, scanned, scannedFrom] = [[], 0, recording.snapshot];
+    for (; scanned < events.length; scanned++) if (isMoment(events[scanned] as FlowEvent)) found.push(events[scanned] as FlowEvent);
+    if (found.length > MOMENTS_SHOWN * 4) found = found.slice(-MOMENTS_SHOWN);
+    const list = found.slice(-MOMENTS_SHOWN);
     const key = list.map((e) => e.seq).join(",");
     if (key === shownMoments) return;
     shownMoments = key;
@@ -123,7 +132,7 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
     if (replaying !== null) {
       replaying = null;
       recording = deps.recording;
-      shownMoments = "";
+      [found, scanned, shownMoments] = [[], 0, ""];
       renderMoments();
     }
     show(null);
@@ -196,7 +205,7 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
       const run = parseRunFile(await file.text());
       recording = RunRecording.fromFile(run);
       replaying = file.name;
-      shownMoments = "";
+      [found, scanned, shownMoments] = [[], 0, ""];
       renderMoments();
       playing = false;
       show(0);
