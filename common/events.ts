@@ -172,6 +172,22 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   /** Live events, in sequence order, batched per tick so a burst cannot flood a tab. */
   events: (events: FlowEvent[]) => void;
+  /** To followers: where the presenter is now (sent on every announce). */
+  "presenter:position": (position: PresenterPosition) => void;
+  /** To every page: how many followers are watching (the presenter shows it). */
+  "classroom:followers": (count: number) => void;
+}
+
+/**
+ * Where the presenter is, announced over the socket so that followers' pages go to the same
+ * lesson step and, when the presenter travels back in time, to the same moment.
+ */
+export interface PresenterPosition {
+  lessonId: string | null;
+  /** The step, counted from 1 as the page's deep links do. */
+  step: number;
+  /** The event the presenter's page shows (time travel), or null for live. */
+  seq: number | null;
 }
 
 export type Reply<T> = { data: T } | { error: { code: string; message: string } };
@@ -184,6 +200,10 @@ export interface ClientToServerEvents {
   "faults:set": (faults: unknown, reply: (response: Reply<Faults>) => void) => void;
   "step-mode:set": (body: unknown, reply: (response: Reply<StepModeView>) => void) => void;
   "step-mode:next": (reply: (response: Reply<StepModeView>) => void) => void;
+  /** The presenter says where it is; needs the presenter token (socket auth `presenter`). */
+  "presenter:announce": (position: unknown, reply: (response: Reply<{ followers: number }>) => void) => void;
+  /** Follow the presenter read-only: the answer is the presenter's position so far (null: none yet). */
+  "follow:join": (reply: (response: Reply<PresenterPosition | null>) => void) => void;
 }
 
 /** GET /api/trigger: the settings plus what AWS would report about the mapping. */

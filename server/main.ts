@@ -27,11 +27,13 @@ async function main(): Promise<void> {
     [
       `Queue Flow Playground ${version} (${config.mode} backend)`,
       `  playground  ${playground.url}/?token=${playground.terminalToken}`,
+      // The presenter's page: only it can act while followers watch, or from other machines in a
+      // classroom (where the terminal is off, so its token is left out).
+      `  presenter   ${playground.url}/?${config.CLASSROOM ? "" : `token=${playground.terminalToken}&`}presenter=${playground.presenterToken}`,
+      `  followers   ${playground.url}/follow`,
       `  queue       ${playground.queues.queueUrl}`,
       `  dead letter ${playground.queues.deadLetterQueueUrl}`,
       `  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`,
-      // Only the presenter's browser gets this URL: with it, control actions work from any machine.
-      ...(config.CLASSROOM ? [`  presenter   ${playground.url}/?presenter=${playground.presenterToken}`] : []),
     ].join("\n"),
   );
   if (config.CLASSROOM) {

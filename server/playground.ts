@@ -13,6 +13,7 @@ import { createApi, type HealthReport } from "./api/api.js";
 import { ConfigError, type Config } from "./config.js";
 import { EventLog, type Clock } from "./events/eventLog.js";
 import { attachSocketServer, type PlaygroundSocketServer } from "./events/socketServer.js";
+import { Classroom } from "./events/classroom.js";
 import { Reconciler } from "./flow/reconciler.js";
 import { TaskSender } from "./flow/taskSender.js";
 import { ACCOUNT_ID } from "./queue/embeddedSqs.js";
@@ -42,7 +43,7 @@ export interface PlaygroundOptions {
   clientDir?: string;
   /** The secret of the start URL (`/?token=…`) that opens the terminal; random per run by default. */
   terminalToken?: string;
-  /** The classroom's presenter token (control actions when bound beyond loopback); PRESENTER_TOKEN, else random per run. */
+  /** The presenter's secret (`/?presenter=<token>`): control actions need it in a classroom and while followers watch; PRESENTER_TOKEN, else random per run. */
   presenterToken?: string;
   /** The environment the terminal's shell inherits (server/main.ts passes its own); else just a standard PATH. */
   shellEnv?: Record<string, string | undefined>;
@@ -67,9 +68,10 @@ export interface Playground {
   readonly controls: Controls;
   readonly gate: StepGate;
   readonly terminalToken: string;
+  readonly presenterToken: string;
+  readonly classroom: Classroom;
   /** The secret the deployed function uses for the internal store routes. */
   readonly internalToken: string;
-  readonly presenterToken: string;
   snapshot(): Snapshot;
   stop(): Promise<void>;
 }
@@ -196,9 +198,11 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
   const access = controlAccessFor(config, presenterToken, () => (server.address() as AddressInfo).port);
   const admission = new Admission();
-  const api = createApi({ admission, access, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const classroom = new Classroom({ presenterToken, log: (message) => log(message) });
+  const api = createApi({ admission, access, classroom, store, sender, health, queues: inspectQueues, controls, world: { resetWorld, redrive }, lessons: lessonService, internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
-  const io = attachSocketServer(server, events, snapshot, controls, { access, clock });
+  const io = attachSocketServer(server, events, snapshot, controls, { access, clock, classroom });
+  classroom.attach(io);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -239,7 +243,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, internalToken, presenterToken, snapshot, stop };
+  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, backend: world, reconciler, controls, gate, terminalToken, presenterToken, classroom, internalToken, snapshot, stop };
 }
 
 /** The trigger's settings from configuration, checked by the same rules as PATCH /api/trigger. */

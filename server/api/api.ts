@@ -14,6 +14,7 @@ import type { Capabilities } from "../backends/backend.js";
 import type { ControlAccess } from "../security/controlAccess.js";
 import { controlGuard } from "./controlGuard.js";
 import { securityHeaders } from "./securityHeaders.js";
+import type { Classroom } from "../events/classroom.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
 
 export interface HealthReport {
@@ -47,6 +48,8 @@ export interface ApiDeps {
   clientDir?: string;
   /** Closed when shutting down: requests that would change something are refused. */
   admission?: Admission;
+  /** Presenter and followers: guards control routes while followers watch; serves /follow. */
+  classroom?: Pick<Classroom, "guard" | "routes">;
 }
 
 /** The playground's HTTP API: step 1 of the flow (POST /tasks) and the ways to look at tasks. */
@@ -57,6 +60,10 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use(securityHeaders());
   if (deps.admission) app.use(deps.admission.guard);
   app.use(controlGuard(deps.access));
+  if (deps.classroom) {
+    app.use(deps.classroom.guard);
+    app.use(deps.classroom.routes());
+  }
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());

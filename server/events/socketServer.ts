@@ -8,25 +8,32 @@ import type { Clock, EventLog } from "./eventLog.js";
 import { SOCKET_RATE_LIMIT, TokenBucket, type RateLimit } from "./rateLimit.js";
 
 export type PlaygroundSocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type PlaygroundSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type PlaygroundSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface SocketOptions {
   access: ControlAccess;
   clock: Clock;
   rateLimit?: RateLimit;
+  /** The presenter and followers: their own events on each connection, and their refusals. */
+  classroom?: SocketClassroom;
 }
 
-type ErrorReply = { error: { code: string; message: string } };
+/** What the classroom adds to one connection: its events, and who may not act (followers, or anyone without the token while they watch). */
+export interface SocketClassroom {
+  connect(socket: PlaygroundSocket): { actions: Record<string, Action>; refuse(event: string): ErrorReply["error"] | null };
+}
+
+export type ErrorReply = { error: { code: string; message: string } };
 type Ack = (reply: Reply<unknown>) => void;
 
 /** What each client event does; `payload` is true for events that take a body before the callback. */
-interface Action {
+export interface Action {
   control: boolean;
   payload: boolean;
   run: (body: unknown) => unknown;
 }
 
-function actions(controls: Controls, snapshot: () => Snapshot): Record<keyof ClientToServerEvents, Action> {
+function actions(controls: Controls, snapshot: () => Snapshot): Record<string, Action> {
   const read = (run: () => unknown): Action => ({ control: false, payload: false, run });
   return {
     "snapshot:get": read(snapshot),
@@ -61,7 +68,9 @@ async function answer(reply: Ack | undefined, action: () => unknown): Promise<vo
  * a payload missing before the callback, and (in the classroom) control events from anyone but the
  * presenter are answered with `{error}` when the client asked for an answer, and dropped otherwise.
  */
-function serve(socket: PlaygroundSocket, table: Record<string, Action>, options: SocketOptions): void {
+function serve(socket: PlaygroundSocket, base: Record<string, Action>, options: SocketOptions): void {
+  const classroom = options.classroom?.connect(socket);
+  const table = classroom ? { ...base, ...classroom.actions } : base;
   const limit = options.rateLimit ?? SOCKET_RATE_LIMIT;
   const bucket = new TokenBucket(limit, options.clock);
   const presenter = options.access.presenter((socket.handshake.auth as { presenter?: unknown }).presenter);
@@ -75,7 +84,7 @@ function serve(socket: PlaygroundSocket, table: Record<string, Action>, options:
         : action.payload && (args.length < 2 || typeof args[0] === "function")
           ? { code: "InvalidPayload", message: `${String(event)} takes a body and then a callback: emit("${String(event)}", body, callback)` }
           : action.control
-            ? presenter
+            ? (presenter ?? classroom?.refuse(String(event)) ?? null)
             : null;
     if (refusal) return reply?.({ error: refusal });
     void answer(reply, () => action?.run(action.payload ? args[0] : undefined));

@@ -1,6 +1,7 @@
 import type { FlowEvent, QueueView } from "../../../common/events.js";
 import { callsFor, messageStateAt, type PlaygroundState } from "../../../common/state.js";
 import { esc } from "../api.js";
+import { describe } from "../describe.js";
 
 const ROWS = 50;
 
@@ -17,7 +18,7 @@ export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void 
 }
 
 /** The queues by inspection, never by ReceiveMessage: state, receive count, visibility left. */
-export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>): (state: PlaygroundState) => void {
+export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>): (state: PlaygroundState, now?: number) => void {
   root.innerHTML = `<h2>Queue inspector</h2><p class="backend-note" role="note" hidden></p><table><thead><tr><th scope="col">message</th><th scope="col">task</th><th scope="col">queue</th><th scope="col">state</th><th scope="col">receives</th><th scope="col">visible in</th></tr></thead><tbody></tbody></table>`;
   const body = root.querySelector("tbody") as HTMLElement;
   const note = root.querySelector(".backend-note") as HTMLElement;
@@ -27,14 +28,13 @@ export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>
     const queues = await counts().catch(() => []);
     body.innerHTML = queues.map((q) => `<tr><td colspan="3">${esc(q.name)}</td><td colspan="3">${q.visible} visible · ${q.inFlight} in flight · ${q.delayed} delayed</td></tr>`).join("");
   };
-  return (state) => {
+  return (state, now = Date.now()) => {
     note.hidden = !state.backend?.note;
     note.textContent = state.backend?.note ?? "";
     if (state.backend && !state.backend.messageDetail) {
       polling ??= setInterval(() => void showCounts(), 2000);
       return;
     }
-    const now = Date.now();
     const messages = Object.values(state.messages).slice(0, ROWS);
     body.innerHTML =
       messages
@@ -46,54 +46,6 @@ export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>
         .join("") || `<tr><td colspan="6" class="empty">The queues are empty.</td></tr>`;
   };
 }
-
-const describe = (e: FlowEvent): string => {
-  switch (e.type) {
-    case "task.created":
-      return `task ${e.taskId} created (pending)`;
-    case "task.updated":
-      if (e.from === e.task.status) return `task ${e.taskId} updated (${e.task.sendError ? `send failed: ${e.task.sendError}` : "message id recorded"})`;
-      return `task ${e.taskId}: ${e.from} → ${e.task.status}${e.task.lastError && e.task.status !== "completed" ? ` (${e.task.lastError})` : ""}`;
-    case "message.sent":
-      return `message sent to ${e.queue}${e.taskId === null ? "" : ` for task ${e.taskId}`}`;
-    case "message.received":
-      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} received by ${e.consumer === "lambda-trigger" ? "the Lambda trigger" : "another client"} (receive ${e.receiveCount})`;
-    case "message.delayed":
-      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} delayed until ${new Date(e.visibleAt).toLocaleTimeString()}`;
-    case "message.visible-again":
-      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
-    case "message.deleted":
-      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
-    case "message.dead-lettered":
-      return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
-    case "lambda.invoked":
-      return `handler invoked with ${e.messageIds.length} record(s)`;
-    case "lambda.completed":
-      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)`;
-    case "lambda.failed":
-      return `handler failed: ${e.error}`;
-    case "lambda.concurrency":
-      return `concurrency ${e.running} running, limit ${e.limit}`;
-    case "trigger.state":
-      return `trigger ${e.state}`;
-    case "trigger.updated":
-      return `trigger settings changed: BatchSize ${e.settings.BatchSize}, window ${e.settings.MaximumBatchingWindowInSeconds} s`;
-    case "function.updated":
-      return `function timeout ${e.settings.Timeout} s`;
-    case "faults.changed":
-      return `faults: ${JSON.stringify(e.faults)}`;
-    case "step-mode.changed":
-      return `step mode ${e.enabled ? "on" : "off"}`;
-    case "step.paused":
-      return `paused before step ${e.stepNumber} (${e.step})`;
-    case "step.released":
-      return `released step ${e.step}`;
-    case "world.reset":
-      return "the world was reset";
-    case "sqs.call":
-      return `${e.call.caller}: ${e.call.operation}`;
-  }
-};
 
 /** The newest events first, in the lesson's words; choosing one shows the SQS calls behind it. */
 export function mountTimeline(root: HTMLElement): (state: PlaygroundState) => void {

@@ -4,6 +4,7 @@ import { esc } from "../api.js";
 
 type TerminalSocket = Socket<TerminalServerToClientEvents, TerminalClientToServerEvents>;
 const TOKEN_KEY = "queue-flow-playground.token";
+const SCREEN_READER_KEY = "queue-flow-playground.terminal-screen-reader";
 
 /** The per-run token from the start URL (`/?token=…`); kept for the tab so reloads keep the terminal. */
 function token(): string | null {
@@ -17,11 +18,21 @@ function token(): string | null {
  * when the terminal is first opened, so it costs nothing to a page that never uses it.
  */
 export function mountTerminal(root: HTMLElement): { open: () => Promise<void>; type: (command: string) => Promise<void> } {
-  root.innerHTML = `<div class="term-head"><h2>Terminal</h2><button type="button" class="open-terminal">Open terminal</button></div><div class="term-status" role="status"></div><div class="term" hidden></div>`;
+  root.innerHTML = `<div class="term-head"><h2>Terminal</h2><span><button type="button" class="term-sr" aria-pressed="false">Screen reader mode</button> <button type="button" class="open-terminal">Open terminal</button></span></div><div class="term-status" role="status"></div><div class="term" hidden></div>`;
   const status = root.querySelector(".term-status") as HTMLElement;
   const area = root.querySelector(".term") as HTMLElement;
   const button = root.querySelector(".open-terminal") as HTMLButtonElement;
   let ready: Promise<TerminalSocket | null> | undefined;
+  // xterm's screen-reader mode keeps an accessible copy of the output that screen readers can read.
+  const screenReader = root.querySelector(".term-sr") as HTMLButtonElement;
+  let setScreenReader: (on: boolean) => void = () => {};
+  const showScreenReader = (on: boolean) => {
+    screenReader.setAttribute("aria-pressed", String(on));
+    localStorage.setItem(SCREEN_READER_KEY, String(on));
+    setScreenReader(on);
+  };
+  showScreenReader(localStorage.getItem(SCREEN_READER_KEY) === "true");
+  screenReader.addEventListener("click", () => showScreenReader(screenReader.getAttribute("aria-pressed") !== "true"));
 
   const start = async (): Promise<TerminalSocket | null> => {
     const secret = token();
@@ -32,7 +43,8 @@ export function mountTerminal(root: HTMLElement): { open: () => Promise<void>; t
     const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/xterm/css/xterm.css")]);
     area.hidden = false;
     button.hidden = true;
-    const term = new Terminal({ convertEol: false, fontSize: 14, cursorBlink: true, screenReaderMode: false });
+    const term = new Terminal({ convertEol: false, fontSize: 14, cursorBlink: true, screenReaderMode: screenReader.getAttribute("aria-pressed") === "true" });
+    setScreenReader = (on) => (term.options.screenReaderMode = on);
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(area);

@@ -20,7 +20,7 @@ const MAX_TOKENS = 48;
 const MAX_TRAVELLING = 40;
 
 /** The SVG frame: stations and arrows are drawn once; the dynamic layers are redrawn per frame. */
-export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[]) => void {
+export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[], now?: number) => void {
   root.innerHTML = `
     <div class="viz-head"><h2>The flow, live</h2><div class="viz-step" aria-live="polite"></div></div>
     <svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
@@ -50,12 +50,12 @@ export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fre
     };
   };
 
-  return (state, fresh) => {
+  // `now` is the moment shown: a rewound view draws countdowns as they were then.
+  return (state, fresh, now = Date.now()) => {
     for (const event of fresh) {
       const route = routeOf(event);
       if (route) travel(...route);
     }
-    const now = Date.now();
     const counts = tasksByStatus(state);
     layer("db-counts").innerHTML = `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`;
     const messages = Object.values(state.messages);

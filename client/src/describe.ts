@@ -1,0 +1,135 @@
+// Each event in the lesson's words: the timeline lists them, the narration reads them out.
+// No DOM here, so the words can be tested as they are.
+import type { Faults, FlowEvent, TriggerSettings } from "../../common/events.js";
+
+/** The faults in force, in words: "faults: fail 50% of records, SQS unavailable", or "faults cleared". */
+export function faultWords(f: Faults): string {
+  const on = [
+    f.failRate > 0 ? `fail ${Math.round(f.failRate * 100)}% of records` : "",
+    f.delayMs > 0 ? `${f.delayMs} ms slower per record` : "",
+    f.timeout ? "hang past the timeout" : "",
+    f.crashAfter !== null ? `crash after ${f.crashAfter} record(s)` : "",
+    f.sqsUnavailable ? "SQS unavailable" : "",
+  ].filter(Boolean);
+  return on.length ? `faults: ${on.join(", ")}` : "faults cleared";
+}
+
+export function triggerWords(s: TriggerSettings): string {
+  const limit = s.ScalingConfig.MaximumConcurrency;
+  return [
+    s.Enabled ? "enabled" : "disabled",
+    `BatchSize ${s.BatchSize}`,
+    `window ${s.MaximumBatchingWindowInSeconds} s`,
+    limit === undefined ? "no MaximumConcurrency" : `MaximumConcurrency ${limit}`,
+    s.FunctionResponseTypes.includes("ReportBatchItemFailures") ? "ReportBatchItemFailures" : "no partial batch responses",
+  ].join(", ");
+}
+
+export const describe = (e: FlowEvent): string => {
+  switch (e.type) {
+    case "task.created":
+      return `task ${e.taskId} created (pending)`;
+    case "task.updated":
+      if (e.from === e.task.status) return `task ${e.taskId} updated (${e.task.sendError ? `send failed: ${e.task.sendError}` : "message id recorded"})`;
+      return `task ${e.taskId}: ${e.from} → ${e.task.status}${e.task.lastError && e.task.status !== "completed" ? ` (${e.task.lastError})` : ""}`;
+    case "message.sent":
+      return `message sent to ${e.queue}${e.taskId === null ? "" : ` for task ${e.taskId}`}`;
+    case "message.received":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} received by ${e.consumer === "lambda-trigger" ? "the Lambda trigger" : "another client"} (receive ${e.receiveCount})`;
+    case "message.delayed":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} delayed until ${new Date(e.visibleAt).toLocaleTimeString()}`;
+    case "message.visible-again":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
+    case "message.deleted":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
+    case "message.dead-lettered":
+      return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "lambda.invoked":
+      return `handler invoked with ${e.messageIds.length} record(s)`;
+    case "lambda.completed":
+      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)`;
+    case "lambda.failed":
+      return `handler failed: ${e.error}`;
+    case "lambda.concurrency":
+      return `concurrency ${e.running} running, limit ${e.limit}`;
+    case "trigger.state":
+      return `trigger ${e.state}`;
+    case "trigger.updated":
+      return `trigger settings changed: ${triggerWords(e.settings)}`;
+    case "function.updated":
+      return `function timeout ${e.settings.Timeout} s`;
+    case "faults.changed":
+      return faultWords(e.faults);
+    case "step-mode.changed":
+      return `step mode ${e.enabled ? "on" : "off"}`;
+    case "step.paused":
+      return `paused before step ${e.stepNumber} (${e.step})`;
+    case "step.released":
+      return `released step ${e.step}`;
+    case "world.reset":
+      return "the world was reset";
+    case "sqs.call":
+      return `${e.call.caller}: ${e.call.operation}`;
+  }
+};
+
+
+/** More subjects than this in one group are summed up. */
+const MAX_SUBJECTS = 4;
+/** Events a listener does not need: the wire, and the trigger's scaling chatter. */
+const QUIET = new Set(["sqs.call", "lambda.concurrency", "lambda.invoked", "lambda.completed", "step.released"]);
+
+/** What one event did to its task or message, as a clause: "received by the Lambda, attempt 2". */
+function clause(e: FlowEvent): string | null {
+  switch (e.type) {
+    case "task.created":
+      return "created, pending";
+    case "task.updated":
+      return e.from === e.task.status ? null : `now ${e.task.status}`;
+    case "message.sent":
+      return `message sent to ${e.queue}`;
+    case "message.received":
+      return e.consumer === "lambda-trigger" ? `received by the Lambda, attempt ${e.receiveCount}` : `taken by another client (receive ${e.receiveCount})`;
+    case "message.visible-again":
+      return "visible again after its visibility timeout";
+    case "message.deleted":
+      return "message deleted";
+    case "message.dead-lettered":
+      return `moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "message.delayed":
+      return "delayed";
+    default:
+      return null;
+  }
+}
+
+function subjectOf(e: FlowEvent): string | null {
+  if ("taskId" in e && typeof e.taskId === "number") return `Task ${e.taskId}`;
+  if ("messageId" in e) return `Message ${e.messageId.slice(0, 8)}`;
+  return null;
+}
+
+/** One group of events in words: per task, its clauses in order; other events described; a burst summed up. */
+export function narrate(events: FlowEvent[]): string {
+  const subjects = new Map<string, string[]>();
+  const others: string[] = [];
+  for (const e of events) {
+    if (QUIET.has(e.type)) continue;
+    const subject = subjectOf(e);
+    const words = clause(e);
+    if (subject && words) subjects.set(subject, [...(subjects.get(subject) ?? []), words]);
+    else if (!subject) others.push(describe(e));
+  }
+  if (subjects.size > MAX_SUBJECTS) {
+    const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
+    const parts = [
+      `${count("message.sent")} messages sent`,
+      `${count("message.received")} received`,
+      `${count("message.deleted")} deleted`,
+      count("message.dead-lettered") ? `${count("message.dead-lettered")} moved to the dead-letter queue` : "",
+    ].filter(Boolean);
+    return [`${subjects.size} tasks and messages moved: ${parts.join(", ")}.`, ...others.map((o) => `${o}.`)].join(" ");
+  }
+  return [...[...subjects].map(([subject, clauses]) => `${subject}: ${clauses.join("; ")}.`), ...others.map((o) => `${o}.`)].join(" ");
+}
+

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEvent, Task } from "../../common/events.js";
+import { narrate } from "../../client/src/describe.js";
+
+const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
+let seq = 0;
+const at = <E extends object>(body: E) => ({ ...body, seq: ++seq, at: 1 }) as unknown as FlowEvent;
+const queue = "interview-queue";
+
+describe("the narration of the flow", () => {
+  it("tells one task's progress in one sentence, in the lesson's words", () => {
+    const events = [
+      at({ type: "message.sent", queue, messageId: "m-12", taskId: 12, body: "{}" }),
+      at({ type: "message.received", queue, messageId: "m-12", taskId: 12, receiptHandle: "r", receiveCount: 2, visibleAt: 5, consumer: "lambda-trigger" }),
+      at({ type: "sqs.call", call: {} }),
+      at({ type: "task.updated", taskId: 12, from: "pending", task: task(12, "completed") }),
+    ];
+    expect(narrate(events)).toBe("Task 12: message sent to interview-queue; received by the Lambda, attempt 2; now completed.");
+  });
+
+  it("says where a message without a task went", () => {
+    const events = [at({ type: "message.dead-lettered", queue, deadLetterQueue: "interview-queue-dlq", messageId: "abcdef1234", taskId: null, receiveCount: 3 })];
+    expect(narrate(events)).toBe("Message abcdef12: moved to interview-queue-dlq after 3 receives.");
+  });
+
+  it("sums up a burst instead of reading out every task", () => {
+    const events = Array.from({ length: 20 }, (_, i) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}" }));
+    expect(narrate(events)).toBe("20 tasks and messages moved: 20 messages sent, 0 received, 0 deleted.");
+  });
+
+  it("describes changes made on purpose", () => {
+    expect(narrate([at({ type: "faults.changed", faults: { failRate: 1, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: true } })])).toBe("faults: fail 100% of records, SQS unavailable.");
+  });
+});
