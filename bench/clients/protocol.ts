@@ -2,8 +2,8 @@
 export type ClientJob =
   /** POST /tasks one at a time, each waiting for its `completed` event: end-to-end latency. */
   | { kind: "sequential-tasks"; url: string; count: number }
-  /** POST /tasks from `concurrency` clients at once until `count` are posted and all completed. */
-  | { kind: "burst-tasks"; url: string; count: number; concurrency: number; timeoutMs: number }
+  /** POST /tasks from `concurrency` clients at once until `count` are posted (says `{started}` when the clock starts). */
+  | { kind: "burst-tasks"; url: string; count: number; concurrency: number }
   /** SendMessage then wait for a waiting ReceiveMessage to return it: SQS's own round trip. */
   | { kind: "sequential-raw"; endpoint: string; count: number }
   /** SendMessage from `concurrency` loops until `count` are sent: SQS's own send rate. */
@@ -12,7 +12,7 @@ export type ClientJob =
   | { kind: "bare-events"; url: string; count: number };
 
 export interface ClientReport {
-  /** Milliseconds from the first request to the last completion (or send). */
+  /** Milliseconds from the first timed request to the last completion (sequential) or response (burst). */
   elapsedMs: number;
   /** Per-task (or per-message) latency, in order, for sequential jobs. */
   latenciesMs: number[];
@@ -20,12 +20,8 @@ export interface ClientReport {
   eventLatenciesMs: number[];
   posted: number;
   failedRequests: number;
-  /** Tasks posted whose `completed` event never came. */
-  notCompleted: number;
-  /** Tasks that completed more than once. */
-  completedTwice: number;
   /** Ids of the tasks posted (burst jobs), for checking the database afterwards. */
   taskIds: number[];
 }
 
-export type ClientMessage = { ok: true; report: ClientReport } | { ok: false; error: string };
+export type ClientMessage = { ok: true; report: ClientReport } | { ok: false; error: string } | { started: true };

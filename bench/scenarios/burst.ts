@@ -4,7 +4,8 @@
 import type { Task } from "../../common/events.js";
 import { runClient } from "../clients/runClient.js";
 import type { ClientReport } from "../clients/protocol.js";
-import { startFauxqsAlone, startPlaygroundProcess, type PlaygroundProcess } from "../server.js";
+import { watchEvents } from "../clients/eventWatcher.js";
+import { startFauxqsAlone, startPlaygroundProcess } from "../server.js";
 import { median, medianOfRuns, percentile, round } from "../stats.js";
 import { hasChromium, watchPlaygroundPage } from "./browser.js";
 
@@ -26,15 +27,46 @@ export interface BurstResult {
   browser: { longest_task_ms: number | null; long_tasks: number | null; slowest_probe_ms: number | null; skipped?: string };
 }
 
-const perSecond = (report: ClientReport) => (report.posted / report.elapsedMs) * 1000;
+const perSecond = (report: { posted: number; elapsedMs: number }) => (report.posted / report.elapsedMs) * 1000;
 
-/** What the database says after the burst: tasks that never completed, or whose work started twice. */
-async function audit(server: PlaygroundProcess, report: ClientReport) {
-  const tasks = (await (await fetch(`${server.url}/tasks`)).json()) as Task[];
+export interface TaskBurst {
+  posted: number;
+  failedRequests: number;
+  /** From the first timed POST to the last task's `completed` event. */
+  elapsedMs: number;
+  eventLatenciesMs: number[];
+  lost: number;
+  duplicated: number;
+}
+
+/**
+ * Tasks posted by the load clients (their own process) while this process watches the event
+ * stream for the completions, until every task posted has completed or the time is up; then
+ * the database is asked what became of each: lost (never completed), or worked on twice.
+ */
+export async function burstTasks(url: string, count: number, concurrency: number, timeoutMs: number): Promise<TaskBurst> {
+  const watcher = await watchEvents(url);
+  let started = performance.now();
+  const report: ClientReport = await runClient({ kind: "burst-tasks", url, count, concurrency }, () => {
+    started = performance.now();
+    watcher.latenciesMs.length = 0;
+  });
+  const finishedAt = await watcher.allCompleted(report.taskIds, timeoutMs);
+  // Late duplicates would show up shortly after: give them a moment before counting.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  watcher.close();
+  const tasks = (await (await fetch(`${url}/tasks`)).json()) as Task[];
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const lost = report.taskIds.filter((id) => byId.get(id)?.status !== "completed").length;
-  const startedTwice = report.taskIds.filter((id) => (byId.get(id)?.attempts ?? 0) > 1).length;
-  return { lost, duplicated: Math.max(startedTwice, report.completedTwice) };
+  const startedTwice = report.taskIds.filter((id) => (byId.get(id)?.attempts ?? 0) > 1 || (watcher.completions.get(id) ?? 0) > 1).length;
+  return {
+    posted: report.posted,
+    failedRequests: report.failedRequests,
+    elapsedMs: (finishedAt ?? performance.now()) - started,
+    eventLatenciesMs: watcher.latenciesMs,
+    lost,
+    duplicated: startedTwice,
+  };
 }
 
 async function burstOnce(tasks: number, concurrency: number, timeoutMs: number) {
@@ -42,10 +74,9 @@ async function burstOnce(tasks: number, concurrency: number, timeoutMs: number) 
   try {
     const rssIdle = await server.rssMb();
     const raw = await runClient({ kind: "burst-raw", endpoint: server.sqsEndpoint, count: tasks, concurrency });
-    const ours = await runClient({ kind: "burst-tasks", url: server.url, count: tasks, concurrency, timeoutMs });
+    const ours = await burstTasks(server.url, tasks, concurrency, timeoutMs);
     const rss = await server.rssMb();
-    const { lost, duplicated } = await audit(server, ours);
-    return { raw, ours, rss, rssIdle, lost, duplicated };
+    return { raw, ours, rss, rssIdle };
   } finally {
     await server.stop();
   }
@@ -62,7 +93,8 @@ export async function benchBurst(
   const eventsP50: number[] = [];
   const eventsP99: number[] = [];
   const { median: figures } = await medianOfRuns(options.runs, async (run) => {
-    const { raw, ours, rss, rssIdle, lost: l, duplicated: d } = await burstOnce(options.tasks, options.concurrency, timeoutMs);
+    const { raw, ours, rss, rssIdle } = await burstOnce(options.tasks, options.concurrency, timeoutMs);
+    const { lost: l, duplicated: d } = ours;
     lost += l;
     duplicated += d;
     failed += ours.failedRequests;
@@ -82,8 +114,10 @@ export async function benchBurst(
     const server = await startPlaygroundProcess();
     try {
       const watch = await watchPlaygroundPage(server.url);
-      const ours = await runClient({ kind: "burst-tasks", url: server.url, count: options.tasks, concurrency: options.concurrency, timeoutMs });
+      const ours = await burstTasks(server.url, options.tasks, options.concurrency, timeoutMs);
       browser = await watch.finish();
+      lost += ours.lost;
+      duplicated += ours.duplicated;
       eventsP50.push(percentile(ours.eventLatenciesMs, 50));
       eventsP99.push(percentile(ours.eventLatenciesMs, 99));
       log(`  browser burst: ${perSecond(ours).toFixed(0)} tasks/s with a tab open; longest task ${browser.longest_task_ms} ms, slowest probe ${browser.slowest_probe_ms} ms`);
