@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.js";
 import { ClientStore } from "./store.js";
+import { atMostEvery } from "./throttle.js";
 import { mountChart } from "./views/chart.js";
 import { mountNotebook } from "./views/notebook.js";
 import { mountQueue, mountTasks, mountTimeline } from "./views/panels.js";
@@ -11,10 +12,12 @@ import "./style.css";
 const part = (name: string) => document.querySelector(`[data-view="${name}"]`) as HTMLElement;
 const store = new ClientStore();
 
-const visualizer = mountVisualizer(part("visualizer"));
-const tasks = mountTasks(part("tasks"));
-const queue = mountQueue(part("queue"));
-const timeline = mountTimeline(part("timeline"));
+const redraw = () => store.schedule();
+const visualizer = mountVisualizer(part("visualizer"), redraw);
+// Tables are read, not watched frame by frame: four redraws a second keep a burst cheap.
+const tasks = atMostEvery(250, mountTasks(part("tasks")), redraw);
+const queue = atMostEvery(250, mountQueue(part("queue")), redraw);
+const timeline = atMostEvery(250, mountTimeline(part("timeline")), redraw);
 const terminal = mountTerminal(part("terminal"));
 mountChart(part("chart"), () => store.state);
 store.onRender((state, fresh) => {
