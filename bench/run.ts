@@ -15,19 +15,23 @@ const { values } = parseArgs({
     out: { type: "string", default: join(ROOT, "bench") },
     runs: { type: "string" },
     "no-browser": { type: "boolean", default: false },
+    /** Redraw chart.svg and results.md from the results.json already in --out, without measuring. */
+    "redraw-only": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (values.help) {
-  console.log("npm run bench [-- --out DIR] [--runs N] [--no-browser]");
+  console.log("npm run bench [-- --out DIR] [--runs N] [--no-browser] [--redraw-only]");
   process.exit(0);
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const sizes = { ...FULL_SIZES, ...(values.runs ? { runs: Number(values.runs) } : {}), browser: !values["no-browser"] };
-const results = await runBench(sizes, (line) => console.log(line));
 const out = values.out;
-await writeFile(join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+const results = values["redraw-only"]
+  ? (JSON.parse(await readFile(join(out, "results.json"), "utf8")) as BenchResults)
+  : await runBench(sizes, (line) => console.log(line));
+if (!values["redraw-only"]) await writeFile(join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 const table = renderTable(results);
 await writeFile(join(out, "results.md"), `${table}\n`);
 const beforeFile = join(ROOT, "bench", "results-before.json");
