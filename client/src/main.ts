@@ -4,6 +4,7 @@ import { RunRecording } from "../../common/run.js";
 import { presenterToken } from "./presenter.js";
 import { ClientStore } from "./store.js";
 import { mountChaos } from "./views/chaos.js";
+import { atMostEvery } from "./throttle.js";
 import { mountChart } from "./views/chart.js";
 import { mountFollow } from "./views/follow.js";
 import { mountNarration } from "./views/narration.js";
@@ -25,9 +26,10 @@ const recording = new RunRecording({ seq: 0, tasks: [], queues: [], events: [] }
 const RECORDING_LIMIT = 50_000;
 
 const visualizer = mountVisualizer(part("visualizer"));
-const tasks = mountTasks(part("tasks"));
-const queue = mountQueue(part("queue"), async () => (await fetch("/api/queues")).json() as Promise<QueueView[]>);
-const timeline = mountTimeline(part("timeline"));
+// Tables are read, not watched frame by frame: four redraws a second keep a burst cheap.
+const tasks = atMostEvery(250, mountTasks(part("tasks")));
+const queue = atMostEvery(250, mountQueue(part("queue"), async () => (await fetch("/api/queues")).json() as Promise<QueueView[]>));
+const timeline = atMostEvery(250, mountTimeline(part("timeline")));
 const narration = mountNarration(part("narration"));
 const chaos = mountChaos(part("chaos"), { readOnly: following });
 const terminal = mountTerminal(part("terminal"));

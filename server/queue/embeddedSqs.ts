@@ -132,7 +132,8 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
     const queueName = typeof body.QueueUrl === "string" ? queueNameOf(body.QueueUrl) : undefined;
     if (!queueName) return payload;
     if (target === "AmazonSQS.SendMessage" || target === "AmazonSQS.SendMessageBatch") {
-      observer.sent(queueName, target.endsWith("Batch") ? (body.Entries as unknown[]) : [body], JSON.parse(payload) as Record<string, unknown>);
+      // The response is read only for a delayed message: parsing every send's reply cost a burst dearly.
+      observer.sent(queueName, target.endsWith("Batch") ? (body.Entries as unknown[]) : [body], () => JSON.parse(payload) as Record<string, unknown>);
     } else if (target === "AmazonSQS.ReceiveMessage") {
       const result: unknown = JSON.parse(payload);
       const messages = isRecord(result) && Array.isArray(result.Messages) ? result.Messages : [];

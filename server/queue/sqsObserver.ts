@@ -61,16 +61,21 @@ export class SqsObserver implements SpySink {
   }
 
   /** A send succeeded: a message with a delay (its own DelaySeconds or the queue's) waits before it can be received. */
-  sent(queueName: string, entries: unknown[], result: Record<string, unknown>): void {
+  sent(queueName: string, entries: unknown[], readResult: () => Record<string, unknown>): void {
     const queue = this.store.getQueueByName(queueName);
     if (!queue) return;
     const queueDelay = Number(queue.attributes.DelaySeconds ?? 0);
-    const ids = Array.isArray(result.Successful) ? (result.Successful as { Id?: string; MessageId?: string }[]) : [{ MessageId: result.MessageId as string | undefined }];
+    let ids: { Id?: string; MessageId?: string }[] | undefined;
     for (const [i, entry] of entries.entries()) {
       const request = (entry ?? {}) as { Id?: string; DelaySeconds?: number; MessageBody?: string };
-      const sent = request.Id === undefined ? ids[i] : ids.find((s) => s.Id === request.Id);
       const delay = Number(request.DelaySeconds ?? queueDelay);
-      if (!sent?.MessageId || !(delay > 0)) continue;
+      if (!(delay > 0)) continue;
+      if (!ids) {
+        const result = readResult();
+        ids = Array.isArray(result.Successful) ? (result.Successful as { Id?: string; MessageId?: string }[]) : [{ MessageId: result.MessageId as string | undefined }];
+      }
+      const sent = request.Id === undefined ? ids[i] : ids.find((s) => s.Id === request.Id);
+      if (!sent?.MessageId) continue;
       this.publish({ type: "message.delayed", queue: queue.name, messageId: sent.MessageId, taskId: taskIdOf(request.MessageBody ?? ""), visibleAt: this.clock() + delay * 1000 });
     }
   }

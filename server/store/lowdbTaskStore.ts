@@ -7,8 +7,16 @@ import type { Clock } from "../events/eventLog.js";
 import { StoreError } from "./errors.js";
 import { databaseSchema, TaskFile, type Database } from "./taskFile.js";
 import { unreadableTaskFile } from "./unreadableFile.js";
+import { clearedLine, entryLine, replay, TaskJournal } from "./taskJournal.js";
 
 export const TASKS_FILE = "tasks.json";
+export const JOURNAL_FILE = "tasks.journal.jsonl";
+/** Below this many tasks, rewriting tasks.json is as cheap as an append: every write does it. */
+const SMALL_DATABASE = 100;
+/** Otherwise tasks.json is rewritten once the journal holds this many lines per task… */
+const JOURNAL_LINES_PER_TASK = 2;
+/** …or once changes have stopped for this long, so the file a person reads is current. */
+const QUIET_COMPACTION_MS = 1000;
 
 export type TaskChange = Extract<FlowEventBody, { type: "task.created" | "task.updated" }>;
 
@@ -28,10 +36,16 @@ export class LowdbTaskStore implements TaskStore {
   private writing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private dirty = false;
+  /** Journal lines made since the last write, and lines on disk since the last compaction. */
+  private pendingLines: string[] = [];
+  private journaled = 0;
+  private compactNext = false;
+  private quietTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Low<Database>,
     private readonly adapter: TaskFile,
+    private readonly journal: TaskJournal,
     readonly file: string,
     private readonly onChange: (change: TaskChange) => void,
     private readonly clock: Clock,
@@ -43,6 +57,7 @@ export class LowdbTaskStore implements TaskStore {
     const file = join(options.dataDir, TASKS_FILE);
     await mkdir(options.dataDir, { recursive: true });
     const adapter = new TaskFile(file);
+    const journal = new TaskJournal(join(options.dataDir, JOURNAL_FILE));
     const db = new Low<Database>(adapter, { version: 1, nextTaskId: 1, tasks: [] });
     const clock = options.clock ?? Date.now;
     try {
@@ -51,6 +66,9 @@ export class LowdbTaskStore implements TaskStore {
       if (!(cause instanceof SyntaxError)) throw new StoreError(`could not read ${file}: ${String(cause)}`, file, { cause });
       throw await unreadableTaskFile(file, `is not valid JSON (${cause.message})`, clock(), cause);
     }
+    // Changes since the last compaction, then folded in, so each run starts with an empty journal.
+    const entries = await journal.read();
+    if (entries.length > 0) db.data = replay(db.data, entries);
     const parsed = databaseSchema.safeParse(db.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -58,7 +76,12 @@ export class LowdbTaskStore implements TaskStore {
       throw await unreadableTaskFile(file, `does not hold a task database (${where})`, clock());
     }
     db.data = parsed.data;
-    return new LowdbTaskStore(db, adapter, file, options.onChange ?? (() => {}), clock);
+    if (entries.length > 0) {
+      await db.write();
+      await journal.clear();
+      await journal.close();
+    }
+    return new LowdbTaskStore(db, adapter, journal, file, options.onChange ?? (() => {}), clock);
   }
 
   get(id: number): Task | undefined {
@@ -97,6 +120,7 @@ export class LowdbTaskStore implements TaskStore {
     this.db.data.nextTaskId += 1;
     this.db.data.tasks.push(task);
     this.byId.set(task.id, task);
+    this.record(task);
     try {
       await this.persist();
     } catch (error) {
@@ -193,13 +217,19 @@ export class LowdbTaskStore implements TaskStore {
     this.db.data.tasks = [];
     this.byId.clear();
     this.leases.clear();
+    this.pendingLines.push(clearedLine(this.db.data.nextTaskId));
     this.dirty = true;
     await this.persist();
   }
 
-  /** Resolves when every change so far is on disk (call before exit). */
+  /** Resolves when every change so far is in tasks.json (call before exit); the journal is left empty and closed. */
   async flush(): Promise<void> {
-    if (this.dirty || this.queued || this.writing) await this.persist();
+    clearTimeout(this.quietTimer);
+    if (this.dirty || this.queued || this.writing || this.journaled > 0) {
+      this.compactNext = true;
+      await this.persist();
+    }
+    await this.journal.close();
   }
 
   private async update(id: number, change: (task: Task) => void, { durable = true } = {}): Promise<Task> {
@@ -208,8 +238,7 @@ export class LowdbTaskStore implements TaskStore {
     const from: TaskStatus = task.status;
     change(task);
     task.updatedAt = this.now();
-    this.adapter.changed(task);
-    this.dirty = true;
+    this.record(task);
     if (durable) await this.persist();
     else this.persist().catch(() => {});
     const copy = { ...task };
@@ -217,17 +246,24 @@ export class LowdbTaskStore implements TaskStore {
     return { ...copy };
   }
 
+  /** A task changed: its cached JSON is stale, and its new state is a journal line. */
+  private record(task: Task): void {
+    this.adapter.changed(task);
+    this.pendingLines.push(entryLine(this.db.data.nextTaskId, this.adapter.lineOf(task)));
+    this.dirty = true;
+  }
+
   /**
-   * Resolves once the current data is on disk. lowdb serialises the whole database on every
-   * write() call, so calls are coalesced here: at most one write in progress and one queued, and
-   * every change made meanwhile rides on the queued one. A burst costs a few writes, not one each.
+   * Resolves once the current data is on disk. Calls are coalesced: at most one write in
+   * progress and one queued, and every change made meanwhile rides on the queued one, so a
+   * burst costs a few writes, not one each.
    */
   private persist(): Promise<void> {
     this.queued ??= (async () => {
       await this.writing?.catch(() => {});
       this.queued = undefined;
       this.dirty = false;
-      this.writing = this.db.write();
+      this.writing = this.writeOut();
       try {
         await this.writing;
       } catch (cause) {
@@ -237,6 +273,34 @@ export class LowdbTaskStore implements TaskStore {
       }
     })();
     return this.queued;
+  }
+
+  /**
+   * Append the new journal lines; when the journal has grown long (or the database is small),
+   * rewrite tasks.json with everything and empty the journal. The lines go first even then, so a
+   * crash between the rename and the emptying replays a journal that tasks.json already holds.
+   */
+  private async writeOut(): Promise<void> {
+    const lines = this.pendingLines.splice(0);
+    if (lines.length > 0) {
+      await this.journal.append(lines);
+      this.journaled += lines.length;
+    }
+    const tasks = this.db.data.tasks.length;
+    if (this.compactNext || tasks <= SMALL_DATABASE || this.journaled >= tasks * JOURNAL_LINES_PER_TASK) {
+      this.compactNext = false;
+      clearTimeout(this.quietTimer);
+      await this.db.write();
+      await this.journal.clear();
+      this.journaled = 0;
+      return;
+    }
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.compactNext = true;
+      this.persist().catch(() => {});
+    }, QUIET_COMPACTION_MS);
+    this.quietTimer.unref();
   }
 
   private now(): string {

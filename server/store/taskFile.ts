@@ -63,12 +63,15 @@ export class TaskFile implements Adapter<Database> {
     this.lines.delete(task);
   }
 
+  /** The task's JSON, made once per change and shared by the journal and the next full write. */
+  lineOf(task: Task): string {
+    let line = this.lines.get(task);
+    if (line === undefined) this.lines.set(task, (line = JSON.stringify(task)));
+    return line;
+  }
+
   write(data: Database): Promise<void> {
-    const tasks = data.tasks.map((task) => {
-      let line = this.lines.get(task);
-      if (line === undefined) this.lines.set(task, (line = JSON.stringify(task)));
-      return `    ${line}`;
-    });
+    const tasks = data.tasks.map((task) => `    ${this.lineOf(task)}`);
     const body = tasks.length > 0 ? `[\n${tasks.join(",\n")}\n  ]` : "[]";
     return this.text.write(`{\n  "version": ${data.version},\n  "nextTaskId": ${data.nextTaskId},\n  "tasks": ${body}\n}\n`);
   }

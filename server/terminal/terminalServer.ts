@@ -42,8 +42,14 @@ const isSize = (value: unknown): value is TerminalSize => {
 export function attachTerminal(io: PlaygroundSocketServer, options: TerminalOptions): TerminalService {
   // Socket.IO types every namespace with the server's events; this one has its own contract.
   const namespace = io.of(TERMINAL_NAMESPACE) as unknown as TerminalNamespace;
-  const env = shellEnvironment(options);
-  const shell = findExecutable("bash", env.PATH ?? "") ?? "sh";
+  // Worked out when the first terminal opens, not at start-up: searching PATH cost start-up time
+  // that most runs never use.
+  let found: { env: Record<string, string>; shell: string } | undefined;
+  const shellSetup = () => {
+    if (found) return found;
+    const env = shellEnvironment(options);
+    return (found = { env, shell: findExecutable("bash", env.PATH ?? "") ?? "sh" });
+  };
   const shells = new Set<IPty>();
 
   namespace.on("connection", (socket) => {
@@ -55,10 +61,11 @@ export function attachTerminal(io: PlaygroundSocketServer, options: TerminalOpti
     }
     let pty: IPty;
     try {
+      const { env, shell } = shellSetup();
       pty = spawn(shell, [], { name: env.TERM ?? "xterm-256color", ...INITIAL_SIZE, cwd: env.PWD ?? options.rootDir, env });
     } catch (error) {
       options.log?.("terminal: could not start a shell", error);
-      socket.emit("terminal:output", `could not start ${shell} (details in the server log)\r\n`);
+      socket.emit("terminal:output", `could not start ${shellSetup().shell} (details in the server log)\r\n`);
       socket.emit("terminal:exit", { exitCode: 127 });
       return;
     }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
@@ -9,7 +10,7 @@ import type { TaskQueue } from "../queue/taskQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
 import { parseBatchResponse, type BatchOutcome } from "./batchResponse.js";
 import { createInvocation, withTimeout, type FunctionConfig, type Invocation } from "./lambdaContext.js";
-import { Scaler } from "./scaler.js";
+import { DEFAULT_CEILING, Scaler } from "./scaler.js";
 import { buildSqsEvent } from "./sqsEvent.js";
 
 export type LambdaHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
@@ -137,6 +138,8 @@ export class LambdaTrigger {
     if (this.current === "enabled") return;
     const run = newRun();
     this.run = run;
+    // Every open receive listens on these: past ten concurrent batches Node warned of a leak that is not one.
+    setMaxListeners(DEFAULT_CEILING + 10, run.stopping.signal, run.abort.signal);
     this.setState("enabled");
     this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
     this.ticker.unref();

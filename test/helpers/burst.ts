@@ -1,5 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { JOURNAL_FILE, TASKS_FILE } from "../../server/store/lowdbTaskStore.js";
+import { replay, TaskJournal } from "../../server/store/taskJournal.js";
+import type { Database } from "../../server/store/taskFile.js";
 import type { Task } from "../../common/events.js";
 
 /** What became of each POST /tasks of a burst. */
@@ -46,8 +49,13 @@ export async function burst(url: string, options: { count: number; workers: numb
 }
 
 /** The task file as the server left it; JSON.parse throws if it is not whole. */
+/**
+ * What is on disk, read as the store reads it at start, without writing anything: tasks.json
+ * (which must parse: it is never left half-written) with the journal's later changes folded in.
+ */
 export async function readTaskFile(dataDir: string): Promise<{ nextTaskId: number; tasks: Task[] }> {
-  return JSON.parse(await readFile(join(dataDir, "tasks.json"), "utf8")) as { nextTaskId: number; tasks: Task[] };
+  const file = JSON.parse(await readFile(join(dataDir, TASKS_FILE), "utf8")) as Database;
+  return replay(file, await new TaskJournal(join(dataDir, JOURNAL_FILE)).read());
 }
 
 /** Poll GET /tasks until every task is completed (no fixed sleeps: a slow machine just takes longer). */

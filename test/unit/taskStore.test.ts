@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../server/store/errors.js";
-import { LowdbTaskStore, type TaskChange } from "../../server/store/lowdbTaskStore.js";
+import { JOURNAL_FILE, LowdbTaskStore, type TaskChange } from "../../server/store/lowdbTaskStore.js";
 import { makeDataDir, removeDataDir } from "../helpers/playground.js";
 
 let dataDir: string;
@@ -95,5 +95,37 @@ describe("the lowdb task store", () => {
     expect((await store.claim(task.id, "late", 1000)).outcome).toBe("failed");
     expect(store.get(task.id)).toMatchObject({ status: "failed", attempts: 0 });
     await store.flush();
+  });
+
+  it("keeps a large database's changes in its journal, and a crash loses none of them", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const tasks = [];
+    for (let i = 0; i < 150; i += 1) tasks.push(await store.create(`task ${i}`));
+    await store.claim(tasks[0]!.id, "x", 1000);
+    await store.complete(tasks[0]!.id, "x");
+    // No flush: as if the process died here. The journal holds what tasks.json does not yet.
+    expect((await readFile(join(dataDir, JOURNAL_FILE), "utf8")).length).toBeGreaterThan(0);
+    const reopened = await LowdbTaskStore.open({ dataDir });
+    expect(reopened.list()).toHaveLength(150);
+    expect(reopened.get(tasks[0]!.id)?.status).toBe("completed");
+    expect((await reopened.create("next")).id).toBe(151);
+  });
+
+  it("folds the journal into tasks.json when flushed", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    for (let i = 0; i < 150; i += 1) await store.create(`task ${i}`);
+    await store.flush();
+    expect(await readFile(join(dataDir, JOURNAL_FILE), "utf8")).toBe("");
+    const onDisk = JSON.parse(await readFile(join(dataDir, "tasks.json"), "utf8")) as { tasks: unknown[] };
+    expect(onDisk.tasks).toHaveLength(150);
+  });
+
+  it("drops a torn last journal line, which was never acknowledged", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const task = await store.create("kept");
+    await store.flush();
+    await writeFile(join(dataDir, JOURNAL_FILE), `{"nextTaskId":3,"task":{"id":2,"title":"torn`);
+    const reopened = await LowdbTaskStore.open({ dataDir });
+    expect(reopened.list().map((t) => t.id)).toEqual([task.id]);
   });
 });

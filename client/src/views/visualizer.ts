@@ -1,6 +1,7 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { call, esc } from "../api.js";
+import { atMostEvery, setHtml } from "../throttle.js";
 
 const NS = "http://www.w3.org/2000/svg";
 type Station = "client" | "api" | "db" | "sqs" | "lambda" | "dlq";
@@ -50,32 +51,43 @@ export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fre
     };
   };
 
+  // The stations' contents are redrawn ten times a second at most; the travelling tokens move every frame.
+  const drawStations = atMostEvery(100, (state: PlaygroundState, now: number) => {
+    const counts = tasksByStatus(state);
+    setHtml(layer("db-counts"), `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`);
+    const messages = Object.values(state.messages);
+    const inQueue = messages.filter((m) => m.state !== "dead-lettered");
+    const dead = messages.filter((m) => m.state === "dead-lettered");
+    setHtml(layer("queue-tokens"), tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 66}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`);
+    setHtml(layer("dlq-tokens"), tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 66}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`);
+    const running = Object.values(state.invocations).filter((i) => i.status === "running");
+    setHtml(
+      layer("lambda-runs"),
+      running.slice(0, 20).map((inv, i) => `<rect class="run" x="${AT.lambda.x - 60 + (i % 10) * 12}" y="${AT.lambda.y + 22 + Math.floor(i / 10) * 12}" width="9" height="9"><title>invocation ${esc(inv.invocationId)}: ${inv.messageIds.length} record(s)</title></rect>`).join("") +
+        `<text x="${AT.lambda.x}" y="${AT.lambda.y + 62}" class="small" text-anchor="middle">${running.length} running · limit ${state.concurrency.limit || "–"}</text>`,
+    );
+  });
+
   // `now` is the moment shown: a rewound view draws countdowns as they were then.
   return (state, fresh, now = Date.now()) => {
     for (const event of fresh) {
       const route = routeOf(event);
       if (route) travel(...route);
     }
-    const counts = tasksByStatus(state);
-    layer("db-counts").innerHTML = `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`;
-    const messages = Object.values(state.messages);
-    const inQueue = messages.filter((m) => m.state !== "dead-lettered");
-    const dead = messages.filter((m) => m.state === "dead-lettered");
-    layer("queue-tokens").innerHTML = tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 66}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`;
-    layer("dlq-tokens").innerHTML = tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 66}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`;
-    const running = Object.values(state.invocations).filter((i) => i.status === "running");
-    layer("lambda-runs").innerHTML =
-      running.slice(0, 20).map((inv, i) => `<rect class="run" x="${AT.lambda.x - 60 + (i % 10) * 12}" y="${AT.lambda.y + 22 + Math.floor(i / 10) * 12}" width="9" height="9"><title>invocation ${esc(inv.invocationId)}: ${inv.messageIds.length} record(s)</title></rect>`).join("") +
-      `<text x="${AT.lambda.x}" y="${AT.lambda.y + 62}" class="small" text-anchor="middle">${running.length} running · limit ${state.concurrency.limit || "–"}</text>`;
+    drawStations(state, now);
 
     const waiting = state.stepMode.paused[0];
     for (const el of svg.querySelectorAll(".station")) el.classList.toggle("waiting", el.getAttribute("data-station") === (waiting ? STEP_STATION[waiting.step] : ""));
-    stepBox.innerHTML = state.stepMode.enabled
+    const step = state.stepMode.enabled
       ? waiting
         ? `Step mode — waiting before step ${waiting.stepNumber}: ${esc(waiting.detail)} <button type="button" class="next-step">Next ▶</button>`
         : "Step mode — nothing is waiting yet"
       : "";
-    stepBox.querySelector(".next-step")?.addEventListener("click", () => void call("POST", "/api/step-mode/next"));
+    if (stepBox.dataset.shown !== step) {
+      stepBox.dataset.shown = step;
+      stepBox.innerHTML = step;
+      stepBox.querySelector(".next-step")?.addEventListener("click", () => void call("POST", "/api/step-mode/next"));
+    }
   };
 }
 

@@ -1,0 +1,137 @@
+// Trigger drain rate against a peer: the same queue on the same fauxqs, the same number of
+// messages already waiting, the same no-op handler; our Lambda trigger, then bbc's sqs-consumer.
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { Consumer } from "sqs-consumer";
+import { DEFAULT_TRIGGER_SETTINGS } from "../../server/trigger/mappingSettings.js";
+import { LambdaTrigger } from "../../server/trigger/lambdaTrigger.js";
+import { TaskQueue, type TaskQueueSettings } from "../../server/queue/taskQueue.js";
+import type { SqsCall } from "../../common/events.js";
+import { startFauxqsAlone } from "../server.js";
+import { medianOfRuns, round } from "../stats.js";
+
+export interface DrainResult {
+  ours_per_s: number;
+  sqs_consumer_per_s: number;
+  /** Five sqs-consumers side by side: what our trigger's starting concurrency of five batches is up against. */
+  sqs_consumer_x5_per_s: number;
+  ratio: number;
+  messages: number;
+}
+
+const REGION = "us-east-1";
+const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+// A fresh queue for every drain: a consumer stopped mid-long-poll leaves that poll open in fauxqs,
+// where it would swallow the next drain's first messages for a whole visibility timeout.
+let queues = 0;
+const freshQueue = () => {
+  queues += 1;
+  return { queueName: `bench-drain-${queues}`, deadLetterQueueName: `bench-drain-${queues}-dlq`, visibilityTimeoutSeconds: 30, maxReceiveCount: 3 };
+};
+
+/** A new queue (and its DLQ) holding `count` messages. */
+async function filledQueue(endpoint: string, count: number) {
+  const settings = freshQueue();
+  const setup = new TaskQueue({ endpoint, region: REGION, credentials }, settings);
+  const { queueUrl } = await setup.provision();
+  setup.destroy();
+  const client = new SQSClient({ endpoint, region: REGION, credentials });
+  await fill(client, queueUrl, count);
+  client.destroy();
+  return { settings, queueUrl };
+}
+
+async function fill(client: SQSClient, queueUrl: string, count: number): Promise<void> {
+  let next = 0;
+  const sender = async () => {
+    while (next < count) {
+      const first = next;
+      next = Math.min(count, next + 10);
+      const Entries = Array.from({ length: next - first }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ task_id: first + i + 1, title: "drain" }) }));
+      await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, sender));
+}
+
+/** Messages per second until `count` are deleted by our trigger. */
+async function drainWithTrigger(endpoint: string, settings: TaskQueueSettings, count: number): Promise<number> {
+  let deleted = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const onCall = (call: SqsCall) => {
+    if (call.operation !== "DeleteMessageBatch" || call.error) return;
+    deleted += ((call.response as { Successful?: unknown[] } | null)?.Successful ?? []).length;
+    if (deleted >= count) done();
+  };
+  const queue = new TaskQueue({ endpoint, region: REGION, credentials }, settings, { userAgent: "bench/trigger", caller: "lambda-trigger", onCall });
+  await queue.resolve();
+  const trigger = new LambdaTrigger({
+    queue,
+    handler: async () => ({ batchItemFailures: [] }),
+    function: { functionName: "bench-noop", region: REGION, accountId: "000000000000", timeoutMs: 3000, memoryMb: 128 },
+    settings: DEFAULT_TRIGGER_SETTINGS,
+    publish: (body) => ({ ...body, seq: 0, at: Date.now() }) as never,
+  });
+  const started = performance.now();
+  trigger.start();
+  await finished;
+  const elapsed = performance.now() - started;
+  await trigger.stop();
+  queue.destroy();
+  return (count / elapsed) * 1000;
+}
+
+/** Messages per second until `count` are processed by `consumers` sqs-consumers. */
+async function drainWithSqsConsumer(endpoint: string, queueUrl: string, count: number, consumers: number): Promise<number> {
+  let processed = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const sqs = new SQSClient({ endpoint, region: REGION, credentials });
+  const started = performance.now();
+  const running = Array.from({ length: consumers }, () => {
+    const consumer = Consumer.create({
+      queueUrl,
+      sqs,
+      useQueueUrlAsEndpoint: false,
+      batchSize: 10,
+      waitTimeSeconds: 20,
+      handleMessageBatch: async (messages) => messages,
+    });
+    // Stopping aborts the open long-poll, which sqs-consumer reports as an error: expected here.
+    consumer.on("error", () => {});
+    consumer.on("message_processed", () => {
+      processed += 1;
+      if (processed >= count) done();
+    });
+    consumer.start();
+    return consumer;
+  });
+  await finished;
+  const elapsed = performance.now() - started;
+  for (const consumer of running) consumer.stop({ abort: true });
+  sqs.destroy();
+  return (count / elapsed) * 1000;
+}
+
+export async function benchDrain(messages: number, runs: number, log: (line: string) => void): Promise<DrainResult> {
+  const fauxqs = await startFauxqsAlone();
+  try {
+    const { median } = await medianOfRuns(runs, async (run) => {
+      const forOurs = await filledQueue(fauxqs.endpoint, messages);
+      const ours = await drainWithTrigger(fauxqs.endpoint, forOurs.settings, messages);
+      const peer = await drainWithSqsConsumer(fauxqs.endpoint, (await filledQueue(fauxqs.endpoint, messages)).queueUrl, messages, 1);
+      const peers = await drainWithSqsConsumer(fauxqs.endpoint, (await filledQueue(fauxqs.endpoint, messages)).queueUrl, messages, 5);
+      log(`  drain run ${run + 1}: ours ${ours.toFixed(0)}/s, sqs-consumer ${peer.toFixed(0)}/s, 5 sqs-consumers ${peers.toFixed(0)}/s`);
+      return { ours, peer, peers, ratio: ours / peer };
+    });
+    return {
+      ours_per_s: round(median.ours, 0),
+      sqs_consumer_per_s: round(median.peer, 0),
+      sqs_consumer_x5_per_s: round(median.peers, 0),
+      ratio: round(median.ratio, 2),
+      messages,
+    };
+  } finally {
+    await fauxqs.stop();
+  }
+}
