@@ -28,7 +28,8 @@ import { attachTerminal } from "./terminal/terminalServer.js";
 import type { TriggerControl } from "./trigger/triggerControl.js";
 import type { Backend } from "./backends/backend.js";
 import { startEmbeddedBackend } from "./backends/embedded.js";
-import { functionNameFor, startRemoteBackend, type ProvisioningOptions } from "./backends/remote.js";
+import type { ProvisioningOptions } from "./backends/remote.js";
+import { functionNameFor } from "./backends/names.js";
 import { InvocationReports } from "./backends/invocationReports.js";
 import { controlAccessFor } from "./security/access.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
@@ -103,7 +104,8 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   backend =
     config.mode === "embedded"
       ? await startEmbeddedBackend({ ...backendDeps, store, gate, faults: () => faults.faults, ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}) })
-      : await startRemoteBackend({ ...backendDeps, reports, internalToken, provisioning: options.provisioning });
+      : // Loaded only here: the Lambda SDK costs a few hundred milliseconds of every embedded start.
+        await (await import("./backends/remote.js")).startRemoteBackend({ ...backendDeps, reports, internalToken, provisioning: options.provisioning });
   const { apiQueue, queues, trigger: running } = backend;
   const world: Backend = backend;
 

@@ -4,3 +4,8 @@ export const API_USER_AGENT = "queue-flow-playground/api";
 export const FUNCTION_NAME = "process-task";
 /** AWS mode prefixes every resource it creates, and `npm run teardown` removes only those. */
 export const AWS_PREFIX = "queue-flow-playground-";
+
+/** The deployed function's name: prefixed in AWS, the original name elsewhere. */
+export function functionNameFor(config: { mode: string }): string {
+  return config.mode === "aws" ? `${AWS_PREFIX}${FUNCTION_NAME}` : FUNCTION_NAME;
+}

@@ -9,7 +9,7 @@ import { handlerZip } from "./handlerBundle.js";
 import { EventSourceMapping } from "./eventSourceMapping.js";
 import { LambdaFunction } from "./lambdaFunction.js";
 import { MappingTrigger } from "./mappingTrigger.js";
-import { AWS_PREFIX, API_USER_AGENT, FUNCTION_NAME } from "./names.js";
+import { API_USER_AGENT, functionNameFor } from "./names.js";
 import { FUNCTION_ENV } from "../../common/internalApi.js";
 import { QueueWatch } from "./queueWatch.js";
 import { AttributeWatch } from "./attributeWatch.js";
@@ -33,10 +33,6 @@ export interface RemoteDeps extends BackendDeps {
 const LOCALSTACK_ROLE = "arn:aws:iam::000000000000:role/queue-flow-playground-lambda";
 const WATCH_INTERVAL_MS = 250;
 const ATTRIBUTES_INTERVAL_MS = 1000;
-
-export function functionNameFor(config: Config): string {
-  return config.mode === "aws" ? `${AWS_PREFIX}${FUNCTION_NAME}` : FUNCTION_NAME;
-}
 
 /**
  * LocalStack or AWS: the same provisioning through the AWS APIs (queues with their redrive policy,

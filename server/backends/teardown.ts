@@ -3,8 +3,7 @@ import type { Config } from "../config.js";
 import { TaskQueue } from "../queue/taskQueue.js";
 import { EventSourceMapping } from "./eventSourceMapping.js";
 import { LambdaFunction } from "./lambdaFunction.js";
-import { AWS_PREFIX } from "./names.js";
-import { functionNameFor } from "./remote.js";
+import { AWS_PREFIX, functionNameFor } from "./names.js";
 import { remoteConnections } from "./connections.js";
 
 /**
