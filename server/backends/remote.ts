@@ -9,7 +9,7 @@ import { handlerZip } from "./handlerBundle.js";
 import { EventSourceMapping } from "./eventSourceMapping.js";
 import { LambdaFunction } from "./lambdaFunction.js";
 import { MappingTrigger } from "./mappingTrigger.js";
-import { API_USER_AGENT, functionNameFor } from "./names.js";
+import { API_USER_AGENT, functionNameFor, OBSERVER_USER_AGENT } from "./names.js";
 import { FUNCTION_ENV } from "../../common/internalApi.js";
 import { QueueWatch } from "./queueWatch.js";
 import { AttributeWatch } from "./attributeWatch.js";
@@ -107,7 +107,9 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
         visibilityTimeoutSeconds: () => visibilityTimeout,
       })
     : undefined;
-  const attributes = new AttributeWatch(apiQueue, [
+  // Its own client, unrecorded: polling twice a second would otherwise fill the wire inspector and the event log.
+  const observer = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: OBSERVER_USER_AGENT });
+  const attributes = new AttributeWatch(observer, [
     { name: config.QUEUE_NAME, url: queues.queueUrl },
     { name: config.DLQ_NAME, url: queues.deadLetterQueueUrl },
   ]);
@@ -144,6 +146,7 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
       unsubscribe();
       await trigger.stop();
       apiQueue.destroy();
+      observer.destroy();
       lambda.destroy();
     },
   };
