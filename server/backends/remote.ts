@@ -61,10 +61,7 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
   let watch: QueueWatch | undefined;
   const onCall = (call: SqsCall) => {
     deps.onCall(call);
-    const response = call.response as { MessageId?: string } | undefined;
-    if (call.operation === "SendMessage" && !call.error && response?.MessageId) {
-      watch?.noteSent(response.MessageId, (call.request as { MessageBody?: string }).MessageBody ?? "");
-    }
+    if (!call.error && watch) for (const sent of sentBy(call)) watch.noteSent(sent.messageId, sent.body);
   };
   const apiQueue = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall });
   const queues = await apiQueue.provision();
@@ -172,4 +169,16 @@ function every(ms: number, work: () => Promise<void>, onError: (error: unknown) 
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The messages a successful SendMessage or SendMessageBatch call put on the queue. */
+function sentBy(call: SqsCall): { messageId: string; body: string }[] {
+  if (call.operation === "SendMessage") {
+    const messageId = (call.response as { MessageId?: string } | undefined)?.MessageId;
+    return messageId ? [{ messageId, body: (call.request as { MessageBody?: string }).MessageBody ?? "" }] : [];
+  }
+  if (call.operation !== "SendMessageBatch") return [];
+  const bodies = new Map(((call.request as { Entries?: { Id?: string; MessageBody?: string }[] }).Entries ?? []).map((entry) => [entry.Id, entry.MessageBody ?? ""]));
+  const successful = (call.response as { Successful?: { Id?: string; MessageId?: string }[] } | undefined)?.Successful ?? [];
+  return successful.flatMap((entry) => (entry.MessageId ? [{ messageId: entry.MessageId, body: bodies.get(entry.Id) ?? "" }] : []));
 }

@@ -8,12 +8,14 @@ import {
   PurgeQueueCommand,
   QueueAttributeName,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
 import type { SqsCall } from "../../common/events.js";
+import { SendBatcher, type BatchEntryResult } from "./sendBatcher.js";
 import { recordCalls } from "./wireRecorder.js";
 
 /** How to reach SQS. `endpoint` is passed in code: with only the env var the SDK follows the queue URL's host. */
@@ -49,12 +51,14 @@ export class QueueError extends Error {
   }
 }
 
+const withoutPrefix = (code: string) => code.replace(/^AWS\.SimpleQueueService\./, "");
+
 // fauxqs prefixes some error names with "AWS.SimpleQueueService.", so instanceof on the SDK's
 // classes fails: errors are matched by name text, once, here.
 function translate(operation: string, error: unknown): QueueError {
   if (error instanceof QueueError) return error;
   const raw = error as { name?: string; Code?: string; message?: string };
-  const code = (raw.Code ?? raw.name ?? "UnknownError").replace(/^AWS\.SimpleQueueService\./, "");
+  const code = withoutPrefix(raw.Code ?? raw.name ?? "UnknownError");
   return new QueueError(code, `${operation} failed: ${code}: ${raw.message ?? String(error)}`, { cause: error });
 }
 
@@ -67,6 +71,10 @@ export class TaskQueue {
   private readonly client: SQSClient;
   private addresses: QueueAddresses | undefined;
   private unavailable = false;
+  private readonly sends = new SendBatcher(
+    (body) => this.sendMessage(body),
+    (bodies) => this.sendMessageBatch(bodies),
+  );
 
   constructor(
     connection: SqsConnection,
@@ -141,10 +149,33 @@ export class TaskQueue {
     return this.addresses;
   }
 
-  async send(body: string): Promise<string> {
+  /**
+   * Send one message; resolves with its MessageId. On its own it goes as SendMessage; while other
+   * sends are on the wire (a burst), it leaves with them in one SendMessageBatch (sendBatcher.ts).
+   */
+  send(body: string): Promise<string> {
+    return this.sends.send(body);
+  }
+
+  private async sendMessage(body: string): Promise<string> {
     const result = await this.call("SendMessage", () => this.client.send(new SendMessageCommand({ QueueUrl: this.urls.queueUrl, MessageBody: body })));
     if (!result.MessageId) throw new QueueError("NoMessageId", "SendMessage returned no MessageId");
     return result.MessageId;
+  }
+
+  /** Up to ten messages in one call; SQS answers for each entry, so one refused body fails only its own send. */
+  private async sendMessageBatch(bodies: string[]): Promise<BatchEntryResult[]> {
+    const Entries = bodies.map((MessageBody, i) => ({ Id: `m${i}`, MessageBody }));
+    const result = await this.call("SendMessageBatch", () => this.client.send(new SendMessageBatchCommand({ QueueUrl: this.urls.queueUrl, Entries })));
+    const sent = new Map((result.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
+    const refused = new Map((result.Failed ?? []).map((entry) => [entry.Id, entry]));
+    return Entries.map(({ Id }) => {
+      const messageId = sent.get(Id);
+      if (messageId) return { messageId };
+      const failure = refused.get(Id);
+      const code = withoutPrefix(failure?.Code ?? "NoMessageId");
+      return { error: new QueueError(code, `SendMessageBatch failed for this message: ${code}: ${failure?.Message ?? "no MessageId returned"}`) };
+    });
   }
 
   /** Long-poll the task queue, asking for every system and message attribute (a handler gets them all). */

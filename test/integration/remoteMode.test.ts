@@ -113,6 +113,17 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
     await playground.waitForEvent(isType("message.deleted", (e) => e.taskId === created.id));
   });
 
+  it("announces at once every message the API sent in one SendMessageBatch, before the queue watch polls", async () => {
+    const playground = await start();
+    const tasks = (await Promise.all(Array.from({ length: 12 }, (_, i) => playground.post("/tasks", { title: `burst ${i}` }).then((r) => r.json())))) as Task[];
+    const batch = playground.events.recent().find(isType("sqs.call", (e) => e.call.caller === "api" && e.call.operation === "SendMessageBatch"));
+    expect(batch?.call.messageIds.length).toBeGreaterThan(1);
+    for (const messageId of batch?.call.messageIds ?? []) {
+      const sent = playground.events.recent().find(isType("message.sent", (e) => e.messageId === messageId));
+      expect(tasks.map((t) => t.id)).toContain(sent?.taskId);
+    }
+  });
+
   it("reports a failing record back so only its message is retried, and the faults reach the function", async () => {
     const playground = await start();
     await playground.send("PUT", "/api/faults", { failRate: 1 });
