@@ -33,13 +33,13 @@ interface Lease {
 export class LowdbTaskStore implements TaskStore {
   private readonly byId = new Map<number, Task>();
   private readonly leases = new Map<number, Lease>();
-  private writing: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
-  private dirty = false;
-  /** Journal lines made since the last write, and lines on disk since the last compaction. */
+  /** Journal lines made this turn of the event loop, and the append that will write them. */
   private pendingLines: string[] = [];
+  private appending: Promise<void> | undefined;
+  /** Lines in the journal since the last compaction began. */
   private journaled = 0;
-  private compactNext = false;
+  private compacting: Promise<void> | undefined;
+  private compactAgain = false;
   private quietTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -78,8 +78,7 @@ export class LowdbTaskStore implements TaskStore {
     db.data = parsed.data;
     if (entries.length > 0) {
       await db.write();
-      await journal.clear();
-      await journal.close();
+      journal.discard();
     }
     return new LowdbTaskStore(db, adapter, journal, file, options.onChange ?? (() => {}), clock);
   }
@@ -218,18 +217,20 @@ export class LowdbTaskStore implements TaskStore {
     this.byId.clear();
     this.leases.clear();
     this.pendingLines.push(clearedLine(this.db.data.nextTaskId));
-    this.dirty = true;
     await this.persist();
   }
 
   /** Resolves when every change so far is in tasks.json (call before exit); the journal is left empty and closed. */
   async flush(): Promise<void> {
     clearTimeout(this.quietTimer);
-    if (this.dirty || this.queued || this.writing || this.journaled > 0) {
-      this.compactNext = true;
-      await this.persist();
+    try {
+      this.appendPending();
+    } catch {
+      // Not lost: the compaction below writes every change, these included, into tasks.json.
+      this.pendingLines = [];
     }
-    await this.journal.close();
+    if (this.journaled > 0 || this.compacting) await this.compact();
+    this.journal.close();
   }
 
   private async update(id: number, change: (task: Task) => void, { durable = true } = {}): Promise<Task> {
@@ -250,57 +251,75 @@ export class LowdbTaskStore implements TaskStore {
   private record(task: Task): void {
     this.adapter.changed(task);
     this.pendingLines.push(entryLine(this.db.data.nextTaskId, this.adapter.lineOf(task)));
-    this.dirty = true;
   }
 
   /**
-   * Resolves once the current data is on disk. Calls are coalesced: at most one write in
-   * progress and one queued, and every change made meanwhile rides on the queued one, so a
-   * burst costs a few writes, not one each.
+   * Resolves once the changes made so far are on disk. Every change made in this turn of the event
+   * loop rides on one append at its end (group commit), so a burst costs one small write per turn,
+   * not one per change. Below SMALL_DATABASE tasks it also waits for tasks.json to be rewritten, so
+   * the file a learner opens always shows the latest change.
    */
   private persist(): Promise<void> {
-    this.queued ??= (async () => {
-      await this.writing?.catch(() => {});
-      this.queued = undefined;
-      this.dirty = false;
-      this.writing = this.writeOut();
+    this.appending ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.appending = undefined;
+        try {
+          this.appendPending();
+        } catch (cause) {
+          reject(new StoreError(`could not write ${this.journal.file}: ${String(cause)}`, this.file, { cause }));
+          return;
+        }
+        if (this.db.data.tasks.length <= SMALL_DATABASE) this.compact().then(resolve, reject);
+        else resolve();
+      });
+    });
+    return this.appending;
+  }
+
+  /** Append the lines made since the last append; compact when the journal has grown long, or once changes stop. */
+  private appendPending(): void {
+    if (this.pendingLines.length === 0) return;
+    this.journal.append(this.pendingLines);
+    this.journaled += this.pendingLines.length;
+    this.pendingLines = [];
+    const tasks = this.db.data.tasks.length;
+    clearTimeout(this.quietTimer);
+    if (tasks > SMALL_DATABASE && this.journaled >= tasks * JOURNAL_LINES_PER_TASK) {
+      this.compact().catch(() => {});
+      return;
+    }
+    this.quietTimer = setTimeout(() => this.compact().catch(() => {}), QUIET_COMPACTION_MS);
+    this.quietTimer.unref();
+  }
+
+  /**
+   * Rewrite tasks.json with everything, then drop the journal lines it now holds. The journal is
+   * rotated first, in the same synchronous step that takes the snapshot, so appends made while
+   * tasks.json is being written go to a fresh journal and survive a crash at any point: at start
+   * the old lines and the new ones are replayed over tasks.json, oldest first.
+   */
+  private compact(): Promise<void> {
+    if (this.compacting) {
+      this.compactAgain = true;
+      return this.compacting;
+    }
+    this.compacting = (async () => {
       try {
-        await this.writing;
+        do {
+          this.compactAgain = false;
+          clearTimeout(this.quietTimer);
+          this.journal.rotate();
+          this.journaled = 0;
+          await this.adapter.write(this.db.data);
+          this.journal.dropRotated();
+        } while (this.compactAgain);
       } catch (cause) {
         throw new StoreError(`could not write ${this.file}: ${String(cause)}`, this.file, { cause });
       } finally {
-        this.writing = undefined;
+        this.compacting = undefined;
       }
     })();
-    return this.queued;
-  }
-
-  /**
-   * Append the new journal lines; when the journal has grown long (or the database is small),
-   * rewrite tasks.json with everything and empty the journal. The lines go first even then, so a
-   * crash between the rename and the emptying replays a journal that tasks.json already holds.
-   */
-  private async writeOut(): Promise<void> {
-    const lines = this.pendingLines.splice(0);
-    if (lines.length > 0) {
-      await this.journal.append(lines);
-      this.journaled += lines.length;
-    }
-    const tasks = this.db.data.tasks.length;
-    if (this.compactNext || tasks <= SMALL_DATABASE || this.journaled >= tasks * JOURNAL_LINES_PER_TASK) {
-      this.compactNext = false;
-      clearTimeout(this.quietTimer);
-      await this.db.write();
-      await this.journal.clear();
-      this.journaled = 0;
-      return;
-    }
-    clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => {
-      this.compactNext = true;
-      this.persist().catch(() => {});
-    }, QUIET_COMPACTION_MS);
-    this.quietTimer.unref();
+    return this.compacting;
   }
 
   private now(): string {

@@ -1,8 +1,11 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../server/store/errors.js";
 import { JOURNAL_FILE, LowdbTaskStore, type TaskChange } from "../../server/store/lowdbTaskStore.js";
+import { entryLine, TaskJournal } from "../../server/store/taskJournal.js";
+import type { Task } from "../../common/events.js";
 import { makeDataDir, removeDataDir } from "../helpers/playground.js";
 
 let dataDir: string;
@@ -115,7 +118,8 @@ describe("the lowdb task store", () => {
     const store = await LowdbTaskStore.open({ dataDir });
     for (let i = 0; i < 150; i += 1) await store.create(`task ${i}`);
     await store.flush();
-    expect(await readFile(join(dataDir, JOURNAL_FILE), "utf8")).toBe("");
+    const journal = new TaskJournal(join(dataDir, JOURNAL_FILE));
+    expect([existsSync(journal.file), existsSync(journal.rotatedFile)]).toEqual([false, false]);
     const onDisk = JSON.parse(await readFile(join(dataDir, "tasks.json"), "utf8")) as { tasks: unknown[] };
     expect(onDisk.tasks).toHaveLength(150);
   });
@@ -127,5 +131,46 @@ describe("the lowdb task store", () => {
     await writeFile(join(dataDir, JOURNAL_FILE), `{"nextTaskId":3,"task":{"id":2,"title":"torn`);
     const reopened = await LowdbTaskStore.open({ dataDir });
     expect(reopened.list().map((t) => t.id)).toEqual([task.id]);
+  });
+
+  it("replays a compaction's moved-aside lines, then the fresh journal, over tasks.json after a crash", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const task = await store.create("v1");
+    await store.flush();
+    // As a crash mid-compaction leaves it: older lines moved aside, newer ones in a fresh journal.
+    const journal = new TaskJournal(join(dataDir, JOURNAL_FILE));
+    const version = (title: string): string => entryLine(2, JSON.stringify({ ...task, title } satisfies Task));
+    await writeFile(journal.rotatedFile, version("v2"));
+    await writeFile(journal.file, version("v3"));
+    const reopened = await LowdbTaskStore.open({ dataDir });
+    expect(reopened.get(task.id)?.title).toBe("v3");
+    expect(JSON.parse(await readFile(join(dataDir, "tasks.json"), "utf8"))).toMatchObject({ tasks: [{ id: task.id, title: "v3" }] });
+    expect([existsSync(journal.file), existsSync(journal.rotatedFile)]).toEqual([false, false]);
+  });
+
+  it("keeps the lines of a compaction that failed, in order, when the next one starts", async () => {
+    const journal = new TaskJournal(join(dataDir, JOURNAL_FILE));
+    journal.append(["a\n"]);
+    journal.rotate();
+    journal.append(["b\n", "c\n"]);
+    journal.rotate();
+    journal.append(["d\n"]);
+    journal.close();
+    expect(await readFile(journal.rotatedFile, "utf8")).toBe("a\nb\nc\n");
+    expect(await readFile(journal.file, "utf8")).toBe("d\n");
+  });
+
+  it("keeps changes made while tasks.json is being rewritten in the journal", async () => {
+    const store = await LowdbTaskStore.open({ dataDir });
+    const tasks: Task[] = [];
+    for (let i = 0; i < 120; i += 1) tasks.push(await store.create(`task ${i}`));
+    // Enough changes to start a compaction, and one more made while it runs.
+    for (const task of tasks.slice(0, 100)) await store.claim(task.id, "x", 60_000);
+    for (const task of tasks.slice(0, 100)) await store.complete(task.id, "x");
+    await store.claim(tasks[110]!.id, "y", 60_000);
+    await store.complete(tasks[110]!.id, "y");
+    // No flush: what a crash now would leave behind is enough.
+    const reopened = await LowdbTaskStore.open({ dataDir });
+    expect(reopened.list().filter((t) => t.status === "completed")).toHaveLength(101);
   });
 });
