@@ -3,7 +3,7 @@ import type { Consumer, QueueView, QueuedMessage } from "../../common/events.js"
 import { taskIdOf } from "../../common/taskMessage.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 import { randomUUID } from "node:crypto";
-import { createFauxqsStores, type FauxqsQueue } from "./fauxqsInternals.js";
+import { createFauxqsStores, startVisibilityTogether, type FauxqsQueue } from "./fauxqsInternals.js";
 import { errorToXml, jsonToXml, queryToJson, SQS_QUERY_ACTIONS } from "./queryProtocol.js";
 import { SqsObserver } from "./sqsObserver.js";
 import { listMessages } from "./developerEndpoint.js";
@@ -139,6 +139,9 @@ export async function startEmbeddedSqs(options: EmbeddedSqsOptions): Promise<Emb
       const messages = isRecord(result) && Array.isArray(result.Messages) ? result.Messages : [];
       const userAgent = `${request.headers["user-agent"] ?? ""} ${request.headers["x-amz-user-agent"] ?? ""}`;
       const consumer: Consumer = userAgent.includes(options.triggerUserAgent) ? "lambda-trigger" : "other-client";
+      const queue = sqsStore.getQueueByName(queueName);
+      const handles = messages.filter(isRecord).map((message) => String(message.ReceiptHandle));
+      if (queue) startVisibilityTogether(queue, handles);
       observer.received(queueName, messages as { ReceiptHandle?: string }[], consumer);
     } else if (target === "AmazonSQS.ChangeMessageVisibility" && typeof body.ReceiptHandle === "string") {
       observer.visibilityChanged(queueName, [body.ReceiptHandle]);

@@ -73,3 +73,18 @@ export async function createFauxqsStores(): Promise<FauxqsStores> {
   ]);
   return { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
 }
+
+/**
+ * SQS starts a message's visibility timeout when it returns the message, so the messages of one
+ * ReceiveMessage answer share one start. fauxqs stamps each with its own Date.now() while it
+ * gathers them: a receive that straddles a millisecond (or a stall under load; we saw 23 ms) gave
+ * one batch several deadlines, its expiry check could hand part of the batch to a waiting poll,
+ * and a batch of good records split off from the bad one succeeded and was deleted (lesson 11 saw
+ * 7 and 9 of 10 in the DLQ). Moving every deadline to the first makes them visible again together.
+ */
+export function startVisibilityTogether(queue: FauxqsQueue, receiptHandles: string[]): void {
+  const entries = receiptHandles.map((handle) => queue.inflightMessages.get(handle)).filter((entry) => entry !== undefined);
+  if (entries.length < 2) return;
+  const deadline = Math.min(...entries.map((entry) => entry.visibilityDeadline));
+  for (const entry of entries) entry.visibilityDeadline = deadline;
+}
