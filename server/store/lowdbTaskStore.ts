@@ -8,15 +8,10 @@ import { StoreError } from "./errors.js";
 import { databaseSchema, TaskFile, type Database } from "./taskFile.js";
 import { unreadableTaskFile } from "./unreadableFile.js";
 import { clearedLine, entryLine, replay, TaskJournal } from "./taskJournal.js";
+import { TaskDisk } from "./taskDisk.js";
 
 export const TASKS_FILE = "tasks.json";
 export const JOURNAL_FILE = "tasks.journal.jsonl";
-/** Below this many tasks, rewriting tasks.json is as cheap as an append: every write does it. */
-const SMALL_DATABASE = 100;
-/** Otherwise tasks.json is rewritten once the journal holds this many lines per task… */
-const JOURNAL_LINES_PER_TASK = 2;
-/** …or once changes have stopped for this long, so the file a person reads is current. */
-const QUIET_COMPACTION_MS = 1000;
 
 export type TaskChange = Extract<FlowEventBody, { type: "task.created" | "task.updated" }>;
 
@@ -33,24 +28,18 @@ interface Lease {
 export class LowdbTaskStore implements TaskStore {
   private readonly byId = new Map<number, Task>();
   private readonly leases = new Map<number, Lease>();
-  /** Journal lines made this turn of the event loop, and the append that will write them. */
-  private pendingLines: string[] = [];
-  private appending: Promise<void> | undefined;
-  /** Lines in the journal since the last compaction began. */
-  private journaled = 0;
-  private compacting: Promise<void> | undefined;
-  private compactAgain = false;
-  private quietTimer: NodeJS.Timeout | undefined;
+  private readonly disk: TaskDisk;
 
   private constructor(
     private readonly db: Low<Database>,
     private readonly adapter: TaskFile,
-    private readonly journal: TaskJournal,
+    journal: TaskJournal,
     readonly file: string,
     private readonly onChange: (change: TaskChange) => void,
     private readonly clock: Clock,
   ) {
     for (const task of db.data.tasks) this.byId.set(task.id, task);
+    this.disk = new TaskDisk(journal, file, () => db.data.tasks.length, () => adapter.write(db.data));
   }
 
   static async open(options: { dataDir: string; onChange?: (change: TaskChange) => void; clock?: Clock }): Promise<LowdbTaskStore> {
@@ -121,7 +110,7 @@ export class LowdbTaskStore implements TaskStore {
     this.byId.set(task.id, task);
     this.record(task);
     try {
-      await this.persist();
+      await this.disk.persist();
     } catch (error) {
       // Nothing half-written: the task disappears again, but its id stays used (ids never repeat).
       this.db.data.tasks = this.db.data.tasks.filter((t) => t !== task);
@@ -195,11 +184,6 @@ export class LowdbTaskStore implements TaskStore {
     });
   }
 
-  /**
-   * Change a task and report it. Durable changes are reported once on disk. A non-durable change
-   * (a transient state) is reported at once and written with the next write; if that write fails,
-   * any later write carries it too, since each write holds the whole database.
-   */
   /** A failed task's message was redriven from the DLQ: it waits again, under its new message. */
   async markRedriven(taskId: number, messageId: string): Promise<Task | undefined> {
     const task = this.byId.get(taskId);
@@ -216,23 +200,20 @@ export class LowdbTaskStore implements TaskStore {
     this.db.data.tasks = [];
     this.byId.clear();
     this.leases.clear();
-    this.pendingLines.push(clearedLine(this.db.data.nextTaskId));
-    await this.persist();
+    this.disk.record(clearedLine(this.db.data.nextTaskId));
+    await this.disk.persist();
   }
 
   /** Resolves when every change so far is in tasks.json (call before exit); the journal is left empty and closed. */
-  async flush(): Promise<void> {
-    clearTimeout(this.quietTimer);
-    try {
-      this.appendPending();
-    } catch {
-      // Not lost: the compaction below writes every change, these included, into tasks.json.
-      this.pendingLines = [];
-    }
-    if (this.journaled > 0 || this.compacting) await this.compact();
-    this.journal.close();
+  flush(): Promise<void> {
+    return this.disk.flush();
   }
 
+  /**
+   * Change a task and report it. Durable changes are reported once in the journal. A non-durable
+   * change (a transient state) is reported at once and written with the next append; if that
+   * append fails, the next compaction still carries it, since tasks.json holds the whole database.
+   */
   private async update(id: number, change: (task: Task) => void, { durable = true } = {}): Promise<Task> {
     const task = this.byId.get(id);
     if (!task) throw new StoreError(`task ${id} does not exist`, this.file);
@@ -240,8 +221,8 @@ export class LowdbTaskStore implements TaskStore {
     change(task);
     task.updatedAt = this.now();
     this.record(task);
-    if (durable) await this.persist();
-    else this.persist().catch(() => {});
+    if (durable) await this.disk.persist();
+    else this.disk.persist().catch(() => {});
     const copy = { ...task };
     this.onChange({ type: "task.updated", taskId: id, from, task: copy });
     return { ...copy };
@@ -250,76 +231,7 @@ export class LowdbTaskStore implements TaskStore {
   /** A task changed: its cached JSON is stale, and its new state is a journal line. */
   private record(task: Task): void {
     this.adapter.changed(task);
-    this.pendingLines.push(entryLine(this.db.data.nextTaskId, this.adapter.lineOf(task)));
-  }
-
-  /**
-   * Resolves once the changes made so far are on disk. Every change made in this turn of the event
-   * loop rides on one append at its end (group commit), so a burst costs one small write per turn,
-   * not one per change. Below SMALL_DATABASE tasks it also waits for tasks.json to be rewritten, so
-   * the file a learner opens always shows the latest change.
-   */
-  private persist(): Promise<void> {
-    this.appending ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.appending = undefined;
-        try {
-          this.appendPending();
-        } catch (cause) {
-          reject(new StoreError(`could not write ${this.journal.file}: ${String(cause)}`, this.file, { cause }));
-          return;
-        }
-        if (this.db.data.tasks.length <= SMALL_DATABASE) this.compact().then(resolve, reject);
-        else resolve();
-      });
-    });
-    return this.appending;
-  }
-
-  /** Append the lines made since the last append; compact when the journal has grown long, or once changes stop. */
-  private appendPending(): void {
-    if (this.pendingLines.length === 0) return;
-    this.journal.append(this.pendingLines);
-    this.journaled += this.pendingLines.length;
-    this.pendingLines = [];
-    const tasks = this.db.data.tasks.length;
-    clearTimeout(this.quietTimer);
-    if (tasks > SMALL_DATABASE && this.journaled >= tasks * JOURNAL_LINES_PER_TASK) {
-      this.compact().catch(() => {});
-      return;
-    }
-    this.quietTimer = setTimeout(() => this.compact().catch(() => {}), QUIET_COMPACTION_MS);
-    this.quietTimer.unref();
-  }
-
-  /**
-   * Rewrite tasks.json with everything, then drop the journal lines it now holds. The journal is
-   * rotated first, in the same synchronous step that takes the snapshot, so appends made while
-   * tasks.json is being written go to a fresh journal and survive a crash at any point: at start
-   * the old lines and the new ones are replayed over tasks.json, oldest first.
-   */
-  private compact(): Promise<void> {
-    if (this.compacting) {
-      this.compactAgain = true;
-      return this.compacting;
-    }
-    this.compacting = (async () => {
-      try {
-        do {
-          this.compactAgain = false;
-          clearTimeout(this.quietTimer);
-          this.journal.rotate();
-          this.journaled = 0;
-          await this.adapter.write(this.db.data);
-          this.journal.dropRotated();
-        } while (this.compactAgain);
-      } catch (cause) {
-        throw new StoreError(`could not write ${this.file}: ${String(cause)}`, this.file, { cause });
-      } finally {
-        this.compacting = undefined;
-      }
-    })();
-    return this.compacting;
+    this.disk.record(entryLine(this.db.data.nextTaskId, this.adapter.lineOf(task)));
   }
 
   private now(): string {
