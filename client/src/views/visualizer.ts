@@ -3,8 +3,8 @@ import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState }
 import { call, esc } from "../api.js";
 import { atMostEvery, setHtml } from "../throttle.js";
 import { mountTokenLayer } from "./tokenLayer.js";
+import { mountTravelLayer } from "./travelLayer.js";
 
-const NS = "http://www.w3.org/2000/svg";
 type Station = "client" | "api" | "db" | "sqs" | "lambda" | "dlq";
 
 /** Where each station sits in the 1000×320 drawing (its centre). */
@@ -25,34 +25,18 @@ const MAX_TRAVELLING = 40;
 export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[], now?: number) => void {
   root.innerHTML = `
     <div class="viz-head"><h2>The flow, live</h2><div class="viz-step" aria-live="polite"></div></div>
-    <svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
+    <div class="viz-box"><svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>
       <g class="arrows">${arrow("client", "api")}${arrow("api", "db")}${arrow("api", "sqs")}${arrow("sqs", "lambda")}${arrow("lambda", "db")}${arrow("sqs", "dlq")}</g>
       <g class="stations">${(Object.keys(AT) as Station[]).map(station).join("")}</g>
-      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g><g class="travelling"></g>
-    </svg>`;
+      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g>
+    </svg><div class="viz-travel" aria-hidden="true"></div></div>`;
   const svg = root.querySelector("svg") as SVGSVGElement;
   const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
   const stepBox = root.querySelector(".viz-step") as HTMLElement;
-  let travelling = 0;
   const queueTokens = mountTokenLayer(layer("queue-tokens"), AT.sqs, MAX_TOKENS);
   const deadTokens = mountTokenLayer(layer("dlq-tokens"), AT.dlq, MAX_TOKENS);
-
-  const travel = (from: Station, to: Station, kind: string) => {
-    if (travelling >= MAX_TRAVELLING || document.hidden) return;
-    const dot = document.createElementNS(NS, "circle");
-    dot.setAttribute("r", "7");
-    dot.setAttribute("class", `token travel ${kind}`);
-    layer("travelling").append(dot);
-    travelling += 1;
-    const a = AT[from];
-    const b = AT[to];
-    const motion = dot.animate([{ transform: `translate(${a.x}px, ${a.y}px)` }, { transform: `translate(${b.x}px, ${b.y}px)` }], { duration: 450, easing: "ease-in-out" });
-    motion.onfinish = () => {
-      dot.remove();
-      travelling -= 1;
-    };
-  };
+  const travel = mountTravelLayer(root.querySelector(".viz-travel") as HTMLElement, svg, MAX_TRAVELLING);
 
   // The stations' contents are redrawn ten times a second at most; the travelling tokens move every frame.
   const drawStations = atMostEvery(100, (state: PlaygroundState, now: number) => {
@@ -73,8 +57,8 @@ export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fre
   // `now` is the moment shown: a rewound view draws countdowns as they were then.
   return (state, fresh, now = Date.now()) => {
     for (const event of fresh) {
-      const route = routeOf(event);
-      if (route) travel(...route);
+      const route = document.hidden ? undefined : routeOf(event);
+      if (route && !travel(AT[route[0]], AT[route[1]], route[2])) break;
     }
     drawStations(state, now);
 
