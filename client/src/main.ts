@@ -62,7 +62,13 @@ socket.on("connect", () => (connection.textContent = "live"));
 socket.on("disconnect", () => (connection.textContent = "reconnecting…"));
 const backend = document.querySelector(".backend") as HTMLElement;
 let firstSnapshot = true;
+// One snapshot asked for at a time: until the answer comes, every batch of a burst is still over
+// the limit, and each extra request would cost the server a snapshot of every task and the page
+// the parsing of it (megabytes after a 10,000-task burst).
+let restarting = false;
 socket.on("snapshot", (snapshot) => {
+  // A reconnect: an answer asked for before it will not come.
+  restarting = false;
   if (firstSnapshot) recording.restart(snapshot);
   else recording.resume(snapshot);
   firstSnapshot = false;
@@ -72,7 +78,12 @@ socket.on("snapshot", (snapshot) => {
 socket.on("events", (events) => {
   recording.record(events);
   store.apply(events);
-  if (recording.length > RECORDING_LIMIT) socket.emit("snapshot:get", (reply) => void ("data" in reply && recording.restart(reply.data)));
+  if (recording.length <= RECORDING_LIMIT || restarting) return;
+  restarting = true;
+  socket.emit("snapshot:get", (reply) => {
+    restarting = false;
+    if ("data" in reply) recording.restart(reply.data);
+  });
 });
 
 const showPresenter = (on: boolean) => {

@@ -46,6 +46,10 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
   for (const fieldset of root.querySelectorAll("fieldset")) fieldset.disabled = options.readOnly;
   // A form the user is editing is not overwritten by the live settings until it is applied.
   const editing = new Set<HTMLFormElement>();
+  // The settings last written into the forms: update() runs on every frame of a burst, and
+  // rewriting ten fields (and the rate's output) each time cost a style and layout pass.
+  let shownFaults: Faults | undefined;
+  let shownTrigger: TriggerSettings | undefined;
   const shownRate = () => ((faultsForm.elements.namedItem("failRateShown") as HTMLOutputElement).value = `${Math.round(Number(field(faultsForm, "failRate").value) * 100)}%`);
   for (const form of [faultsForm, triggerForm]) form.addEventListener("input", () => void editing.add(form));
   faultsForm.addEventListener("input", shownRate);
@@ -55,6 +59,8 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
     const refusal = (result.json as { error?: { message?: string } } | null)?.error?.message;
     answer.textContent = result.ok ? `${what}: applied ✓` : `${what} refused: ${refusal ?? `HTTP ${result.status}`}`;
     if (result.ok && form) editing.delete(form);
+    // Whatever the answer, the forms show the live settings again (a refused change is undone).
+    shownFaults = shownTrigger = undefined;
   };
 
   const faults = (): Faults => {
@@ -102,7 +108,8 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
     toggle,
     update(state) {
       const f = state.faults;
-      if (f && !editing.has(faultsForm)) {
+      if (f && f !== shownFaults && !editing.has(faultsForm)) {
+        shownFaults = f;
         field(faultsForm, "failRate").value = String(f.failRate);
         field(faultsForm, "delayMs").value = String(f.delayMs);
         field(faultsForm, "timeout").checked = f.timeout;
@@ -111,8 +118,9 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
         shownRate();
       }
       const s = state.trigger.settings;
-      if (s) field(triggerForm, "Enabled").checked = s.Enabled;
-      if (s && !editing.has(triggerForm)) {
+      if (s && s !== shownTrigger) field(triggerForm, "Enabled").checked = s.Enabled;
+      if (s && s !== shownTrigger && !editing.has(triggerForm)) {
+        shownTrigger = s;
         field(triggerForm, "BatchSize").value = String(s.BatchSize);
         field(triggerForm, "MaximumBatchingWindowInSeconds").value = String(s.MaximumBatchingWindowInSeconds);
         field(triggerForm, "MaximumConcurrency").value = s.ScalingConfig.MaximumConcurrency === undefined ? "" : String(s.ScalingConfig.MaximumConcurrency);

@@ -1,19 +1,41 @@
 import type { FlowEvent, QueueView, Task } from "../../../common/events.js";
-import { callsFor, messageStateAt, type PlaygroundState } from "../../../common/state.js";
+import { callsFor, messageStateAt, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { esc } from "../api.js";
 import { describe } from "../describe.js";
 import { setHtml } from "../throttle.js";
 
 const ROWS = 50;
+/** Rows drawn until the table's box is scrolled: about what the box shows (see style.css). */
+const FIRST_ROWS = 15;
+
+/**
+ * How many rows a table draws. In a burst a table is rewritten four times a second, and laying out
+ * 50 rows each time made the page's longest frames; the box shows about 15, so the rest are drawn
+ * once it is scrolled (or focused, to be scrolled by keyboard), and from then on.
+ */
+function rowLimit(box: HTMLElement, redraw: () => void): () => number {
+  let all = false;
+  const showAll = () => {
+    if (all) return;
+    all = true;
+    redraw();
+  };
+  box.addEventListener("scroll", showAll, { passive: true });
+  box.addEventListener("focusin", showAll);
+  return () => (all ? ROWS : FIRST_ROWS);
+}
 
 /** The tasks, newest first, with their status as it changes. */
 export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void {
   root.innerHTML = `<h2>Tasks</h2><table><thead><tr><th scope="col">id</th><th scope="col">title</th><th scope="col">status</th><th scope="col">attempts</th><th scope="col">last error</th></tr></thead><tbody></tbody></table>`;
   const body = root.querySelector("tbody") as HTMLElement;
-  return (state) => {
+  let latest: PlaygroundState | undefined;
+  const rows = rowLimit(root, () => latest && draw(latest));
+  const draw = (state: PlaygroundState) => {
+    latest = state;
     // Newest first by walking down from the last id: sorting every task each frame cost milliseconds per frame in a burst of thousands.
     const tasks: Task[] = [];
-    for (let id = state.lastTaskId ?? 0; id > 0 && tasks.length < ROWS; id -= 1) {
+    for (let id = state.lastTaskId ?? 0, limit = rows(); id > 0 && tasks.length < limit; id -= 1) {
       const task = state.tasks[id];
       if (task) tasks.push(task);
     }
@@ -23,6 +45,7 @@ export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void 
         `<tr><td colspan="5" class="empty">No tasks yet: run the lesson's first request.</td></tr>`,
     );
   };
+  return draw;
 }
 
 /** The queues by inspection, never by ReceiveMessage: state, receive count, visibility left. */
@@ -31,19 +54,24 @@ export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>
   const body = root.querySelector("tbody") as HTMLElement;
   const note = root.querySelector(".backend-note") as HTMLElement;
   let polling: ReturnType<typeof setInterval> | undefined;
+  let latest: [PlaygroundState, number | undefined] | undefined;
+  const rows = rowLimit(root, () => latest && draw(...latest));
   // Where SQS shows only counts (AWS), show them, refreshed, and say why there is no more.
   const showCounts = async () => {
     const queues = await counts().catch(() => []);
     setHtml(body, queues.map((q) => `<tr><td colspan="3">${esc(q.name)}</td><td colspan="3">${q.visible} visible · ${q.inFlight} in flight · ${q.delayed} delayed</td></tr>`).join(""));
   };
-  return (state, now = Date.now()) => {
+  const draw = (state: PlaygroundState, at?: number) => {
+    latest = [state, at];
+    const now = at ?? Date.now();
     note.hidden = !state.backend?.note;
-    note.textContent = state.backend?.note ?? "";
+    if (note.textContent !== (state.backend?.note ?? "")) note.textContent = state.backend?.note ?? "";
     if (state.backend && !state.backend.messageDetail) {
       polling ??= setInterval(() => void showCounts(), 2000);
       return;
     }
-    const messages = Object.values(state.messages).slice(0, ROWS);
+    const messages: MessageView[] = [];
+    for (const id in state.messages) if (messages.push(state.messages[id] as MessageView) >= rows()) break;
     setHtml(
       body,
       messages
@@ -55,6 +83,7 @@ export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>
         .join("") || `<tr><td colspan="6" class="empty">The queues are empty.</td></tr>`,
     );
   };
+  return draw;
 }
 
 /** The newest events first, in the lesson's words; choosing one shows the SQS calls behind it. */

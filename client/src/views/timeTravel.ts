@@ -85,20 +85,22 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
   const shown = () => position ?? recording.length;
   const timeOf = (count: number) => recording.eventAt(count)?.at ?? recording.eventAt(1)?.at ?? Date.now();
 
+  // Called on every live frame: only what changed is written, since each write to the DOM (even of
+  // the same text) costs the page a style and layout pass in the middle of a burst.
   const label = () => {
-    range.max = String(recording.length);
-    range.value = String(shown());
     const event = recording.eventAt(shown());
     const when = event ? `event ${event.seq} at ${new Date(event.at).toLocaleTimeString()}` : "the start of the recording";
     const text = position === null ? "Live" : `${playing ? "Playing" : "Showing"} ${when}${event ? ` — ${describe(event)}` : ""}${recording === deps.recording && position < recording.length ? ` (${recording.length - position} events behind live)` : ""}`;
-    if (at.textContent !== text) at.textContent = text;
-    range.setAttribute("aria-valuetext", text);
-    root.dataset.seq = String(event?.seq ?? recording.snapshot.seq);
-    root.dataset.live = String(position === null);
-    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
-    play.setAttribute("aria-label", playing ? "Pause playback" : "Play from this moment");
-    source.textContent = replaying ? `replaying ${replaying}` : "";
-    back.hidden = replaying === null;
+    write(range, "max", String(recording.length));
+    write(range, "value", String(shown()));
+    write(at, "textContent", text);
+    if (range.getAttribute("aria-valuetext") !== text) range.setAttribute("aria-valuetext", text);
+    write(root.dataset, "seq", String(event?.seq ?? recording.snapshot.seq));
+    write(root.dataset, "live", String(position === null));
+    write(play, "textContent", playing ? "❚❚ Pause" : "▶ Play");
+    if (play.getAttribute("aria-label") !== (playing ? "Pause playback" : "Play from this moment")) play.setAttribute("aria-label", playing ? "Pause playback" : "Play from this moment");
+    write(source, "textContent", replaying ? `replaying ${replaying}` : "");
+    write(back, "hidden", replaying === null);
   };
 
   const renderMoments = () => {
@@ -238,4 +240,9 @@ export function mountTimeTravel(root: HTMLElement, deps: TimeTravelDeps): TimeTr
       return position === null;
     },
   };
+}
+
+/** Set a property only when its value differs. */
+function write<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+  if (target[key] !== value) target[key] = value;
 }

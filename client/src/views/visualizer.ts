@@ -2,8 +2,9 @@ import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { call, esc } from "../api.js";
 import { atMostEvery, setHtml } from "../throttle.js";
+import { mountTokenLayer } from "./tokenLayer.js";
+import { mountTravelLayer } from "./travelLayer.js";
 
-const NS = "http://www.w3.org/2000/svg";
 type Station = "client" | "api" | "db" | "sqs" | "lambda" | "dlq";
 
 /** Where each station sits in the 1000×320 drawing (its centre). */
@@ -24,42 +25,27 @@ const MAX_TRAVELLING = 40;
 export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[], now?: number) => void {
   root.innerHTML = `
     <div class="viz-head"><h2>The flow, live</h2><div class="viz-step" aria-live="polite"></div></div>
-    <svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
+    <div class="viz-box"><svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>
       <g class="arrows">${arrow("client", "api")}${arrow("api", "db")}${arrow("api", "sqs")}${arrow("sqs", "lambda")}${arrow("lambda", "db")}${arrow("sqs", "dlq")}</g>
       <g class="stations">${(Object.keys(AT) as Station[]).map(station).join("")}</g>
-      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g><g class="travelling"></g>
-    </svg>`;
+      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g>
+    </svg><div class="viz-travel" aria-hidden="true"></div></div>`;
   const svg = root.querySelector("svg") as SVGSVGElement;
   const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
   const stepBox = root.querySelector(".viz-step") as HTMLElement;
-  let travelling = 0;
-
-  const travel = (from: Station, to: Station, kind: string) => {
-    if (travelling >= MAX_TRAVELLING || document.hidden) return;
-    const dot = document.createElementNS(NS, "circle");
-    dot.setAttribute("r", "7");
-    dot.setAttribute("class", `token travel ${kind}`);
-    layer("travelling").append(dot);
-    travelling += 1;
-    const a = AT[from];
-    const b = AT[to];
-    const motion = dot.animate([{ transform: `translate(${a.x}px, ${a.y}px)` }, { transform: `translate(${b.x}px, ${b.y}px)` }], { duration: 450, easing: "ease-in-out" });
-    motion.onfinish = () => {
-      dot.remove();
-      travelling -= 1;
-    };
-  };
+  const queueTokens = mountTokenLayer(layer("queue-tokens"), AT.sqs, MAX_TOKENS);
+  const deadTokens = mountTokenLayer(layer("dlq-tokens"), AT.dlq, MAX_TOKENS);
+  const travel = mountTravelLayer(root.querySelector(".viz-travel") as HTMLElement, svg, MAX_TRAVELLING);
 
   // The stations' contents are redrawn ten times a second at most; the travelling tokens move every frame.
   const drawStations = atMostEvery(100, (state: PlaygroundState, now: number) => {
     const counts = tasksByStatus(state);
     setHtml(layer("db-counts"), `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`);
-    const messages = Object.values(state.messages);
-    const inQueue = messages.filter((m) => m.state !== "dead-lettered");
-    const dead = messages.filter((m) => m.state === "dead-lettered");
-    setHtml(layer("queue-tokens"), tokens(inQueue, AT.sqs, now) + `<text x="${AT.sqs.x}" y="${AT.sqs.y + 66}" class="small" text-anchor="middle">${summary(inQueue, now)}</text>`);
-    setHtml(layer("dlq-tokens"), tokens(dead, AT.dlq, now) + `<text x="${AT.dlq.x}" y="${AT.dlq.y + 66}" class="small" text-anchor="middle">${dead.length} dead-lettered</text>`);
+    const { inQueue, dead, counts: shown } = queueContents(state, now);
+    const more = shown.inQueue > MAX_TOKENS ? ` (+${shown.inQueue - MAX_TOKENS} not drawn)` : "";
+    queueTokens(inQueue, now, `${shown.visible} visible · ${shown.inFlight} in flight · ${shown.delayed} delayed${more}`);
+    deadTokens(dead, now, `${shown.dead} dead-lettered`);
     const running = Object.values(state.invocations).filter((i) => i.status === "running");
     setHtml(
       layer("lambda-runs"),
@@ -71,8 +57,8 @@ export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fre
   // `now` is the moment shown: a rewound view draws countdowns as they were then.
   return (state, fresh, now = Date.now()) => {
     for (const event of fresh) {
-      const route = routeOf(event);
-      if (route) travel(...route);
+      const route = document.hidden ? undefined : routeOf(event);
+      if (route && !travel(AT[route[0]], AT[route[1]], route[2])) break;
     }
     drawStations(state, now);
 
@@ -125,29 +111,24 @@ function station(name: Station): string {
   return `<g class="station" data-station="${name}"><rect x="${x - width / 2}" y="${y - 22}" width="${width}" height="${height}" rx="8"/><text x="${x}" y="${y - 4}" text-anchor="middle">${label}</text></g>`;
 }
 
-function tokens(messages: MessageView[], at: { x: number; y: number }, now: number): string {
-  return messages
-    .slice(0, MAX_TOKENS)
-    .map((m, i) => {
-      const x = at.x - 108 + (i % 24) * 9.4;
-      const y = at.y + 12 + Math.floor(i / 24) * 11;
-      const state = messageStateAt(m, now);
-      const label = `message ${m.messageId}${m.taskId === null ? "" : ` (task ${m.taskId})`}: ${state}, received ${m.receiveCount}×`;
-      const ring = state === "in-flight" && m.visibleAt !== null && m.receivedAt !== null ? countdown(x, y, (m.visibleAt - now) / Math.max(1, m.visibleAt - m.receivedAt)) : "";
-      return `<circle class="token ${state}" cx="${x}" cy="${y}" r="3.6"><title>${esc(label)}</title></circle>${ring}`;
-    })
-    .join("");
-}
-
-/** The part of the visibility timeout still to run, as a ring closing around the token. */
-function countdown(x: number, y: number, left: number): string {
-  const circumference = 2 * Math.PI * 5.5;
-  const shown = Math.max(0, Math.min(1, left)) * circumference;
-  return `<circle class="countdown" cx="${x}" cy="${y}" r="5.5" stroke-dasharray="${shown} ${circumference}" transform="rotate(-90 ${x} ${y})"/>`;
-}
-
-function summary(messages: MessageView[], now: number): string {
-  const count = (s: string) => messages.filter((m) => messageStateAt(m, now) === s).length;
-  const more = messages.length > MAX_TOKENS ? ` (+${messages.length - MAX_TOKENS} not drawn)` : "";
-  return `${count("visible")} visible · ${count("in-flight")} in flight · ${count("delayed")} delayed${more}`;
+/** The messages drawn in each queue (at most MAX_TOKENS each) and how many are in each state, in one pass over them. */
+function queueContents(state: PlaygroundState, now: number) {
+  const inQueue: MessageView[] = [];
+  const dead: MessageView[] = [];
+  const counts = { inQueue: 0, visible: 0, inFlight: 0, delayed: 0, dead: 0 };
+  for (const id in state.messages) {
+    const m = state.messages[id] as MessageView;
+    if (m.state === "dead-lettered") {
+      counts.dead += 1;
+      if (dead.length < MAX_TOKENS) dead.push(m);
+      continue;
+    }
+    counts.inQueue += 1;
+    if (inQueue.length < MAX_TOKENS) inQueue.push(m);
+    const current = messageStateAt(m, now);
+    if (current === "in-flight") counts.inFlight += 1;
+    else if (current === "visible") counts.visible += 1;
+    else if (current === "delayed") counts.delayed += 1;
+  }
+  return { inQueue, dead, counts };
 }
