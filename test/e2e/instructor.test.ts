@@ -151,7 +151,10 @@ describe.skipIf(!hasChromium())("instructor mode in the browser", () => {
   it("the chaos panel's changes reach the pipeline and the timeline", { timeout: 90_000 }, async () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground, "/");
+    // Collapsed, the panel shows no form; opened, it does.
+    expect(await page.isVisible("[name=failRate]")).toBe(false);
     await page.click(".chaos-toggle");
+    expect(await page.isVisible("[name=failRate]")).toBe(true);
     await page.fill("[name=failRate]", "0.5");
     await page.fill("[name=delayMs]", "100");
     await page.click(".chaos-faults button[type=submit]");
