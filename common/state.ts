@@ -243,6 +243,8 @@ export function foldEvents(events: Iterable<FlowEvent>, state: PlaygroundState =
 }
 
 function pruneInvocations(state: PlaygroundState): void {
+  // Counting keys first: this runs for every finished invocation, and most of the time there is nothing to prune.
+  if (Object.keys(state.invocations).length <= FINISHED_INVOCATIONS_KEPT * 1.25) return;
   const finished = Object.values(state.invocations).filter((i) => i.status !== "running");
   if (finished.length <= FINISHED_INVOCATIONS_KEPT * 1.25) return;
   finished.sort((a, b) => a.startedAt - b.startedAt);
