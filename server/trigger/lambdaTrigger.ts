@@ -2,16 +2,14 @@ import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
+import { BatchInvoker } from "./batchInvoker.js";
 import type { TriggerSettings, TriggerState } from "../../common/events.js";
-import { taskIdOf } from "../../common/taskMessage.js";
 import type { StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
-import { parseBatchResponse, type BatchOutcome } from "./batchResponse.js";
-import { createInvocation, withTimeout, type FunctionConfig, type Invocation } from "./lambdaContext.js";
+import type { FunctionConfig } from "./lambdaContext.js";
 import { DEFAULT_CEILING, Scaler } from "./scaler.js";
-import { buildSqsEvent } from "./sqsEvent.js";
 
 export type LambdaHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
 
@@ -84,7 +82,7 @@ export class LambdaTrigger {
   private slotFreed: (() => void)[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private seen = { backlog: false, saturated: false, errors: 0 };
-  private readonly invocations = new Map<string, Invocation>();
+  private readonly invoker: BatchInvoker;
   private readonly carry = new CarryOver();
   private lastReported = { running: -1, limit: -1 };
 
@@ -92,6 +90,12 @@ export class LambdaTrigger {
     this.clock = options.clock ?? Date.now;
     this.settingsNow = options.settings;
     this.scaler = new Scaler(options.settings.ScalingConfig.MaximumConcurrency);
+    this.invoker = new BatchInvoker({
+      ...options,
+      clock: this.clock,
+      reportsBatchItemFailures: () => this.reportsBatchItemFailures,
+      onFunctionError: () => (this.seen.errors += 1),
+    });
   }
 
   get state(): TriggerState {
@@ -125,13 +129,8 @@ export class LambdaTrigger {
   }
 
   /** The function's clock stands still while `paused` is pending (a step-mode pause inside the handler). */
-  async frozenWhile<T>(awsRequestId: string, paused: Promise<T>): Promise<T> {
-    const thaw = this.invocations.get(awsRequestId)?.freeze() ?? (() => {});
-    try {
-      return await paused;
-    } finally {
-      thaw();
-    }
+  frozenWhile<T>(awsRequestId: string, paused: Promise<T>): Promise<T> {
+    return this.invoker.frozenWhile(awsRequestId, paused);
   }
 
   start(): void {
@@ -235,7 +234,7 @@ export class LambdaTrigger {
       if (messages.length > 0) {
         this.inFlight += 1;
         this.reportConcurrency();
-        this.track(run, this.invoke(messages).finally(() => this.release()));
+        this.track(run, this.invoker.invoke(messages).finally(() => this.release()));
       }
       const backlog = messages.length >= Math.min(10, this.settingsNow.BatchSize);
       if (backlog) this.seen.backlog = true;
@@ -289,57 +288,6 @@ export class LambdaTrigger {
   private wake(all: boolean): void {
     const waiters = all ? this.slotFreed.splice(0) : this.slotFreed.splice(0, 1);
     for (const wake of waiters) wake();
-  }
-
-  private async invoke(messages: Message[]): Promise<void> {
-    const { queue, handler, publish, gate } = this.options;
-    const event = buildSqsEvent(messages, { queueArn: queue.urls.queueArn, region: this.options.function.region });
-    const messageIds = event.Records.map((record) => record.messageId);
-    const taskIds = event.Records.map((record) => taskIdOf(record.body));
-    const about = { taskId: taskIds.length === 1 ? (taskIds[0] ?? null) : null, messageIds };
-    try {
-      const tasks = taskIds.filter((id) => id !== null).join(", ");
-      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${messageIds.length} record(s)${tasks ? ` (task ${tasks})` : ""}` });
-    } catch {
-      return; // Shutting down while paused: never invoked, the messages come back.
-    }
-    // The function's clock starts here, after any step-mode pause before the invoke.
-    const invocation = createInvocation(this.options.function, this.clock);
-    const { context } = invocation;
-    const invocationId = context.awsRequestId;
-    publish({ type: "lambda.invoked", invocationId, functionName: context.functionName, messageIds, taskIds });
-
-    const started = this.clock();
-    let outcome: BatchOutcome;
-    this.invocations.set(invocationId, invocation);
-    try {
-      const response = await withTimeout(handler(event, context), invocation, this.options.function.timeoutMs);
-      outcome = parseBatchResponse(response, messageIds, this.reportsBatchItemFailures);
-    } catch (error) {
-      outcome = { kind: "failure", reason: error instanceof Error ? error.message : String(error) };
-    } finally {
-      this.invocations.delete(invocationId);
-    }
-    const durationMs = this.clock() - started;
-
-    if (outcome.kind === "failure") {
-      // Error, timeout or an unreadable partial response: nothing is deleted, every message comes back.
-      if (!this.reportsBatchItemFailures) this.seen.errors += 1;
-      publish({ type: "lambda.failed", invocationId, durationMs, error: outcome.reason, messageIds });
-      return;
-    }
-    const failedMessageIds = outcome.kind === "partial" ? outcome.failedMessageIds : [];
-    publish({ type: "lambda.completed", invocationId, durationMs, failedMessageIds });
-    const failed = new Set(failedMessageIds);
-    const done = event.Records.filter((record) => !failed.has(record.messageId));
-    if (done.length === 0) return;
-    try {
-      await gate?.pass("delete", { ...about, messageIds: done.map((r) => r.messageId), detail: `the trigger is about to delete ${done.length} message(s) (DeleteMessageBatch)` });
-      await queue.deleteBatch(done.map((record) => ({ id: String(messageIds.indexOf(record.messageId)), receiptHandle: record.receiptHandle })));
-    } catch (error) {
-      // Not deleted means delivered again: the handler is idempotent, so this costs a repeat, not a loss.
-      this.options.onError?.(error);
-    }
   }
 
   private get reportsBatchItemFailures(): boolean {
