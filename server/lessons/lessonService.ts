@@ -10,6 +10,16 @@ export interface Addresses {
   sqsPort: number;
 }
 
+const DEFAULT_ADDRESSES = /http:\/\/localhost:8000\b|localhost:4566\b/g;
+
+/**
+ * A lesson's text with the default addresses replaced by the real ones, in one pass: replacing
+ * them one after the other rewrote a playground on port 4566x a second time (44087 + "3").
+ */
+export function localizeAddresses(text: string, addresses: Addresses): string {
+  return text.replace(DEFAULT_ADDRESSES, (found) => (found.startsWith("http") ? addresses.playgroundUrl : `localhost:${addresses.sqsPort}`));
+}
+
 /**
  * Lessons as the API serves them. Lessons are written with the default addresses
  * (http://localhost:8000, localhost:4566); when the playground runs elsewhere, commands and prose
@@ -29,8 +39,7 @@ export class LessonService {
   private get localized(): Lesson[] {
     if (this.cache) return this.cache;
     const addresses = this.addresses();
-    const localize = (text: string) =>
-      text.replaceAll("http://localhost:8000", addresses.playgroundUrl).replaceAll("localhost:4566", `localhost:${addresses.sqsPort}`);
+    const localize = (text: string) => localizeAddresses(text, addresses);
     this.cache = this.lessons.map((lesson) => ({
       ...lesson,
       intro: localize(lesson.intro),
