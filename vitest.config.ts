@@ -7,6 +7,11 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start real servers on port 0; files run in parallel, tests in a file in order.
     pool: "forks",
+    // Five files at a time on two cores: the lesson, lab and drill files (solves.*, labs*, drill,
+    // the lessons-at-a-person's-pace browser files) are minutes of mostly waiting on real visibility
+    // timeouts and retention periods (the suite used 40 % of two cores with three workers), and with
+    // fewer workers everything else waited behind them.
+    maxWorkers: 5,
     // The SDK's Node 20 notice is said once in the README; it would repeat in every test file.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },

@@ -29,6 +29,8 @@ export interface PlaygroundProcess {
   startedInMs: number;
   rssMb(): Promise<number>;
   stop(): Promise<void>;
+  /** kill -9 (its data folder is left as the crash left it). */
+  kill(): Promise<void>;
 }
 
 /** Poll `url` until it answers 200, or give up after `timeoutMs`. */
@@ -56,49 +58,86 @@ export async function rssMbOf(pid: number): Promise<number> {
 }
 
 /**
- * The playground as `npm start` runs it (or `npm start` itself, `viaNpm`), on free ports with a
- * fresh data folder; resolves once /health answers.
+ * A process of the benchmark's (the playground, a peer, the engine alone), started and waited for
+ * in one way: in its own process group (so stopping `npm start` stops the node process under it
+ * too), ready once `health` answers 200 or its stdout matches `listening`. Stopping sends SIGTERM
+ * (SIGKILL if it is not gone in 10 s); killing sends SIGKILL, leaving its files as a crash does.
  */
-export async function startPlaygroundProcess(env: Record<string, string> = {}, options: { viaNpm?: boolean; nodeArgs?: string[] } = {}): Promise<PlaygroundProcess> {
-  const [port, sqsPort] = [await freePort(), await freePort()];
-  const dataDir = await mkdtemp(join(tmpdir(), "qfp-bench-"));
+interface Child {
+  child: ChildProcess;
+  pid: number;
+  /** Milliseconds from spawn to ready. */
+  startedInMs: number;
+  /** What `listening` matched in its stdout. */
+  listening: RegExpExecArray | undefined;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+async function startChild(command: string, args: string[], ready: { health: string } | { listening: RegExp }, env: Record<string, string> = {}): Promise<Child> {
   const started = performance.now();
-  const [command, args] = options.viaNpm ? ["npm", ["start", "--silent"]] : [process.execPath, [...(options.nodeArgs ?? []), "dist/server/main.js"]];
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    // Its own process group, so stopping `npm start` stops the node process under it too.
-    detached: true,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: String(port), SQS_PORT: String(sqsPort), DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(command, args, { cwd: ROOT, detached: true, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let listening: RegExpExecArray | undefined;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const matched = new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if ("listening" in ready && !listening && (listening = ready.listening.exec(output) ?? undefined)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  });
   try {
-    await waitForOk(`${url}/health`, 30_000, exited);
+    if ("health" in ready) await waitForOk(ready.health, 30_000, exited);
+    else await Promise.race([matched, exited.then(() => Promise.reject(new Error("the process exited before it listened")))]);
   } catch (error) {
     kill(child);
-    throw new Error(`${String(error)}\n${output}`);
+    throw new Error(`${args.join(" ")}: ${String(error)}\n${output}`);
   }
-  const startedInMs = performance.now() - started;
-  // Under `npm start` the server is a grandchild: its pid comes from the port it listens on.
-  const serverPid = options.viaNpm ? undefined : child.pid;
   return {
     child,
-    url,
-    sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
-    dataDir,
-    startedInMs,
-    rssMb: () => (serverPid ? rssMbOf(serverPid) : Promise.resolve(Number.NaN)),
+    pid: child.pid!,
+    startedInMs: performance.now() - started,
+    listening,
     stop: async () => {
       kill(child, "SIGTERM");
       const forced = setTimeout(() => kill(child, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(forced);
-      await rm(dataDir, { recursive: true, force: true });
     },
+    kill: async () => {
+      kill(child, "SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/**
+ * The playground as `npm start` runs it (or `npm start` itself, `viaNpm`), on free ports with a
+ * fresh data folder; resolves once /health answers.
+ */
+export async function startPlaygroundProcess(env: Record<string, string> = {}, options: { viaNpm?: boolean; nodeArgs?: string[]; dataDir?: string } = {}): Promise<PlaygroundProcess> {
+  const [port, sqsPort] = [await freePort(), await freePort()];
+  // A folder given is the caller's to remove; a fresh one is removed at stop.
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "qfp-bench-")));
+  const [command, args] = options.viaNpm ? ["npm", ["start", "--silent"]] : [process.execPath, [...(options.nodeArgs ?? []), "dist/server/main.js"]];
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startChild(command, args, { health: `${url}/health` }, { PORT: String(port), SQS_PORT: String(sqsPort), DATA_DIR: dataDir, ...env });
+  // Under `npm start` the server is a grandchild: its pid comes from the port it listens on.
+  const serverPid = options.viaNpm ? undefined : server.pid;
+  return {
+    child: server.child,
+    url,
+    sqsEndpoint: `http://127.0.0.1:${sqsPort}`,
+    dataDir,
+    startedInMs: server.startedInMs,
+    rssMb: () => (serverPid ? rssMbOf(serverPid) : Promise.resolve(Number.NaN)),
+    stop: async () => {
+      await server.stop();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+    kill: () => server.kill(),
   };
 }
 
@@ -113,51 +152,63 @@ function kill(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
 
 export interface PeerProcess {
   endpoint: string;
+  pid: number;
   startedInMs: number;
+  /** CPU time (user + system) the process has used so far, ms: unlike a rate, barely moved by other load on the machine. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** CPU time of a process from /proc/<pid>/stat (Linux; utime + stime in clock ticks of 10 ms). */
+export async function cpuMsOf(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** fauxqs alone in its own process (bench/peers/fauxqs-alone.mjs); resolves once /health answers. */
 export async function startFauxqsAlone(): Promise<PeerProcess> {
   const port = await freePort();
-  const started = performance.now();
-  const child = spawn(process.execPath, ["bench/peers/fauxqs-alone.mjs", String(port)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitForOk(`${endpoint}/health`, 30_000, exited);
-  } catch (error) {
-    child.kill("SIGKILL");
-    throw error;
-  }
+  const fauxqs = await startChild(process.execPath, ["bench/peers/fauxqs-alone.mjs", String(port)], { health: `${endpoint}/health` });
+  return { endpoint, pid: fauxqs.pid, startedInMs: fauxqs.startedInMs, cpuMs: () => cpuMsOf(fauxqs.pid), stop: fauxqs.stop };
+}
+
+/**
+ * Our SQS engine alone in its own process (server/sqs/standalone.ts as `npm run build` bundles
+ * it), durable in a data folder as the playground runs it: `dataDir` (the caller's to remove), or a
+ * fresh one removed at stop; `memoryOnly` for none. `nodeArgs` go to its node (`--cpu-prof`);
+ * `bundle` is another build of it to measure (an earlier commit's, for a before/after).
+ * Resolves once it listens.
+ */
+export async function startEngineAlone(options: { dataDir?: string; memoryOnly?: boolean; nodeArgs?: string[]; bundle?: string } = {}): Promise<PeerProcess & { kill(): Promise<void> }> {
+  const port = await freePort();
+  const dataDir = options.memoryOnly ? undefined : (options.dataDir ?? (await mkdtemp(join(tmpdir(), "qfp-bench-sqs-"))));
+  const args = [...(options.nodeArgs ?? []), options.bundle ?? "dist/server/sqs/standalone.js", String(port), "127.0.0.1", ...(dataDir ? [dataDir] : [])];
+  const engine = await startChild(process.execPath, args, { listening: /listening on/ });
   return {
-    endpoint,
-    startedInMs: performance.now() - started,
+    endpoint: `http://127.0.0.1:${port}`,
+    pid: engine.pid,
+    startedInMs: engine.startedInMs,
+    cpuMs: () => cpuMsOf(engine.pid),
     stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
+      await engine.stop();
+      if (dataDir && !options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
+    kill: engine.kill,
   };
+}
+
+/** A bare node:http server with fixed SQS replies (bench/peers/bare-http.mjs): the floor of any SQS on node:http. */
+export async function startBareHttpServer(): Promise<PeerProcess> {
+  const bare = await startChild(process.execPath, ["bench/peers/bare-http.mjs"], { listening: /listening on (\d+)/ });
+  return { endpoint: `http://127.0.0.1:${bare.listening![1]}`, pid: bare.pid, startedInMs: bare.startedInMs, cpuMs: () => cpuMsOf(bare.pid), stop: bare.stop };
 }
 
 /** A bare Socket.IO server (bench/peers/bare-socket.mjs); resolves with its URL once it listens. */
 export async function startBareSocketServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ["bench/peers/bare-socket.mjs"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then(() => reject(new Error(`bare socket server exited: ${output}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  const bare = await startChild(process.execPath, ["bench/peers/bare-socket.mjs"], { listening: /listening on (\d+)/ });
+  return { url: `http://127.0.0.1:${bare.listening![1]}`, stop: bare.stop };
 }

@@ -25,3 +25,22 @@ export async function medianOfRuns<T extends Record<string, number>>(runs: numbe
   for (const key of Object.keys(first)) out[key] = median(results.map((r) => r[key] as number));
   return { median: out as T, runs: results };
 }
+
+/**
+ * Runs `call` from `concurrency` loops until the calls have handled `count` items (each call
+ * returns how many it handled: 1 for a send, up to 10 for a receive); resolves with the number
+ * handled, which the calls still in flight at the end may take a little past `count`.
+ */
+export async function handleConcurrently(count: number, concurrency: number, call: () => Promise<number>): Promise<number> {
+  let handled = 0;
+  const loop = async () => {
+    while (handled < count) {
+      // Added once the call returns: `handled += await call()` adds to the value read before the
+      // call, so every other loop's count in the meantime would be lost.
+      const items = await call();
+      handled += items;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return handled;
+}

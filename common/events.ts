@@ -1,6 +1,7 @@
 // The one contract between the server and every client: the task shape, the events that
 // describe each step of the flow, and the Socket.IO messages that carry them.
 // Server and client both import this file; nothing else defines these shapes.
+import type { BodyPreview } from "./bodyPreview.js";
 
 export type TaskStatus = "pending" | "processing" | "completed" | "failed";
 
@@ -19,7 +20,21 @@ export interface Task {
   sendError: string | null;
   /** Why the last attempt failed, or why the task was given up on (dead-lettered). */
   lastError: string | null;
+  /** Present only on a task sent to the FIFO queue (`interview-queue.fifo`); a standard task has none of these. */
+  queue?: "fifo";
+  /** The FIFO message group: messages of one group are processed one batch at a time, in order. */
+  messageGroupId?: string;
+  /** The MessageDeduplicationId its message was sent with (`task-<id>` unless the request gave one). */
+  deduplicationId?: string;
+  /**
+   * SQS dropped this task's message as a duplicate (same deduplication id within five minutes) of the
+   * message that carries this other task: this task is never processed (status `failed`).
+   */
+  duplicateOf?: number;
 }
+
+/** Where a task's message goes: the standard queue, or the FIFO queue with its message group. */
+export type TaskDestination = { queue: "standard" } | { queue: "fifo"; messageGroupId: string; deduplicationId?: string };
 
 /** Who took a message off the queue: our Lambda trigger, or any other SQS client (a terminal, a script). */
 export type Consumer = "lambda-trigger" | "other-client";
@@ -28,7 +43,9 @@ export type Consumer = "lambda-trigger" | "other-client";
 export type FlowEventBody =
   | { type: "task.created"; taskId: number; task: Task }
   | { type: "task.updated"; taskId: number; from: TaskStatus; task: Task }
-  | { type: "message.sent"; queue: string; messageId: string; taskId: number | null; body: string }
+  /** `body` is a preview (common/bodyPreview.ts); the whole body is `message:body`'s answer while SQS holds the message. */
+  /** `groupId`: the MessageGroupId of a message sent to a FIFO queue. */
+  | ({ type: "message.sent"; queue: string; messageId: string; taskId: number | null; groupId?: string } & BodyPreview)
   | {
       type: "message.received";
       queue: string;
@@ -59,23 +76,70 @@ export type FlowEventBody =
       durationMs: number;
       /** Messages the handler reported in batchItemFailures: they stay on the queue. */
       failedMessageIds: string[];
+      /** How Lambda read a response that looked like something else (e.g. `BatchItemFailures`: no failures). */
+      note?: string;
     }
-  | { type: "lambda.failed"; invocationId: string; durationMs: number; error: string; messageIds: string[] }
-  | { type: "trigger.state"; state: TriggerState }
-  | { type: "trigger.updated"; settings: TriggerSettings; warnings: string[] }
+  /** `errorDetail`: present when the function itself reported the error (a deployed function run through the Lambda Runtime API). */
+  | { type: "lambda.failed"; invocationId: string; durationMs: number; error: string; messageIds: string[]; errorDetail?: FunctionErrorDetail }
+  /** A new execution environment started for this invocation (a cold start); `initMs` from spawning its process to its first `/invocation/next`. */
+  | { type: "lambda.cold-start"; invocationId: string; environmentId: string; language: FunctionLanguage; version: number; initMs: number }
+  /** One line the function wrote (console.log / print) during an invocation; `invocationId` null: while it started (init code). */
+  | { type: "lambda.log"; invocationId: string | null; environmentId: string; stream: "stdout" | "stderr"; message: string }
+  /** An execution environment's process ended: killed at the function timeout, exited or crashed, retired by a deploy, or idle too long. */
+  | { type: "lambda.environment-ended"; environmentId: string; reason: EnvironmentEndReason; detail: string }
+  /** New function code was deployed (PUT /api/function/code) or the lesson's handler restored (version 0). */
+  | { type: "function.deployed"; version: number; language: FunctionLanguage }
+  /**
+   * Lambda refused to invoke the function for a batch the trigger had received: `running`
+   * invocations already used its reserved concurrency `reserved`. `retrying`: the trigger tries
+   * again; otherwise the messages come back after their visibility timeout (a receive counted).
+   */
+  | { type: "lambda.throttled"; functionName: string; messageIds: string[]; taskIds: (number | null)[]; reserved: number; running: number; attempt: number; retrying: boolean }
+  /** Its retention period (MessageRetentionPeriod, `retentionSeconds`) ran out: SQS deleted it, read or not. `sentAt`: its first send (SentTimestamp, epoch ms). */
+  | { type: "message.expired"; queue: string; messageId: string; taskId: number | null; sentAt: number; retentionSeconds: number }
+  /** Records that matched none of the trigger's FilterCriteria patterns: deleted without invoking the function. */
+  | { type: "trigger.filtered"; messageIds: string[]; taskIds: (number | null)[] }
+  /**
+   * The trigger could not delete messages of a batch that succeeded, or that its filters left out
+   * (`invocationId` null) (SQS refused the entries, or the call failed). `retrying`: it tries again; otherwise the messages come back after their
+   * visibility timeout, and the handler acknowledges a completed task's message without the work.
+   */
+  | { type: "trigger.delete-failed"; invocationId: string | null; messageIds: string[]; error: string; attempt: number; retrying: boolean }
+  /** `mapping: "fifo"`: the event is the FIFO queue's mapping's (absent: the standard queue's). */
+  | { type: "trigger.state"; state: TriggerState; mapping?: "fifo" }
+  | { type: "trigger.updated"; settings: TriggerSettings; warnings: string[]; mapping?: "fifo" }
   | { type: "function.updated"; settings: FunctionSettings; warnings: string[] }
   /** The trigger's concurrency: batches running now, the current limit, and the ceiling it may grow to. */
-  | { type: "lambda.concurrency"; running: number; limit: number; maximum: number }
+  | { type: "lambda.concurrency"; running: number; limit: number; maximum: number; mapping?: "fifo" }
   | { type: "faults.changed"; faults: Faults }
-  | { type: "step-mode.changed"; enabled: boolean }
+  | { type: "step-mode.changed"; enabled: boolean; heartbeat?: boolean }
   | { type: "step.paused"; pauseId: number; step: FlowStep; stepNumber: number; taskId: number | null; messageIds: string[]; detail: string }
   | { type: "step.released"; pauseId: number; step: FlowStep }
   /** "Reset the world": queues purged, tasks cleared, faults cleared, step mode off. */
   | { type: "world.reset" }
+  /** A lab's trial began (POST /api/trial): the tasks created after it are the trial's. */
+  | { type: "trial.started"; afterTaskId: number }
   /** One SQS call the playground made (the wire inspector). */
   | { type: "sqs.call"; call: SqsCall };
 
 export type FlowEventType = FlowEventBody["type"];
+
+/** The languages a deployed function may be written in: Node.js (TypeScript or JavaScript) or Python. */
+export type FunctionLanguage = "nodejs" | "python";
+
+/** Why an execution environment ended. */
+export type EnvironmentEndReason = "timeout" | "exit" | "init-error" | "retired" | "idle";
+
+/**
+ * An error the function reported (Lambda Runtime API's `{errorType, errorMessage, stackTrace}`),
+ * with where it was raised in the deployed file when the stack says so (1-based line and column).
+ */
+export interface FunctionErrorDetail {
+  errorType: string;
+  errorMessage: string;
+  line?: number;
+  column?: number;
+}
 
 /** An SQS call as it went over the wire: the JSON protocol's target, request and response. */
 export interface SqsCall {
@@ -90,6 +154,8 @@ export interface SqsCall {
   durationMs: number;
   /** The messages the call concerned, to link it to the events it caused. */
   messageIds: string[];
+  /** True when a message body in the request or response was cut to a preview (older run files lack it). */
+  bodiesCut?: boolean;
 }
 
 /** An event as it is logged and broadcast: a body plus its place in the log and its time (epoch ms). */
@@ -104,15 +170,24 @@ export interface TriggerSettings {
   FunctionResponseTypes: "ReportBatchItemFailures"[];
   ScalingConfig: { MaximumConcurrency?: number };
   Enabled: boolean;
+  /** Lambda event filtering: a record matching none of the patterns is deleted without an invocation. Absent: no filtering. */
+  FilterCriteria?: FilterCriteria;
 }
 
-/** The function's settings, with the field names of UpdateFunctionConfiguration. */
+/** A mapping's FilterCriteria as Lambda's API takes it: each Pattern is an EventBridge pattern, as a JSON string. */
+export interface FilterCriteria {
+  Filters: { Pattern: string }[];
+}
+
+/** The function's settings, with the field names of UpdateFunctionConfiguration and PutFunctionConcurrency. */
 export interface FunctionSettings {
   /** Seconds. */
   Timeout: number;
+  /** The most invocations that may run at once (0 stops them all); null: none reserved (GetFunctionConcurrency answers nothing). */
+  ReservedConcurrentExecutions?: number | null;
 }
 
-/** What is broken on purpose. All off: `{failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false}`. */
+/** What is broken on purpose. All off: `{failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures", retryBackoffSeconds: null}`. */
 export interface Faults {
   /** Fraction of records the handler fails, 0..1. */
   failRate: number;
@@ -124,22 +199,43 @@ export interface Faults {
   crashAfter: number | null;
   /** SQS answers every call with 503 ServiceUnavailable. */
   sqsUnavailable: boolean;
+  /**
+   * The key the handler reports failed records under: `batchItemFailures` is right; any other
+   * (`BatchItemFailures`, the classic slip) makes Lambda read no failures and delete the whole batch.
+   */
+  responseKey: string;
+  /**
+   * Backoff by receive count (not a fault: a consumer's choice, off when null). On a failed record
+   * the handler itself calls ChangeMessageVisibility to set the message's visibility timeout to this
+   * many seconds × 2^(ApproximateReceiveCount − 1), at most 12 hours, so each retry waits twice as
+   * long as the one before instead of the queue's fixed timeout. Older run files lack it.
+   */
+  retryBackoffSeconds?: number | null;
 }
 
-/** The six steps of the flow, in order; step mode pauses before each. */
+/** The places step mode pauses, in the order a task meets them. */
 export const FLOW_STEPS = ["insert", "send", "receive", "invoke", "update", "delete"] as const;
 export type FlowStep = (typeof FLOW_STEPS)[number];
 
+/**
+ * Which of the lessons' six steps each pause belongs to, so that "Release step 4 (receive)", the
+ * drawing's badge 4 and the narration all count alike: 1 the API inserts the task, 2 it sends the
+ * message, 3 SQS holds it (no pause: that is the time between send and receive), 4 the trigger
+ * receives it and invokes the handler (two pauses), 5 the task is updated, 6 the message is deleted.
+ */
+export const FLOW_STEP_NUMBER: Readonly<Record<FlowStep, number>> = { insert: 1, send: 2, receive: 4, invoke: 4, update: 5, delete: 6 };
+
 /** A message as seen by inspection (never by ReceiveMessage, which would change the queue). */
-export interface QueuedMessage {
+export interface QueuedMessage extends BodyPreview {
   messageId: string;
   taskId: number | null;
-  body: string;
   receiveCount: number;
   sentAt: number;
   state: "visible" | "in-flight" | "delayed";
   /** For in-flight messages: epoch ms at which visibility runs out. */
   visibleAt: number | null;
+  /** A FIFO queue's message: its MessageGroupId. */
+  groupId?: string;
 }
 
 export interface QueueView {
@@ -157,15 +253,39 @@ export interface Snapshot {
   tasks: Task[];
   queues: QueueView[];
   events: FlowEvent[];
+  /**
+   * Present when the snapshot left something out to stay within its byte budget: the oldest tasks
+   * and events, and messages beyond what each queue lists (the queue counts are always whole).
+   */
+  omitted?: SnapshotOmissions;
   /** Where SQS and Lambda run, and what that backend can show (older snapshots lack it: embedded). */
   backend?: { mode: "embedded" | "localstack" | "aws"; stepMode: boolean; messageDetail: boolean; note: string | null };
   /** The controls as they stand, so a fold can start from them. */
   controls?: {
     trigger: { state: TriggerState; settings: TriggerSettings };
     concurrency: { running: number; limit: number; maximum: number };
+    /** The FIFO queue's mapping (older snapshots lack it). */
+    fifoMapping?: { state: TriggerState; settings: TriggerSettings; concurrency: { running: number; limit: number; maximum: number } };
     faults: Faults;
     stepMode: { enabled: boolean; paused: PausedStep[] };
   };
+}
+
+/** What a snapshot left out, so a page can say so. Counts of items; `budgetBytes` is the snapshot's limit (UTF-8 bytes of its JSON). */
+export interface SnapshotOmissions {
+  tasks: number;
+  events: number;
+  messages: number;
+  budgetBytes: number;
+}
+
+/** `message:body`'s answer: one message's whole body, as SQS holds it now. */
+export interface MessageBody {
+  messageId: string;
+  queue: string;
+  body: string;
+  /** In UTF-16 code units. */
+  bodyLength: number;
 }
 
 export interface ServerToClientEvents {
@@ -190,10 +310,14 @@ export interface PresenterPosition {
   seq: number | null;
 }
 
-export type Reply<T> = { data: T } | { error: { code: string; message: string } };
+/** `detail`: the playground's reason, where `message` is AWS's exact text and says less. */
+export type Reply<T> = { data: T } | { error: { code: string; message: string; detail?: string } };
 
 export interface ClientToServerEvents {
+  /** One at a time per connection (a `message:body` counts too): asked while an answer is being sent, it waits; asked again while one waits, it answers RequestInProgress. */
   "snapshot:get": (reply: (response: Reply<Snapshot>) => void) => void;
+  /** `{"messageId": "…"}`: the whole body of a message still in the queue or its DLQ (MessageNotFound otherwise). A read: followers may ask. */
+  "message:body": (request: unknown, reply: (response: Reply<MessageBody>) => void) => void;
   "trigger:get": (reply: (response: Reply<TriggerView>) => void) => void;
   "trigger:update": (patch: unknown, reply: (response: Reply<TriggerView>) => void) => void;
   "faults:get": (reply: (response: Reply<Faults>) => void) => void;
@@ -214,6 +338,8 @@ export interface TriggerView extends TriggerSettings {
   State: "Enabled" | "Disabled" | "Disabling" | "Enabling";
   LastModified: number;
   warnings: string[];
+  /** Where a setting differs from what a new mapping gets on AWS, and why (GetEventSourceMapping has no such field: it is the playground's). */
+  playgroundDefaults: string[];
 }
 
 export interface PausedStep {
@@ -225,8 +351,16 @@ export interface PausedStep {
   detail: string;
 }
 
+/** Step mode as PUT /api/step-mode takes it. */
+export interface StepModeSettings {
+  enabled: boolean;
+  /** While a step waits, the trigger keeps its messages in flight with ChangeMessageVisibility (default true). */
+  heartbeat: boolean;
+}
+
 export interface StepModeView {
   enabled: boolean;
+  heartbeat: boolean;
   paused: PausedStep[];
   /** The step `next` released, if any. */
   released?: PausedStep;

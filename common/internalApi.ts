@@ -41,7 +41,12 @@ export interface ReleaseRequest {
 export interface InvocationConfig {
   workMs: number;
   faults: Faults;
-  reportsBatchItemFailures: boolean;
+  /**
+   * Per event source (the queue ARN a record's `eventSourceARN` names): whether that queue's
+   * mapping has FunctionResponseTypes ["ReportBatchItemFailures"]. One function serves both
+   * mappings (standard and FIFO), and each may set it differently.
+   */
+  reportsBatchItemFailures: Record<string, boolean>;
 }
 
 export interface InvocationStarted {
@@ -53,6 +58,8 @@ export interface InvocationStarted {
   receiveCounts: number[];
   /** The function's timeout as the function itself sees it (ms left at start). */
   remainingMs: number;
+  /** The queue ARN of the batch's records: which mapping invoked the function (older bundles lack it: the standard one). */
+  eventSourceArn?: string;
 }
 
 export type InvocationEnded =

@@ -1,5 +1,5 @@
 // The lesson format as the server sends it to the client: shared by both.
-import type { FlowStep } from "./events.js";
+import type { FlowStep, FunctionLanguage } from "./events.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -18,12 +18,31 @@ export interface TerminalBlock {
 
 export type Comparison = { equals: string | number | boolean | null } | { atLeast: number } | { atMost: number };
 
-export interface CheckBlock {
+/** A condition on one state: `expect` from the vocabulary in server/lessons/checks.ts, compared. */
+export interface Condition {
+  expect: string;
+  comparison: Comparison;
+}
+
+export interface CheckBlock extends Condition {
   kind: "check";
   /** What to look at, from the fixed vocabulary in server/lessons/checks.ts (e.g. `lastTask.status`). */
   expect: string;
-  comparison: Comparison;
   label: string;
+  /**
+   * While the check is not yet true: what it waits for and why waiting is expected. `{state}`
+   * placeholders show a state's value now ("receive {lastTaskMessage.receiveCount} of 3").
+   */
+  waiting: string | null;
+  /** When this holds, the check can no longer become true: it fails, saying `because`. */
+  failsWhen: (Condition & { because: string }) | null;
+  /** A stated deadline: the check fails once `seconds` have passed since the moment `after` (e.g. `lastTask.createdAt`). */
+  deadline: { seconds: number; after: string } | null;
+  /**
+   * More conditions that must hold too (a lab's verdict: the cause is fixed AND the symptom is gone
+   * under the same load). Empty for a plain check.
+   */
+  and?: Condition[];
 }
 
 /** A fault or trigger setting to apply, exactly as PUT /api/faults or PATCH /api/trigger take it. */
@@ -45,6 +64,12 @@ export interface PredictBlock {
   kind: "predict";
   question: string;
   expect: string;
+  /**
+   * The moment that answers it: "checked" (default), when the first check after it in its part
+   * first passes (the world has settled); "changes", the first change after the learner met the
+   * question to a value one of the choices names (a passing moment, such as where step mode stops).
+   */
+  when: "checked" | "changes";
   choices: { label: string; value: string | number | boolean | null }[];
 }
 
@@ -55,23 +80,57 @@ export interface NextBlock {
   step: FlowStep | null;
 }
 
-/** A world action: redrive the dead-letter queue, or reset the world. */
-export interface ActionBlock {
-  kind: "redrive" | "reset";
+export type { FunctionLanguage };
+
+/**
+ * An editable handler: the learner edits the lesson's code and deploys it as the function the
+ * trigger invokes (PUT /api/function/code). One source per language the lesson offers, each the
+ * whole of a project file (its starting point, restored by Reset).
+ */
+export interface HandlerBlock {
+  kind: "handler";
+  sources: { language: FunctionLanguage; file: string; code: string }[];
 }
 
-export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock | PredictBlock | NextBlock | ActionBlock;
+/**
+ * A world action: redrive the dead-letter queue, reset the world, or start a trial (POST
+ * /api/trial: from then on the `trial.*` states count only the tasks created after it).
+ */
+export interface ActionBlock {
+  kind: "redrive" | "reset" | "trial";
+}
 
-/** A step: prose (markdown, rendered by the client) interleaved with blocks, in order. */
+/**
+ * A lab's hint: markdown shown only when the learner asks for it. Everything after it in its part
+ * (up to the next hint) stays hidden until then, so hints unlock one by one and the last one can
+ * hold the reference fix.
+ */
+export interface HintBlock {
+  kind: "hint";
+  markdown: string;
+}
+
+export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock | PredictBlock | NextBlock | ActionBlock | HintBlock | HandlerBlock;
+
+/** One piece of a lesson part: prose (markdown, rendered by the client) or a block, in order. */
 export type StepPart = { kind: "prose"; markdown: string } | LessonBlock;
 
+/**
+ * A lesson's *part* (a `## ` section). Learners and docs say "part"; "step" is kept for the flow's
+ * six. The type and the `steps` field keep their old names so the wire format and the presenter's
+ * position (`{lessonId, step}`) stay as they are.
+ */
 export interface LessonStep {
   title: string;
   parts: StepPart[];
 }
 
+/** A lesson teaches; a lab hands the learner a deliberately broken system to diagnose and fix. */
+export type LessonKind = "lesson" | "lab";
+
 export interface LessonSummary {
   id: string;
+  kind: LessonKind;
   title: string;
   goal: string;
   order: number;
@@ -91,9 +150,25 @@ export interface PredictionOutcome {
   matching: string | null;
 }
 
+/** waiting: not true yet, and it still can be; passed ✓; failed ✗: it can no longer be, or its deadline passed. */
+export type CheckStatus = "waiting" | "passed" | "failed";
+
 export interface CheckResult {
+  status: CheckStatus;
+  /** The same as `status === "passed"`. */
   ok: boolean;
   label: string;
   expected: string;
   actual: string;
+  /** Waiting: what it waits for and why; failed: why it can no longer pass; passed: "". */
+  why: string;
+}
+
+/**
+ * The moment a prediction is answered: the first outcome, after the learner met the question
+ * (`baseline`), whose value changed and matches one of the choices. Read on every change, so a
+ * learner who asks later still sees what happened then (never "null"). Undefined: not yet.
+ */
+export function predictionMoment(baseline: PredictionOutcome, outcome: PredictionOutcome): PredictionOutcome | undefined {
+  return outcome.matching !== null && outcome.actual !== baseline.actual ? outcome : undefined;
 }

@@ -2,6 +2,7 @@
 // before anything folds it, so a hand-edited or foreign file gets a clear error, not a broken page.
 // The browser loads this module only when a run is imported (zod stays out of the first load).
 import { z } from "zod";
+import type { FlowEvent } from "./events.js";
 import { RUN_FORMAT, RUN_VERSION, type RunFile } from "./run.js";
 
 export class RunFileError extends Error {
@@ -24,6 +25,10 @@ const task = z.object({
   attempts: count,
   sendError: text.nullable(),
   lastError: text.nullable(),
+  queue: z.literal("fifo").optional(),
+  messageGroupId: text.optional(),
+  deduplicationId: text.optional(),
+  duplicateOf: int.optional(),
 });
 const triggerState = z.enum(["enabled", "disabled", "stopping", "stopped"]);
 const triggerSettings = z.object({
@@ -33,7 +38,7 @@ const triggerSettings = z.object({
   ScalingConfig: z.object({ MaximumConcurrency: int.optional() }),
   Enabled: z.boolean(),
 });
-const faults = z.object({ failRate: z.number(), delayMs: z.number(), timeout: z.boolean(), crashAfter: int.nullable(), sqsUnavailable: z.boolean() });
+const faults = z.object({ failRate: z.number(), delayMs: z.number(), timeout: z.boolean(), crashAfter: int.nullable(), sqsUnavailable: z.boolean(), responseKey: z.string().default("batchItemFailures"), retryBackoffSeconds: int.nullable().optional() });
 const flowStep = z.enum(["insert", "send", "receive", "invoke", "update", "delete"]);
 const pausedStep = { pauseId: int, step: flowStep, stepNumber: int, taskId, messageIds: z.array(text), detail: text };
 const concurrency = { running: count, limit: count, maximum: count };
@@ -46,16 +51,22 @@ const sqsCall = z.object({
   error: z.object({ code: text, message: text }).nullable(),
   durationMs: z.number(),
   messageIds: z.array(text),
+  bodiesCut: z.boolean().optional(),
 });
 
 /** One member of the event union, with its place in the log. */
+/** Which event source mapping an event is about: absent for the standard queue's. */
+const mapping = z.literal("fifo").optional();
+const functionLanguage = z.enum(["nodejs", "python"]);
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), seq: count, at: z.number(), ...shape });
 const message = { queue: text, messageId: text, taskId };
+// Runs exported before bodies were cut to a preview have whole bodies and neither field.
+const bodyPreview = { body: text, bodyLength: count.optional(), truncated: z.boolean().optional() };
 
 const flowEvent = z.discriminatedUnion("type", [
   event("task.created", { taskId: int, task }),
   event("task.updated", { taskId: int, from: task.shape.status, task }),
-  event("message.sent", { ...message, body: text }),
+  event("message.sent", { ...message, ...bodyPreview, groupId: text.optional() }),
   event("message.received", { ...message, receiptHandle: text, receiveCount: count, visibleAt: z.number(), consumer: z.enum(["lambda-trigger", "other-client"]) }),
   event("message.delayed", { ...message, visibleAt: z.number() }),
   event("message.visible-again", { ...message, receiveCount: count }),
@@ -63,38 +74,62 @@ const flowEvent = z.discriminatedUnion("type", [
   event("message.dead-lettered", { ...message, deadLetterQueue: text, receiveCount: count }),
   event("lambda.invoked", { invocationId: text, functionName: text, messageIds: z.array(text), taskIds: z.array(taskId) }),
   event("lambda.completed", { invocationId: text, durationMs: z.number(), failedMessageIds: z.array(text) }),
-  event("lambda.failed", { invocationId: text, durationMs: z.number(), error: text, messageIds: z.array(text) }),
-  event("trigger.state", { state: triggerState }),
-  event("trigger.updated", { settings: triggerSettings, warnings: z.array(text) }),
-  event("function.updated", { settings: z.object({ Timeout: z.number() }), warnings: z.array(text) }),
-  event("lambda.concurrency", concurrency),
+  event("lambda.failed", {
+    invocationId: text,
+    durationMs: z.number(),
+    error: text,
+    messageIds: z.array(text),
+    errorDetail: z.object({ errorType: text, errorMessage: text, line: int.optional(), column: int.optional() }).optional(),
+  }),
+  event("lambda.cold-start", { invocationId: text, environmentId: text, language: functionLanguage, version: count, initMs: z.number() }),
+  event("lambda.log", { invocationId: text.nullable(), environmentId: text, stream: z.enum(["stdout", "stderr"]), message: text }),
+  event("lambda.environment-ended", { environmentId: text, reason: z.enum(["timeout", "exit", "init-error", "retired", "idle"]), detail: text }),
+  event("function.deployed", { version: count, language: functionLanguage }),
+  event("lambda.throttled", { functionName: text, messageIds: z.array(text), taskIds: z.array(taskId), reserved: count, running: count, attempt: count, retrying: z.boolean() }),
+  event("message.expired", { ...message, sentAt: z.number(), retentionSeconds: count }),
+  event("trigger.filtered", { messageIds: z.array(text), taskIds: z.array(taskId) }),
+  event("trigger.delete-failed", { invocationId: text.nullable(), messageIds: z.array(text), error: text, attempt: count, retrying: z.boolean() }),
+  event("trigger.state", { state: triggerState, mapping }),
+  event("trigger.updated", { settings: triggerSettings, warnings: z.array(text), mapping }),
+  event("function.updated", { settings: z.object({ Timeout: z.number(), ReservedConcurrentExecutions: count.nullable().optional() }), warnings: z.array(text) }),
+  event("lambda.concurrency", { ...concurrency, mapping }),
   event("faults.changed", { faults }),
   event("step-mode.changed", { enabled: z.boolean() }),
   event("step.paused", pausedStep),
   event("step.released", { pauseId: int, step: flowStep }),
   event("world.reset", {}),
+  event("trial.started", { afterTaskId: z.number().int().min(0) }),
   event("sqs.call", { call: sqsCall }),
 ]);
+
+// Every event the contract has must be importable: a type missing here would reject an exported run
+// that holds one (trigger.filtered and trigger.delete-failed were). The type-check fails on a gap.
+type UnknownToRunFiles = Exclude<FlowEvent["type"], z.infer<typeof flowEvent>["type"]>;
+const everyEventKnown: [UnknownToRunFiles] extends [never] ? true : UnknownToRunFiles = true;
+void everyEventKnown;
 
 const queuedMessage = z.object({
   messageId: text,
   taskId,
-  body: text,
+  ...bodyPreview,
   receiveCount: count,
   sentAt: z.number(),
   state: z.enum(["visible", "in-flight", "delayed"]),
   visibleAt: z.number().nullable(),
+  groupId: text.optional(),
 });
 const snapshot = z.object({
   seq: count,
   tasks: z.array(task),
   queues: z.array(z.object({ name: text, url: text, visible: count, inFlight: count, delayed: count, messages: z.array(queuedMessage) })),
   events: z.array(flowEvent),
+  omitted: z.object({ tasks: count, events: count, messages: count, budgetBytes: count }).optional(),
   backend: z.object({ mode: z.enum(["embedded", "localstack", "aws"]), stepMode: z.boolean(), messageDetail: z.boolean(), note: text.nullable() }).optional(),
   controls: z
     .object({
       trigger: z.object({ state: triggerState, settings: triggerSettings }),
       concurrency: z.object(concurrency),
+      fifoMapping: z.object({ state: triggerState, settings: triggerSettings, concurrency: z.object(concurrency) }).optional(),
       faults,
       stepMode: z.object({ enabled: z.boolean(), paused: z.array(z.object(pausedStep)) }),
     })

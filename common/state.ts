@@ -2,7 +2,9 @@
 // lesson checks read it on the server, and replays rebuild it. Given the same snapshot and the
 // same events it always ends in the same state. For speed under bursts of thousands of events,
 // `applyEvent` updates the state it is given (the fold owns it) instead of copying it per event.
-import type { Consumer, Faults, FlowEvent, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
+import { fifoQueueName } from "./fifo.js";
+import { addToTimeline, visibilityTimeoutSet, isHeartbeat } from "./heartbeat.js";
+import type { Consumer, Faults, FlowEvent, FunctionLanguage, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
 
 export type MessageState = "visible" | "in-flight" | "delayed" | "dead-lettered";
 
@@ -12,12 +14,29 @@ export interface MessageView {
   queue: string;
   state: MessageState;
   receiveCount: number;
-  /** In flight: epoch ms when visibility runs out. Past it, the message is visible (SQS applies that lazily). */
+  /** In flight: epoch ms when visibility runs out (message.visible-again follows at that moment). */
   visibleAt: number | null;
   /** When the current receive happened: with visibleAt, the length of the countdown. */
   receivedAt: number | null;
   consumer: Consumer | null;
   sentAt: number;
+  /** A FIFO queue's message: its MessageGroupId (the visualizer draws one lane per group). */
+  groupId?: string;
+  /** When it arrived in the dead-letter queue (epoch ms), once dead-lettered. */
+  deadLetteredAt?: number;
+}
+
+/** The last message whose retention period ended, as it was then. */
+export interface ExpiredView {
+  messageId: string;
+  taskId: number | null;
+  queue: string;
+  /** Its first send and its expiry (epoch ms). */
+  sentAt: number;
+  expiredAt: number;
+  /** When it had arrived in the dead-letter queue it expired from; null when it expired where it was sent. */
+  deadLetteredAt: number | null;
+  retentionSeconds: number;
 }
 
 export interface InvocationView {
@@ -39,6 +58,12 @@ export interface Counters {
   returned: number;
   invocations: number;
   failedInvocations: number;
+  /** Messages the trigger's FilterCriteria left out: deleted without an invocation. */
+  filtered: number;
+  /** Messages SQS deleted because their retention period ended. */
+  expired: number;
+  /** Invocations Lambda throttled (the function's reserved concurrency was in use). */
+  throttled: number;
 }
 
 export interface PlaygroundState {
@@ -53,13 +78,31 @@ export interface PlaygroundState {
   /** The highest concurrency limit seen since the start (or the last reset): did the trigger scale up? */
   peakConcurrencyLimit: number;
   trigger: { state: TriggerState | null; settings: TriggerSettings | null };
+  /** The FIFO queue's event source mapping: its own state, settings and concurrency (one batch per active group). */
+  fifoMapping: { state: TriggerState | null; settings: TriggerSettings | null; concurrency: { running: number; limit: number; maximum: number } };
   faults: Faults | null;
   stepMode: { enabled: boolean; paused: PausedStep[] };
   counters: Counters;
-  /** The most recent events, oldest first (SQS calls are kept apart, in `calls`). */
+  /** The most recent events, oldest first (SQS calls are kept apart, in `calls`, except step mode's heartbeat: common/heartbeat.ts). */
   timeline: FlowEvent[];
   /** The most recent SQS calls, oldest first: the wire inspector. */
   calls: (SqsCall & { seq: number; at: number })[];
+  /**
+   * SQS calls since the start (or the last reset), by `<caller> <operation>` (e.g. "other-client
+   * ReceiveMessage"): how many, and how many ReceiveMessage answered with no message (an empty
+   * receive, which SQS bills as a request like any other).
+   */
+  callCounts: Record<string, { calls: number; empty: number }>;
+  /** The function's code: version 0 is the lesson's handler; a deploy (PUT /api/function/code) makes 1, 2, …; kept across a world reset, as the server keeps it. */
+  functionCode: { version: number; language: FunctionLanguage | null };
+  /** The last message that expired (its retention period ended), or null. */
+  lastExpired: ExpiredView | null;
+  /** The last message that expired from a dead-letter queue, or null. */
+  lastDeadLetterExpired: ExpiredView | null;
+  /** A lab's trial: the tasks with an id above this one are its tasks (null: no trial since the last reset). */
+  trialAfterTaskId: number | null;
+  /** How many times each task's messages were received (by anyone), kept after the message is deleted. */
+  receivesByTask: Record<number, number>;
 }
 
 export const TIMELINE_LIMIT = 1000;
@@ -78,11 +121,18 @@ export function emptyState(): PlaygroundState {
     concurrency: { running: 0, limit: 0, maximum: 0 },
     peakConcurrencyLimit: 0,
     trigger: { state: null, settings: null },
+    fifoMapping: { state: null, settings: null, concurrency: { running: 0, limit: 0, maximum: 0 } },
     faults: null,
     stepMode: { enabled: false, paused: [] },
-    counters: { sent: 0, received: 0, deleted: 0, deadLettered: 0, returned: 0, invocations: 0, failedInvocations: 0 },
+    counters: { sent: 0, received: 0, deleted: 0, deadLettered: 0, returned: 0, invocations: 0, failedInvocations: 0, filtered: 0, expired: 0, throttled: 0 },
     timeline: [],
     calls: [],
+    callCounts: {},
+    functionCode: { version: 0, language: null },
+    lastExpired: null,
+    lastDeadLetterExpired: null,
+    trialAfterTaskId: null,
+    receivesByTask: {},
   };
 }
 
@@ -93,31 +143,36 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
     state.tasks[task.id] = task;
     state.lastTaskId = Math.max(state.lastTaskId ?? 0, task.id);
   }
-  // The first queue is the task queue; the others are dead-letter queues.
+  // The first queue is the task queue, and its `.fifo` twin the FIFO task queue; the others are dead-letter queues.
   const [main] = snapshot.queues;
+  const sources = new Set(main ? [main.name, fifoQueueName(main.name)] : []);
   for (const queue of snapshot.queues) {
     for (const m of queue.messages) {
       state.messages[m.messageId] = {
         messageId: m.messageId,
         taskId: m.taskId,
         queue: queue.name,
-        state: queue === main ? m.state : "dead-lettered",
+        state: sources.has(queue.name) ? m.state : "dead-lettered",
         receiveCount: m.receiveCount,
         visibleAt: m.visibleAt,
         receivedAt: null,
         consumer: null,
         sentAt: m.sentAt,
+        ...(m.groupId !== undefined ? { groupId: m.groupId } : {}),
       };
     }
   }
-  state.timeline = snapshot.events.filter((e) => e.type !== "sqs.call").slice(-TIMELINE_LIMIT);
+  for (const event of snapshot.events) if (event.type !== "sqs.call" || isHeartbeat(event.call)) addToTimeline(state.timeline, event);
+  state.timeline = state.timeline.slice(-TIMELINE_LIMIT);
   state.calls = snapshot.events.flatMap((e) => (e.type === "sqs.call" ? [{ ...e.call, seq: e.seq, at: e.at }] : [])).slice(-CALLS_LIMIT);
+  for (const event of snapshot.events) if (event.type === "sqs.call") countCall(state, event.call);
   state.seq = snapshot.seq;
   state.backend = snapshot.backend ?? null;
   if (snapshot.controls) {
     state.trigger = { ...snapshot.controls.trigger };
     state.concurrency = { ...snapshot.controls.concurrency };
     state.peakConcurrencyLimit = snapshot.controls.concurrency.limit;
+    if (snapshot.controls.fifoMapping) state.fifoMapping = { ...snapshot.controls.fifoMapping };
     state.faults = snapshot.controls.faults;
     state.stepMode = { enabled: snapshot.controls.stepMode.enabled, paused: [...snapshot.controls.stepMode.paused] };
   }
@@ -131,9 +186,12 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
   if (event.type === "sqs.call") {
     state.calls.push({ ...event.call, seq: event.seq, at: event.at });
     if (state.calls.length > CALLS_LIMIT * 1.25) state.calls.splice(0, state.calls.length - CALLS_LIMIT);
+    followVisibilityChange(state, event.call, event.at);
+    countCall(state, event.call);
+    if (isHeartbeat(event.call)) addToTimeline(state.timeline, event);
     return state;
   }
-  state.timeline.push(event);
+  addToTimeline(state.timeline, event);
   if (state.timeline.length > TIMELINE_LIMIT * 1.25) state.timeline.splice(0, state.timeline.length - TIMELINE_LIMIT);
   const message = "messageId" in event ? state.messages[event.messageId] : undefined;
   switch (event.type) {
@@ -144,10 +202,22 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       break;
     case "message.sent":
       state.counters.sent += 1;
-      state.messages[event.messageId] = { messageId: event.messageId, taskId: event.taskId, queue: event.queue, state: "visible", receiveCount: 0, visibleAt: null, receivedAt: null, consumer: null, sentAt: event.at };
+      state.messages[event.messageId] = {
+        messageId: event.messageId,
+        taskId: event.taskId,
+        queue: event.queue,
+        state: "visible",
+        receiveCount: 0,
+        visibleAt: null,
+        receivedAt: null,
+        consumer: null,
+        sentAt: event.at,
+        ...(event.groupId !== undefined ? { groupId: event.groupId } : {}),
+      };
       break;
     case "message.received":
       state.counters.received += 1;
+      if (event.taskId !== null) state.receivesByTask[event.taskId] = (state.receivesByTask[event.taskId] ?? 0) + 1;
       state.messages[event.messageId] = {
         ...(message ?? { messageId: event.messageId, taskId: event.taskId, queue: event.queue, sentAt: event.at }),
         state: "in-flight",
@@ -177,7 +247,28 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
         receiveCount: event.receiveCount,
         visibleAt: null,
         receivedAt: null,
+        deadLetteredAt: event.at,
       };
+      break;
+    case "message.expired":
+      state.counters.expired += 1;
+      state.lastExpired = {
+        messageId: event.messageId,
+        taskId: event.taskId,
+        queue: event.queue,
+        sentAt: event.sentAt,
+        expiredAt: event.at,
+        deadLetteredAt: message?.deadLetteredAt ?? null,
+        retentionSeconds: event.retentionSeconds,
+      };
+      if (state.lastExpired.deadLetteredAt !== null) state.lastDeadLetterExpired = state.lastExpired;
+      delete state.messages[event.messageId];
+      break;
+    case "lambda.throttled":
+      state.counters.throttled += 1;
+      break;
+    case "trigger.filtered":
+      state.counters.filtered += event.messageIds.length;
       break;
     case "lambda.invoked":
       state.counters.invocations += 1;
@@ -205,14 +296,18 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       break;
     }
     case "lambda.concurrency":
+      if (event.mapping === "fifo") {
+        state.fifoMapping.concurrency = { running: event.running, limit: event.limit, maximum: event.maximum };
+        break;
+      }
       state.concurrency = { running: event.running, limit: event.limit, maximum: event.maximum };
       state.peakConcurrencyLimit = Math.max(state.peakConcurrencyLimit, event.limit);
       break;
     case "trigger.state":
-      state.trigger.state = event.state;
+      (event.mapping === "fifo" ? state.fifoMapping : state.trigger).state = event.state;
       break;
     case "trigger.updated":
-      state.trigger.settings = event.settings;
+      (event.mapping === "fifo" ? state.fifoMapping : state.trigger).settings = event.settings;
       break;
     case "faults.changed":
       state.faults = event.faults;
@@ -229,9 +324,19 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       state.stepMode.paused = state.stepMode.paused.filter((p) => p.pauseId !== event.pauseId);
       break;
     case "world.reset":
-      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit });
+      // Step mode and faults are kept: the reset switched them off with their own events when it
+      // began, and this event comes after its purge. Step mode switched on in between (lesson 1's
+      // reset then its step-mode block, pressed quickly) was wiped here while the server kept it:
+      // the page lost the Release button and the checks read step mode as off.
+      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, fifoMapping: state.fifoMapping, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit, stepMode: state.stepMode, faults: state.faults, functionCode: state.functionCode });
       break;
     case "function.updated":
+      break;
+    case "trial.started":
+      state.trialAfterTaskId = event.afterTaskId;
+      break;
+    case "function.deployed":
+      state.functionCode = { version: event.version, language: event.version === 0 ? null : event.language };
       break;
   }
   return state;
@@ -242,6 +347,15 @@ export function foldEvents(events: Iterable<FlowEvent>, state: PlaygroundState =
   return state;
 }
 
+/** Counts a call under `<caller> <operation>`; a ReceiveMessage that returned no message counts as empty too. */
+function countCall(state: PlaygroundState, call: SqsCall): void {
+  const key = `${call.caller} ${call.operation}`;
+  const count = (state.callCounts[key] ??= { calls: 0, empty: 0 });
+  count.calls += 1;
+  const messages = (call.response as { Messages?: unknown[] } | null)?.Messages;
+  if (call.operation === "ReceiveMessage" && !call.error && (messages?.length ?? 0) === 0) count.empty += 1;
+}
+
 function pruneInvocations(state: PlaygroundState): void {
   // Counting keys first: this runs for every finished invocation, and most of the time there is nothing to prune.
   if (Object.keys(state.invocations).length <= FINISHED_INVOCATIONS_KEPT * 1.25) return;
@@ -249,6 +363,23 @@ function pruneInvocations(state: PlaygroundState): void {
   if (finished.length <= FINISHED_INVOCATIONS_KEPT * 1.25) return;
   finished.sort((a, b) => a.startedAt - b.startedAt);
   for (const old of finished.slice(0, finished.length - FINISHED_INVOCATIONS_KEPT)) delete state.invocations[old.invocationId];
+}
+
+/**
+ * ChangeMessageVisibility(Batch) moved in-flight messages' deadlines to `at` + the timeout it set
+ * (step mode's heartbeat does this every few seconds): no flow event says so, only the call. Left
+ * out, a message the trigger held showed "visible · waiting" 5 s after its receive. A batch whose
+ * entries set different timeouts is not followed (its messages cannot be told apart by receipt here).
+ * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
+ */
+function followVisibilityChange(state: PlaygroundState, call: SqsCall, at: number): void {
+  if (call.error || (call.operation !== "ChangeMessageVisibility" && call.operation !== "ChangeMessageVisibilityBatch")) return;
+  const seconds = visibilityTimeoutSet(call);
+  if (seconds === null) return;
+  for (const id of call.messageIds) {
+    const message = state.messages[id];
+    if (message?.state === "in-flight") message.visibleAt = at + seconds * 1000;
+  }
 }
 
 /** A message's state at `now`: in flight or delayed past its deadline means visible, whatever SQS has applied yet. */
@@ -287,6 +418,7 @@ export function tasksByStatus(state: PlaygroundState): Record<Task["status"], nu
  * caused an event usually comes just after the event.
  */
 export function callsFor(state: PlaygroundState, event: FlowEvent, limit = 2): PlaygroundState["calls"] {
+  if (event.type === "sqs.call") return [{ ...event.call, seq: event.seq, at: event.at }];
   const ids = "messageIds" in event ? event.messageIds : "messageId" in event ? [event.messageId] : [];
   if (ids.length === 0) return [];
   return state.calls

@@ -3,14 +3,13 @@ import type { TaskMessageBody } from "./events.js";
 export type ParsedTaskMessage = { ok: true; message: TaskMessageBody } | { ok: false; reason: string };
 
 /**
- * The message body the API sends for a task. Any character outside the set fauxqs 1.9.2 accepts
- * is written as a JSON escape (😀 as \ud83d\ude00): real SQS accepts characters beyond U+FFFF
- * raw, but fauxqs refuses every surrogate pair with InvalidMessageContents, and the escaped form
- * is the same JSON in every backend.
+ * The message body the API sends for a task. SQS accepts #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD
+ * #x10000–#x10FFFF in a body (SendMessage, API reference); JSON.stringify already escapes control
+ * characters and lone surrogates, and U+FFFE / U+FFFF are escaped here, so any title sends.
  */
 export function formatTaskMessage(message: TaskMessageBody): string {
   const escape = (char: string) => [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
-  return JSON.stringify(message).replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/gu, escape);
+  return JSON.stringify(message).replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, escape);
 }
 
 /** Read a queue message body as the API writes it: `{"task_id": <positive int>, "title": "<string>"}`. */

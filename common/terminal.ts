@@ -24,8 +24,8 @@ export interface TerminalSize {
   rows: number;
 }
 
-/** Why a connection got no shell: a missing or wrong token, a playground bound beyond loopback, or a remote client. */
-export type TerminalDisabledCode = "bad-token" | "not-loopback" | "remote-client";
+/** Why a connection got no shell: a missing or wrong token, a playground bound beyond loopback, in a classroom or in a container, or a remote client. */
+export type TerminalDisabledCode = "bad-token" | "not-loopback" | "classroom" | "container" | "remote-client";
 
 export interface TerminalDisabled {
   code: TerminalDisabledCode;

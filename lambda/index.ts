@@ -15,6 +15,8 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   const started = Date.now();
   const config = await link.invocationConfig();
   const messageIds = event.Records.map((r) => r.messageId);
+  // One function behind two mappings: the batch's queue says which mapping's settings apply.
+  const eventSourceArn = event.Records[0]?.eventSourceARN ?? "";
   await link.started({
     invocationId: context.awsRequestId,
     functionName: context.functionName,
@@ -22,16 +24,19 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     taskIds: event.Records.map((r) => taskIdOf(r.body)),
     receiveCounts: event.Records.map((r) => Number(r.attributes.ApproximateReceiveCount)),
     remainingMs: context.getRemainingTimeInMillis(),
+    eventSourceArn,
   });
   const process = createHandler({
     store: link,
     workMs: config.workMs,
     faults: () => config.faults,
-    reportsBatchItemFailures: () => config.reportsBatchItemFailures,
+    // A queue no mapping is known for gets AWS's default: FunctionResponseTypes [].
+    reportsBatchItemFailures: () => config.reportsBatchItemFailures[eventSourceArn] ?? false,
   });
   try {
     const result = await process(event, context);
-    const failedMessageIds = result.batchItemFailures.map((f) => f.itemIdentifier);
+    // A list under another key (the responseKey fault) is no list to Lambda: nothing failed.
+    const failedMessageIds = (result.batchItemFailures ?? []).map((f) => f.itemIdentifier);
     await link.ended({ invocationId: context.awsRequestId, durationMs: Date.now() - started, outcome: "completed", failedMessageIds });
     return result;
   } catch (error) {

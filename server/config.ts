@@ -14,6 +14,12 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   SQS_PORT: port.default(4566),
   DATA_DIR: z.string().min(1).default("./data"),
+  /**
+   * When the embedded SQS's reply waits for its journal: `reply` (fsync before the reply: an
+   * acknowledged change survives a power cut) or `background` (the write before the reply, the
+   * fsync just after: survives kill -9, and a power cut loses at most the last few milliseconds).
+   */
+  SQS_FSYNC: z.enum(["reply", "background"]).default("reply"),
   LESSONS_DIR: z.string().min(1).default("./lessons"),
   AWS_REGION: z.string().min(1).default("us-east-1"),
   AWS_ENDPOINT_URL: z.url().optional(),
@@ -32,6 +38,8 @@ export const configSchema = z.object({
   TRIGGER_SCALING_SPEED: z.coerce.number().min(0.01).max(1000).default(1),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  /** Pages (Socket.IO connections) at once: each may hold a snapshot of up to 1 MiB while it is sent. */
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
   TRIGGER_ENABLED: flag.default(true),
   /** LocalStack/AWS: the URL the deployed function uses to reach this playground's internal routes. */
   PLAYGROUND_INTERNAL_URL: z.url().optional(),
@@ -80,6 +88,24 @@ export function parseConfig(env: Record<string, string | undefined>, version: st
   }
   if (mode === "aws") return awsConfig(parsed, env, version);
   return { ...parsed, mode, version };
+}
+
+/**
+ * What start-up must say about who can reach the playground: a classroom is reachable from other
+ * machines on purpose; a container (CONTAINER=true) bound beyond loopback takes control actions
+ * with no token at all, which is safe only while its port is published on the host's loopback.
+ * @returns one line per warning, without the "warning: " prefix
+ */
+export function exposureWarnings(config: Pick<Config, "HOST" | "CLASSROOM" | "CONTAINER">): string[] {
+  const warnings: string[] = [];
+  if (config.CLASSROOM) {
+    warnings.push(`classroom mode: bound to ${config.HOST}, so other machines can open the playground and follow it read-only; control actions need the presenter token, and the terminal is off`);
+  } else if (config.CONTAINER && !isLoopbackHost(config.HOST)) {
+    warnings.push(
+      `CONTAINER=true: bound to ${config.HOST} with no presenter token, so anyone who reaches this port can change the playground (faults, reset, tasks); publish it on the host's 127.0.0.1 only, as docker-compose.yml does, or use CLASSROOM=true instead`,
+    );
+  }
+  return warnings;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
-import { ConfigError, parseConfig } from "./config.js";
+import { ConfigError, exposureWarnings, parseConfig } from "./config.js";
+import { LessonError } from "./lessons/parseLesson.js";
 import { startPlayground } from "./playground.js";
 import { PROJECT_ROOT } from "./projectRoot.js";
 import { StoreError } from "./store/errors.js";
@@ -29,6 +30,22 @@ async function main(): Promise<void> {
   const clientDir = join(PROJECT_ROOT, "dist", "client");
   if (!existsSync(clientDir)) console.log("note: the browser client is not built yet; run `npm run build` (npm install does it)");
   const playground = await startPlayground(config, { clientDir, shellEnv: process.env });
+  // Before the start block is printed: whoever reads it may signal at once, and a signal with no
+  // handler yet would kill the process without stopping it (its data-folder lock left behind).
+  const shutdown = (signal: string) => {
+    console.log(`\n${signal}: stopping (batches in flight finish or return to the queue)…`);
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    playground.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("error while stopping:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
   // One write, so whoever reads the output sees the whole block or none of it. The token opens the
   // page's terminal (a real shell): only someone who can read this output gets one.
   console.log(
@@ -44,30 +61,12 @@ async function main(): Promise<void> {
       `  try it:     curl -X POST ${playground.url}/tasks -H "Content-Type: application/json" -d '{"title": "Test Task"}'`,
     ].join("\n"),
   );
-  if (config.CLASSROOM) {
-    console.warn(
-      `warning: classroom mode: bound to ${config.HOST}, so other machines can open the playground and follow it read-only; control actions need the presenter token, and the terminal is off`,
-    );
-  }
-
-  const shutdown = (signal: string) => {
-    console.log(`\n${signal}: stopping (batches in flight finish or return to the queue)…`);
-    const forced = setTimeout(() => process.exit(1), 10_000);
-    forced.unref();
-    playground.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("error while stopping:", error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  for (const warning of exposureWarnings(config)) console.warn(`warning: ${warning}`);
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StoreError || error instanceof BackendError) {
+  // Errors the user can act on are one line (a broken lesson: its file, line and reason), never a stack.
+  if (error instanceof ConfigError || error instanceof StoreError || error instanceof BackendError || error instanceof LessonError) {
     console.error(`queue-flow-playground: ${error.message}`);
   } else if ((error as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
     const address = error as NodeJS.ErrnoException & { port?: number };

@@ -4,41 +4,86 @@ import { chromium, type Browser, type Page } from "playwright-core";
 /** Debian's chromium, launched as test/helpers/browser.ts does (headless, no background networking). */
 const CHROMIUM = "/usr/bin/chromium";
 
+export interface BrowserFigures {
+  longest_task_ms: number;
+  long_tasks: number;
+  slowest_probe_ms: number;
+}
+
+/**
+ * One long task of the burst, placed and explained: when it began (ms after the burst started),
+ * how long it took, and what Chromium's long-animation-frame entry that covers it says ran in it
+ * (the frame's scripts with their invoker, and when rendering started). For finding a long task
+ * without a trace; bench/browserTrace.ts has the whole trace.
+ */
+export interface LongTaskDetail {
+  at_ms: number;
+  duration_ms: number;
+  /** The long animation frame around it, if Chromium reported one. */
+  frame?: { duration_ms: number; render_ms: number; style_and_layout_ms: number; scripts: string[] };
+}
+
 export interface BrowserWatch {
-  /** Stop watching and report the longest main-thread task and the slowest answer to a probe. */
-  finish(): Promise<{ longest_task_ms: number; long_tasks: number; slowest_probe_ms: number }>;
+  /** Stop watching and report the longest main-thread task and the slowest answer to a probe (and, when asked for, each long task's detail). */
+  finish(): Promise<BrowserFigures & { detail?: LongTaskDetail[] }>;
 }
 
 export function hasChromium(path = CHROMIUM): boolean {
   return existsSync(path);
 }
 
-/**
- * Open the playground in headless Chromium and watch its main thread: every 'longtask' the page
- * reports, and how long the page takes to answer a small evaluate every 100 ms (a tab that
- * stays responsive answers in a few ms).
- */
-export async function watchPlaygroundPage(url: string, executablePath = CHROMIUM): Promise<BrowserWatch> {
-  const browser: Browser = await chromium.launch({
+/** Debian's chromium as the bench drives it: headless, no background networking (the flags of test/helpers/browser.ts). */
+export function launchBenchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  return chromium.launch({
     executablePath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+// These run in the page, where the DOM exists; this file is type-checked for Node.
+type Entry = { startTime: number; duration: number; renderStart?: number; styleAndLayoutStart?: number; scripts?: { invoker: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number }[] };
+type PageGlobals = {
+  __longTasks: Entry[];
+  __frames: Entry[];
+  __burstStart: number;
+  PerformanceObserver: new (cb: (list: { getEntries(): Entry[] }) => void) => { observe(o: object): void };
+  document: { querySelector(s: string): { textContent: string | null } | null };
+};
+
+/**
+ * Open the playground in headless Chromium and watch its main thread: every 'longtask' the page
+ * reports, and how long the page takes to answer a small evaluate every 100 ms (a tab that
+ * stays responsive answers in a few ms). With `detail`, the long-animation-frame entries too.
+ */
+export async function watchPlaygroundPage(url: string, options: { executablePath?: string; detail?: boolean } = {}): Promise<BrowserWatch> {
+  const browser = await launchBenchChromium(options.executablePath);
   const page: Page = await browser.newPage();
-  // These functions run in the page, where the DOM exists; this file is type-checked for Node.
-  type PageGlobals = { __longTasks: number[]; PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void }; document: { querySelector(s: string): { textContent: string | null } | null } };
   await page.addInitScript(() => {
     const page = globalThis as unknown as PageGlobals;
-    const seen: number[] = (page.__longTasks = []);
+    const seen: Entry[] = (page.__longTasks = []);
+    const frames: Entry[] = (page.__frames = []);
     new page.PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) seen.push(entry.duration);
+      for (const entry of list.getEntries()) seen.push({ startTime: entry.startTime, duration: entry.duration });
     }).observe({ type: "longtask", buffered: true });
+    try {
+      new page.PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) frames.push(JSON.parse(JSON.stringify(entry)) as Entry);
+      }).observe({ type: "long-animation-frame", buffered: true });
+    } catch {
+      // A Chromium without long-animation-frame entries: long tasks are still counted.
+    }
   });
   await page.goto(url);
   await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector(".connection")?.textContent === "live", undefined, { timeout: 15_000 });
   // The page's own start-up (first render, lessons, chart) is not the burst: only tasks from here on count.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  await page.evaluate(() => ((globalThis as unknown as PageGlobals).__longTasks.length = 0));
+  await page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    page.__longTasks.length = 0;
+    page.__frames.length = 0;
+    page.__burstStart = performance.now();
+  });
   let slowest = 0;
   let probing = true;
   const probes = (async () => {
@@ -53,9 +98,31 @@ export async function watchPlaygroundPage(url: string, executablePath = CHROMIUM
     finish: async () => {
       probing = false;
       await probes;
-      const tasks = await page.evaluate(() => (globalThis as unknown as PageGlobals).__longTasks);
+      const { tasks, frames, start } = await page.evaluate(() => {
+        const page = globalThis as unknown as PageGlobals;
+        return { tasks: page.__longTasks, frames: page.__frames, start: page.__burstStart };
+      });
       await browser.close();
-      return { longest_task_ms: Math.round(Math.max(0, ...tasks)), long_tasks: tasks.length, slowest_probe_ms: Math.round(slowest) };
+      const figures = { longest_task_ms: Math.round(Math.max(0, ...tasks.map((t) => t.duration))), long_tasks: tasks.length, slowest_probe_ms: Math.round(slowest) };
+      if (!options.detail) return figures;
+      const detail = tasks.map((task): LongTaskDetail => {
+        const frame = frames.find((f) => f.startTime <= task.startTime + 1 && task.startTime < f.startTime + f.duration);
+        return {
+          at_ms: Math.round(task.startTime - start),
+          duration_ms: Math.round(task.duration),
+          ...(frame
+            ? {
+                frame: {
+                  duration_ms: Math.round(frame.duration),
+                  render_ms: Math.round(frame.renderStart ? frame.startTime + frame.duration - frame.renderStart : 0),
+                  style_and_layout_ms: Math.round(frame.styleAndLayoutStart ? frame.startTime + frame.duration - frame.styleAndLayoutStart : 0),
+                  scripts: (frame.scripts ?? []).map((s) => `${Math.round(s.duration)} ms ${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ""}${s.forcedStyleAndLayoutDuration ? `, forced layout ${Math.round(s.forcedStyleAndLayoutDuration)} ms` : ""}`),
+                },
+              }
+            : {}),
+        };
+      });
+      return { ...figures, detail };
     },
   };
 }

@@ -1,11 +1,11 @@
 // Burst throughput: tasks posted by concurrent clients (in a process of their own) until all are
-// completed, against a raw SDK SendMessage loop on the same fauxqs, measured the same way. Also
+// completed, against a raw SDK SendMessage loop on the same embedded SQS, measured the same way. Also
 // what a burst does to memory, to event delivery and, in a separate run, to a browser tab.
 import type { Task } from "../../common/events.js";
 import { runClient } from "../clients/runClient.js";
 import type { ClientReport } from "../clients/protocol.js";
 import { watchEvents } from "../clients/eventWatcher.js";
-import { startFauxqsAlone, startPlaygroundProcess } from "../server.js";
+import { startEngineAlone, startPlaygroundProcess } from "../server.js";
 import { median, medianOfRuns, percentile, round } from "../stats.js";
 import { hasChromium, watchPlaygroundPage } from "./browser.js";
 
@@ -17,8 +17,8 @@ export interface BurstResult {
     lost: number;
     duplicated: number;
     failed_requests: number;
-    /** The same raw loop against fauxqs alone (no playground around it), for comparison. */
-    raw_sends_per_s_fauxqs_alone: number;
+    /** The same raw loop against the SQS engine alone (no playground around it), for comparison. */
+    raw_sends_per_s_engine_alone: number;
     tasks: number;
     concurrency: number;
   };
@@ -105,7 +105,7 @@ export async function benchBurst(
     return figures;
   });
 
-  const alone = await startFauxqsAlone();
+  const alone = await startEngineAlone();
   const rawAlone = await runClient({ kind: "burst-raw", endpoint: alone.endpoint, count: options.tasks, concurrency: options.concurrency }).finally(() => alone.stop());
 
   let browser: BurstResult["browser"] = { longest_task_ms: null, long_tasks: null, slowest_probe_ms: null, skipped: "no Chromium at /usr/bin/chromium" };
@@ -136,7 +136,7 @@ export async function benchBurst(
       lost,
       duplicated,
       failed_requests: failed,
-      raw_sends_per_s_fauxqs_alone: round(perSecond(rawAlone), 0),
+      raw_sends_per_s_engine_alone: round(perSecond(rawAlone), 0),
       tasks: options.tasks,
       concurrency: options.concurrency,
     },

@@ -1,12 +1,17 @@
-// Trigger drain rate against a peer: the same queue on the same fauxqs, the same number of
-// messages already waiting, the same no-op handler; our Lambda trigger, then bbc's sqs-consumer.
+// Trigger drain rate against a peer: the same number of messages already waiting, the same no-op
+// handler, on the playground's embedded SQS as `npm start` runs it (our engine in this process,
+// its events published to an event log, our trigger's receives told apart by its User-Agent);
+// our Lambda trigger, then bbc's sqs-consumer, each on a queue of its own.
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
+import { startEmbeddedSqs } from "../../server/backends/embeddedSqs.js";
+import { TRIGGER_USER_AGENT } from "../../server/backends/names.js";
+import { EventLog, type Publish } from "../../server/events/eventLog.js";
 import { DEFAULT_TRIGGER_SETTINGS } from "../../server/trigger/mappingSettings.js";
 import { LambdaTrigger } from "../../server/trigger/lambdaTrigger.js";
 import { TaskQueue, type TaskQueueSettings } from "../../server/queue/taskQueue.js";
 import type { SqsCall } from "../../common/events.js";
-import { startFauxqsAlone } from "../server.js";
+import type { EmbeddedSqs } from "../../server/sqs/embedded.js";
 import { medianOfRuns, round } from "../stats.js";
 
 export interface DrainResult {
@@ -20,8 +25,7 @@ export interface DrainResult {
 
 const REGION = "us-east-1";
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-// A fresh queue for every drain: a consumer stopped mid-long-poll leaves that poll open in fauxqs,
-// where it would swallow the next drain's first messages for a whole visibility timeout.
+// A fresh queue for every drain, so no drain starts with messages another one left in flight.
 let queues = 0;
 const freshQueue = () => {
   queues += 1;
@@ -53,8 +57,8 @@ async function fill(client: SQSClient, queueUrl: string, count: number): Promise
   await Promise.all(Array.from({ length: 8 }, sender));
 }
 
-/** Messages per second until `count` are deleted by our trigger. */
-async function drainWithTrigger(endpoint: string, settings: TaskQueueSettings, count: number): Promise<number> {
+/** Messages per second until `count` are deleted by our trigger, set up as the playground sets it up. */
+async function drainWithTrigger(sqs: EmbeddedSqs, publish: Publish, settings: TaskQueueSettings, count: number): Promise<number> {
   let deleted = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -63,14 +67,15 @@ async function drainWithTrigger(endpoint: string, settings: TaskQueueSettings, c
     deleted += ((call.response as { Successful?: unknown[] } | null)?.Successful ?? []).length;
     if (deleted >= count) done();
   };
-  const queue = new TaskQueue({ endpoint, region: REGION, credentials }, settings, { userAgent: "bench/trigger", caller: "lambda-trigger", onCall });
+  const queue = new TaskQueue({ endpoint: sqs.endpoint, region: REGION, credentials }, settings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall });
   await queue.resolve();
   const trigger = new LambdaTrigger({
     queue,
     handler: async () => ({ batchItemFailures: [] }),
     function: { functionName: "bench-noop", region: REGION, accountId: "000000000000", timeoutMs: 3000, memoryMb: 128 },
     settings: DEFAULT_TRIGGER_SETTINGS,
-    publish: (body) => ({ ...body, seq: 0, at: Date.now() }) as never,
+    endLongPolls: () => sqs.endLongPolls(settings.queueName),
+    publish,
   });
   const started = performance.now();
   trigger.start();
@@ -114,13 +119,15 @@ async function drainWithSqsConsumer(endpoint: string, queueUrl: string, count: n
 }
 
 export async function benchDrain(messages: number, runs: number, log: (line: string) => void): Promise<DrainResult> {
-  const fauxqs = await startFauxqsAlone();
+  // The playground's event log size (EVENT_LOG_SIZE's default): every SQS and trigger event lands in it.
+  const events = new EventLog(5000);
+  const sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: REGION, publish: events.publish, triggerUserAgent: TRIGGER_USER_AGENT });
   try {
     const { median } = await medianOfRuns(runs, async (run) => {
-      const forOurs = await filledQueue(fauxqs.endpoint, messages);
-      const ours = await drainWithTrigger(fauxqs.endpoint, forOurs.settings, messages);
-      const peer = await drainWithSqsConsumer(fauxqs.endpoint, (await filledQueue(fauxqs.endpoint, messages)).queueUrl, messages, 1);
-      const peers = await drainWithSqsConsumer(fauxqs.endpoint, (await filledQueue(fauxqs.endpoint, messages)).queueUrl, messages, 5);
+      const forOurs = await filledQueue(sqs.endpoint, messages);
+      const ours = await drainWithTrigger(sqs, events.publish, forOurs.settings, messages);
+      const peer = await drainWithSqsConsumer(sqs.endpoint, (await filledQueue(sqs.endpoint, messages)).queueUrl, messages, 1);
+      const peers = await drainWithSqsConsumer(sqs.endpoint, (await filledQueue(sqs.endpoint, messages)).queueUrl, messages, 5);
       log(`  drain run ${run + 1}: ours ${ours.toFixed(0)}/s, sqs-consumer ${peer.toFixed(0)}/s, 5 sqs-consumers ${peers.toFixed(0)}/s`);
       return { ours, peer, peers, ratio: ours / peer };
     });
@@ -132,6 +139,6 @@ export async function benchDrain(messages: number, runs: number, log: (line: str
       messages,
     };
   } finally {
-    await fauxqs.stop();
+    await sqs.stop();
   }
 }

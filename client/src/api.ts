@@ -1,5 +1,5 @@
 // The playground's HTTP API as the page uses it. Errors come back as {"error": {code, message}}.
-import { presenterToken } from "./presenter.js";
+import { controlCredential } from "./presenter.js";
 
 export interface ApiAnswer {
   status: number;
@@ -14,8 +14,8 @@ export async function call(method: string, path: string, body?: unknown, headers
   if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
   // The server takes control actions only as JSON, bodies or not (README, Security).
   if (method !== "GET" && !sent.has("content-type")) sent.set("content-type", "application/json");
-  const presenter = presenterToken();
-  if (presenter && !sent.has("authorization")) sent.set("authorization", `Bearer ${presenter}`);
+  const credential = controlCredential();
+  if (credential && !sent.has("authorization")) sent.set("authorization", `Bearer ${credential}`);
   const response = await fetch(path, init);
   const text = await response.text();
   let json: unknown = null;

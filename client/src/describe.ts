@@ -1,6 +1,7 @@
 // Each event in the lesson's words: the timeline lists them, the narration reads them out.
 // No DOM here, so the words can be tested as they are.
 import type { Faults, FlowEvent, TriggerSettings } from "../../common/events.js";
+import { isHeartbeat, visibilityTimeoutSet } from "../../common/heartbeat.js";
 
 /** The faults in force, in words: "faults: fail 50% of records, SQS unavailable", or "faults cleared". */
 export function faultWords(f: Faults): string {
@@ -10,6 +11,8 @@ export function faultWords(f: Faults): string {
     f.timeout ? "hang past the timeout" : "",
     f.crashAfter !== null ? `crash after ${f.crashAfter} record(s)` : "",
     f.sqsUnavailable ? "SQS unavailable" : "",
+    f.responseKey && f.responseKey !== "batchItemFailures" ? `failures reported under "${f.responseKey}"` : "",
+    f.retryBackoffSeconds ? `back off ${f.retryBackoffSeconds} s × 2^(receive − 1) after a failure` : "",
   ].filter(Boolean);
   return on.length ? `faults: ${on.join(", ")}` : "faults cleared";
 }
@@ -44,12 +47,28 @@ export const describe = (e: FlowEvent): string => {
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
     case "message.dead-lettered":
       return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "message.expired":
+      return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} expired in ${e.queue}: retention period ${e.retentionSeconds} s ended (${Math.round((e.at - e.sentAt) / 1000)} s after it was sent)`;
+    case "lambda.throttled":
+      return `throttled: reserved concurrency ${e.reserved} in use (${e.running} running); batch of ${e.messageIds.length}${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : " given up: its messages come back after their visibility timeout"}`;
     case "lambda.invoked":
       return `handler invoked with ${e.messageIds.length} record(s)`;
     case "lambda.completed":
-      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)`;
+      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)${e.note ? `: ${e.note}` : ""}`;
     case "lambda.failed":
       return `handler failed: ${e.error}`;
+    case "lambda.cold-start":
+      return `cold start: a new ${e.language === "python" ? "Python" : "Node.js"} execution environment for version ${e.version} (${Math.round(e.initMs)} ms to start)`;
+    case "lambda.log":
+      return `function log: ${e.message}`;
+    case "lambda.environment-ended":
+      return `an execution environment ended: ${e.detail}`;
+    case "function.deployed":
+      return e.version === 0 ? "the lesson's handler is the function again" : `function version ${e.version} deployed (${e.language === "python" ? "Python" : "Node.js"})`;
+    case "trigger.filtered":
+      return `${e.messageIds.length} message(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""} filtered out by the trigger's FilterCriteria: deleted without invoking the handler`;
+    case "trigger.delete-failed":
+      return `the trigger could not delete ${e.messageIds.length} message(s) (${e.error})${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : ": they come back after their visibility timeout"}`;
     case "lambda.concurrency":
       return `concurrency ${e.running} running, limit ${e.limit}`;
     case "trigger.state":
@@ -57,7 +76,7 @@ export const describe = (e: FlowEvent): string => {
     case "trigger.updated":
       return `trigger settings changed: ${triggerWords(e.settings)}`;
     case "function.updated":
-      return `function timeout ${e.settings.Timeout} s`;
+      return `function timeout ${e.settings.Timeout} s, ${e.settings.ReservedConcurrentExecutions == null ? "no reserved concurrency" : `reserved concurrency ${e.settings.ReservedConcurrentExecutions}`}`;
     case "faults.changed":
       return faultWords(e.faults);
     case "step-mode.changed":
@@ -68,8 +87,16 @@ export const describe = (e: FlowEvent): string => {
       return `released step ${e.step}`;
     case "world.reset":
       return "the world was reset";
-    case "sqs.call":
-      return `${e.call.caller}: ${e.call.operation}`;
+    case "trial.started":
+      return `a trial began: the checks count the tasks after task ${e.afterTaskId}`;
+    case "sqs.call": {
+      if (!isHeartbeat(e.call)) return `${e.call.caller}: ${e.call.operation}`;
+      const n = e.call.messageIds.length;
+      const seconds = visibilityTimeoutSet(e.call);
+      const held = `${n === 1 ? "the paused message" : `${n} paused messages`} in flight`;
+      const outcome = e.call.error ? `refused: ${e.call.error.code}` : `visibility timeout ${seconds ?? "?"} s from now`;
+      return `heartbeat: the trigger keeps ${held} (${e.call.operation}, ${outcome})`;
+    }
   }
 };
 
@@ -77,7 +104,7 @@ export const describe = (e: FlowEvent): string => {
 /** More subjects than this in one group are summed up. */
 const MAX_SUBJECTS = 4;
 /** Events a listener does not need: the wire, and the trigger's scaling chatter. */
-const QUIET = new Set(["sqs.call", "lambda.concurrency", "lambda.invoked", "lambda.completed", "step.released"]);
+const QUIET = new Set(["sqs.call", "lambda.concurrency", "lambda.invoked", "lambda.completed", "step.released", "lambda.log"]);
 
 /** What one event did to its task or message, as a clause: "received by the Lambda, attempt 2". */
 function clause(e: FlowEvent): string | null {
@@ -96,6 +123,10 @@ function clause(e: FlowEvent): string | null {
       return "message deleted";
     case "message.dead-lettered":
       return `moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
+    case "message.expired":
+      return `expired in ${e.queue} (retention ${e.retentionSeconds} s)`;
+    case "lambda.throttled":
+      return e.retrying ? "throttled, trying again" : "throttled: comes back after its visibility timeout";
     case "message.delayed":
       return "delayed";
     default:

@@ -1,4 +1,4 @@
-// The chaos soak: a real playground (real fauxqs, real lowdb, real HTTP) takes a stream of tasks
+// The chaos soak: a real playground (real SQS engine, real lowdb, real HTTP) takes a stream of tasks
 // while the handler fails records, crashes mid-batch, outlives its visibility timeout and the
 // trigger is switched off and on. Then it must settle with every promise kept (soakVerdict.ts).
 import { setTimeout as sleep } from "node:timers/promises";

@@ -3,6 +3,8 @@ import type { Controls } from "../control/controls.js";
 import { controlRoutes, requireJson } from "./controlRoutes.js";
 import { lessonRoutes, type WorldActions } from "./lessonRoutes.js";
 import type { LessonService } from "../lessons/lessonService.js";
+import type { DrillService } from "../lessons/drillService.js";
+import { drillRoutes } from "./drillRoutes.js";
 import type { Faults, FunctionSettings, QueueView, TriggerSettings } from "../../common/events.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import type { TaskSender } from "../flow/taskSender.js";
@@ -12,17 +14,19 @@ import { internalRoutes, type InternalDeps } from "./internalRoutes.js";
 import { INTERNAL_PREFIX } from "../../common/internalApi.js";
 import type { Capabilities } from "../backends/backend.js";
 import type { ControlAccess } from "../security/controlAccess.js";
-import { controlGuard } from "./controlGuard.js";
+import { controlGuards } from "./controlGuard.js";
 import { securityHeaders } from "./securityHeaders.js";
 import type { Classroom } from "../events/classroom.js";
 import { BODY_LIMIT_BYTES, parseCreateTask, parseTaskId } from "./taskInput.js";
+import { functionCodeRoutes, type FunctionCodeDeps } from "./functionCodeRoutes.js";
 
 export interface HealthReport {
   status: "ok";
   mode: string;
   capabilities: Capabilities;
   version: string;
-  queues: { queueUrl: string; deadLetterQueueUrl: string };
+  /** maxReceiveCount: receives before SQS moves a message to the dead-letter queue (the page shows "receive 2 of 3"). */
+  queues: { queueUrl: string; deadLetterQueueUrl: string; fifoQueueUrl: string; fifoDeadLetterQueueUrl: string; maxReceiveCount: number };
   trigger: TriggerSettings & { state: string; concurrency: { running: number; limit: number; maximum: number } };
   function: FunctionSettings;
   faults: Faults;
@@ -38,7 +42,11 @@ export interface ApiDeps {
   queues: () => QueueView[];
   log: (message: string, error?: unknown) => void;
   controls: Controls;
+  /** The FIFO queue's mapping (GET/PATCH /api/trigger/fifo). */
+  fifoControls?: Controls;
   lessons: LessonService;
+  /** The interview drill (GET /api/drill); absent: no drill routes. */
+  drill?: DrillService;
   world: WorldActions;
   /** The deployed function's way to the database and back (token-protected). */
   internal: InternalDeps;
@@ -48,7 +56,11 @@ export interface ApiDeps {
   clientDir?: string;
   /** Closed when shutting down: requests that would change something are refused. */
   admission?: Admission;
-  /** Presenter and followers: guards control routes while followers watch; serves /follow. */
+  /** Counts requests from other machines (followers' reads included) against a per-address rate limit. */
+  remoteRateLimit?: express.RequestHandler;
+  /** Deployed function code (GET/PUT/DELETE /api/function/code); absent: no such routes. */
+  functionCode?: Pick<FunctionCodeDeps, "code" | "off">;
+  /** Presenter and followers: its guard runs on every control route (it refuses while followers watch); serves /follow. */
   classroom?: Pick<Classroom, "guard" | "routes">;
 }
 
@@ -57,13 +69,13 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("json spaces", 2);
+  // One spelling per route: `/API/reset` is not `/api/reset` (404), as for every router below.
+  app.set("case sensitive routing", true);
   app.use(securityHeaders());
+  if (deps.remoteRateLimit) app.use(deps.remoteRateLimit);
   if (deps.admission) app.use(deps.admission.guard);
-  app.use(controlGuard(deps.access));
-  if (deps.classroom) {
-    app.use(deps.classroom.guard);
-    app.use(deps.classroom.routes());
-  }
+  const guards = controlGuards(deps.access, deps.classroom?.guard);
+  if (deps.classroom) app.use(deps.classroom.routes());
 
   app.get("/health", (_req, res) => {
     res.json(deps.health());
@@ -72,13 +84,15 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get("/api/queues", (_req, res) => {
     res.json(deps.queues());
   });
-  app.use("/api", controlRoutes(deps.controls));
-  app.use("/api", lessonRoutes(deps.lessons, deps.world));
+  if (deps.functionCode) app.use("/api", functionCodeRoutes({ ...deps.functionCode, guards, access: deps.access }));
+  app.use("/api", controlRoutes(deps.controls, guards, deps.fifoControls));
+  app.use("/api", lessonRoutes(deps.lessons, deps.world, guards));
+  if (deps.drill) app.use("/api", drillRoutes(deps.drill, guards));
   app.use(INTERNAL_PREFIX, internalRoutes(deps.internal));
 
-  app.post("/tasks", requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
-    const { title } = parseCreateTask(req.body);
-    const result = await deps.sender.submit(title);
+  app.post("/tasks", ...guards.control, requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
+    const { title, destination } = parseCreateTask(req.body);
+    const result = await deps.sender.submit(title, destination);
     if (result.sent) {
       res.status(201).location(`/tasks/${result.task.id}`).json(result.task);
       return;

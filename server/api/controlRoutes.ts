@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import express from "express";
 import type { Controls } from "../control/controls.js";
+import type { ControlGuards } from "./controlGuard.js";
 import { ApiError } from "./errors.js";
 import { BODY_LIMIT_BYTES } from "./taskInput.js";
 
@@ -29,17 +30,24 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 
 const json = [requireJson, express.json({ limit: BODY_LIMIT_BYTES, strict: false })];
 
-/** The trigger, the function, faults and step mode, over HTTP (AWS field names where AWS has them). */
-export function controlRoutes(controls: Controls): Router {
-  const router = Router();
+/** The trigger, the function, faults and step mode, over HTTP (AWS field names where AWS has them); every change runs `guards.control` first. */
+export function controlRoutes(controls: Controls, guards: ControlGuards, fifoControls?: Controls): Router {
+  const router = Router({ caseSensitive: true });
+  const { control } = guards;
+  if (fifoControls) {
+    // The FIFO queue's own mapping (interview-queue.fifo): the same fields, plus the FIFO rules.
+    router.get("/trigger/fifo", (_req, res) => void res.json(fifoControls.triggerView()));
+    router.patch("/trigger/fifo", ...control, ...json, async (req, res) => void res.json(await fifoControls.updateTrigger(req.body)));
+  }
   router.get("/trigger", (_req, res) => void res.json(controls.triggerView()));
-  router.patch("/trigger", ...json, async (req, res) => void res.json(await controls.updateTrigger(req.body)));
+  router.patch("/trigger", ...control, ...json, async (req, res) => void res.json(await controls.updateTrigger(req.body)));
   router.get("/function", (_req, res) => void res.json(controls.functionView()));
-  router.patch("/function", ...json, async (req, res) => void res.json(await controls.updateFunction(req.body)));
+  router.patch("/function", ...control, ...json, async (req, res) => void res.json(await controls.updateFunction(req.body)));
   router.get("/faults", (_req, res) => void res.json(controls.faults()));
-  router.put("/faults", ...json, (req, res) => void res.json(controls.setFaults(req.body)));
+  router.put("/faults", ...control, ...json, (req, res) => void res.json(controls.setFaults(req.body)));
   router.get("/step-mode", (_req, res) => void res.json(controls.stepMode()));
-  router.put("/step-mode", ...json, (req, res) => void res.json(controls.setStepMode(req.body)));
-  router.post("/step-mode/next", requireJsonType, (_req, res) => void res.json(controls.next()));
+  router.put("/step-mode", ...control, ...json, (req, res) => void res.json(controls.setStepMode(req.body)));
+  // The body is optional ({"step": "…"} names the step expected to be waiting), but the type is JSON.
+  router.post("/step-mode/next", ...control, requireJsonType, express.json({ limit: BODY_LIMIT_BYTES, strict: false }), (req, res) => void res.json(controls.next(req.body)));
   return router;
 }

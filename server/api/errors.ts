@@ -12,6 +12,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -28,14 +29,15 @@ interface BodyParserError {
 }
 
 /**
- * The one place errors become HTTP responses, always `{"error": {"code", "message"}}`. Unknown
+ * The one place errors become HTTP responses, always `{"error": {"code", "message"}}` (plus
+ * `detail`, the playground's reason, where `message` is AWS's exact text). Unknown
  * errors get a generic message: stack traces go to the server log, never to the caller.
  */
 export function errorResponder(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const api = toApiError(error);
     if (api.status >= 500) log(`${api.code}: ${api.message}`, error);
-    res.status(api.status).json({ error: { code: api.code, message: api.message } });
+    res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.detail ? { detail: api.detail } : {}) } });
   };
 }
 
@@ -55,7 +57,7 @@ function toApiError(error: unknown): ApiError {
   }
   // The router could not decode a path parameter (`/tasks/%E0%A4%A`): the client's mistake, not a bug.
   if (error instanceof URIError) return new ApiError(400, "InvalidPath", "the path has %-escapes that do not decode to UTF-8");
-  if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message);
+  if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message, error.detail);
   if (error instanceof StepAborted) return new ApiError(503, "ShuttingDown", "the playground is shutting down");
   if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);
   if (error instanceof ProvisioningError) return new ApiError(502, "LambdaApiError", error.message);

@@ -25,6 +25,7 @@ const startedSchema = z.strictObject({
   taskIds: z.array(z.number().int().nullable()).max(10_000),
   receiveCounts: z.array(z.number().int().min(0)).max(10_000),
   remainingMs: z.number().int().min(0).max(900_000),
+  eventSourceArn: z.string().max(2048).optional(),
 });
 const endedSchema = z.discriminatedUnion("outcome", [
   z.strictObject({ invocationId: z.string().min(1), durationMs: z.number().min(0), outcome: z.literal("completed"), failedMessageIds: ids }),
@@ -55,7 +56,7 @@ function requireToken(token: string): RequestHandler {
  * invocation, and its start/end reports.
  */
 export function internalRoutes(deps: InternalDeps): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.use(requireToken(deps.token), express.json({ limit: "1mb" }));
   router.post(INTERNAL_ROUTES.claim, async (req, res) => {
     const { taskId, invocationId, leaseMs } = parse(claimSchema, req.body);

@@ -1,5 +1,6 @@
 import type { QueueView } from "../../common/events.js";
 import type { Mode } from "../config.js";
+import type { MessageLocator } from "../flow/reconciler.js";
 import type { TaskQueue, QueueAddresses } from "../queue/taskQueue.js";
 import type { TriggerControl } from "../trigger/triggerControl.js";
 
@@ -14,8 +15,8 @@ export interface Capabilities {
 }
 
 /**
- * The one seam between the playground and where SQS and Lambda really run: embedded (fauxqs and
- * our trigger), LocalStack, or AWS. Routes, lessons, checks and the client never ask which.
+ * The one seam between the playground and where SQS and Lambda really run: embedded (our SQS
+ * engine and our trigger), LocalStack, or AWS. Routes, lessons, checks and the client never ask which.
  */
 export interface Backend {
   readonly queues: QueueAddresses;
@@ -23,15 +24,21 @@ export interface Backend {
   readonly apiQueue: TaskQueue;
   /** The event source mapping: our emulator, or the real one behind the Lambda API. */
   readonly trigger: TriggerControl;
+  /** The FIFO queue (`interview-queue.fifo`, its DLQ `interview-queue-dlq.fifo`), its API client and its own mapping. */
+  readonly fifo: { queues: QueueAddresses; apiQueue: TaskQueue; trigger: TriggerControl };
   /** The SQS endpoint the terminal's `awslocal` talks to. */
   readonly sqsEndpoint: string;
   readonly capabilities: Capabilities;
   readonly mode: Mode;
-  /** Both queues as they are now, read without receiving (at most `messageLimit` messages each). */
+  /** Both queues as they are now, read without receiving (at most `messageLimit` messages each; bodies cut to their preview). */
   inspect(messageLimit?: number): QueueView[];
+  /** The whole body of one message still in the queue or its DLQ, read without receiving it; undefined when neither holds it (or the backend cannot show bodies). */
+  messageBody(messageId: string): { queue: string; body: string } | undefined;
+  /** Where each message of the queue and its DLQ is, read without receiving; only a backend whose queues outlive a restart of the playground has it (the embedded SQS). */
+  locateMessages?(): MessageLocator;
   /** The queue's visibility timeout as SQS holds it. */
   visibilityTimeoutSeconds(): number;
-  /** Empty both queues (the "reset the world" action). */
+  /** Empty both queues (the "reset the world" action); the embedded SQS also re-creates a deleted queue and restores its attributes. */
   purgeAll(): Promise<void>;
   /** The `sqsUnavailable` fault. */
   setSqsUnavailable(unavailable: boolean): void;

@@ -3,13 +3,16 @@ import { createHandler, type HandlerFaults } from "../../lambda/handler.js";
 import type { Config } from "../config.js";
 import type { StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
-import { ACCOUNT_ID, startEmbeddedSqs } from "../queue/embeddedSqs.js";
+import { ACCOUNT_ID } from "../sqs/embedded.js";
+import { startEmbeddedSqs } from "./embeddedSqs.js";
 import { TaskQueue, type TaskQueueSettings } from "../queue/taskQueue.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
+import { FunctionConcurrency } from "../trigger/functionConcurrency.js";
 import { LambdaTrigger } from "../trigger/lambdaTrigger.js";
+import type { DeployedHandler } from "../runtime/runtimeHandler.js";
 import type { TriggerSettings } from "../../common/events.js";
 import type { Backend } from "./backend.js";
-import { API_USER_AGENT, FUNCTION_NAME, TRIGGER_USER_AGENT } from "./names.js";
+import { API_USER_AGENT, FUNCTION_MEMORY_MB, FUNCTION_NAME, FUNCTION_USER_AGENT, TRIGGER_USER_AGENT } from "./names.js";
 
 /** The embedded SQS never leaves loopback, whatever the API binds to. */
 const SQS_HOST = "127.0.0.1";
@@ -17,7 +20,11 @@ const SQS_HOST = "127.0.0.1";
 export interface BackendDeps {
   config: Config;
   queueSettings: TaskQueueSettings;
+  /** The FIFO twin's names (`.fifo`), same visibility timeout and maxReceiveCount. */
+  fifoQueueSettings: TaskQueueSettings;
   triggerSettings: TriggerSettings;
+  /** The FIFO mapping's first settings: BatchSize at most 10, no window. */
+  fifoTriggerSettings: TriggerSettings;
   publish: Publish;
   onCall: (call: SqsCall) => void;
   clock: Clock;
@@ -30,80 +37,140 @@ export interface EmbeddedDeps extends BackendDeps {
   faults: () => HandlerFaults;
   /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
   onWorkDone?: (taskId: number) => void;
+  /** Whether an Origin is the playground's own page: the only page the SQS port answers. */
+  pageOrigin: (origin: string) => boolean;
+  /**
+   * The deployed function (server/runtime/), run through the Lambda Runtime API: while `active()`,
+   * the trigger invokes it instead of the lesson's handler in this process.
+   */
+  deployedFunction?: { active(): boolean; handler: DeployedHandler };
 }
 
-/** fauxqs in-process on :4566 and our own event source mapping invoking lambda/handler.ts in-process. */
+/** Our SQS engine (server/sqs/) in-process on :4566 and our own event source mapping invoking lambda/handler.ts in-process. */
 export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend> {
   const { config, publish, clock, gate } = deps;
   const sqs = await startEmbeddedSqs({
     host: SQS_HOST,
     port: config.SQS_PORT,
-    urlHost: "localhost",
     region: config.AWS_REGION,
     publish,
     triggerUserAgent: TRIGGER_USER_AGENT,
-    clock,
+    pageOrigin: deps.pageOrigin,
+    dataDir: config.DATA_DIR,
+    fsync: config.SQS_FSYNC,
+    log: (message) => deps.log(message),
+    ...(config.PUBLIC_HOST ? { publicHost: config.PUBLIC_HOST } : {}),
   });
   const connection = { endpoint: sqs.endpoint, region: config.AWS_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
   const apiQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall });
   const queues = await apiQueue.provision();
-  const triggerQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall: deps.onCall });
+  // The function's own SQS client acts on receipts the trigger received: one map links both on the wire.
+  const receipts = new Map<string, string>();
+  const triggerQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall: deps.onCall, receipts });
   await triggerQueue.resolve();
+  const functionQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, receipts });
+  await functionQueue.resolve();
 
-  // The handler is created before the trigger it reports to; `trigger` is set right below.
-  let trigger: LambdaTrigger | undefined;
-  const handler = createHandler({
-    store: deps.store,
-    workMs: config.HANDLER_WORK_MS,
-    faults: deps.faults,
-    ...(deps.onWorkDone ? { onWorkDone: deps.onWorkDone } : {}),
-    reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
-    beforeUpdate: (taskId, record, context) => {
-      const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
-      return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
-    },
-  });
-  const running = new LambdaTrigger({
-    queue: triggerQueue,
-    handler,
-    function: {
-      functionName: FUNCTION_NAME,
-      region: config.AWS_REGION,
-      accountId: ACCOUNT_ID,
-      timeoutMs: config.FUNCTION_TIMEOUT_SECONDS * 1000,
-      memoryMb: 128,
-    },
-    settings: deps.triggerSettings,
-    scalingSpeed: config.TRIGGER_SCALING_SPEED,
-    gate,
-    peek: () => {
-      const next = sqs.inspect(config.QUEUE_NAME, 50)?.messages.find((m) => m.state === "visible");
-      return next && { messageId: next.messageId, taskId: next.taskId };
-    },
-    endLongPolls: () => sqs.endLongPolls(config.QUEUE_NAME),
-    publish,
-    clock,
-    onError: (error) => deps.log("lambda trigger:", error instanceof Error ? error.message : error),
-  });
-  trigger = running;
+  // As SQS holds it now: a learner may change it from the terminal (set-queue-attributes).
+  const visibilityTimeoutSeconds = () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS);
+
+  const fifoApiQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall });
+  const fifoQueues = await fifoApiQueue.provision();
+  const fifoTriggerQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall: deps.onCall, receipts });
+  await fifoTriggerQueue.resolve();
+  const fifoFunctionQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, receipts });
+  await fifoFunctionQueue.resolve();
+  /** The function's SQS client for the queue a record came from (its eventSourceARN). */
+  const functionQueueOf = (queueArn: string) => (queueArn === fifoFunctionQueue.urls.queueArn ? fifoFunctionQueue : functionQueue);
+
+  /** One mapping: the same function behind each, with that mapping's own settings. */
+  const mappingOn = (queue: TaskQueue, settings: TriggerSettings): LambdaTrigger => {
+    const queueName = queue.settings.queueName;
+    // The handler is created before the trigger it reports to; `trigger` is set right below.
+    let trigger: LambdaTrigger | undefined;
+    const handler = createHandler({
+      store: deps.store,
+      workMs: config.HANDLER_WORK_MS,
+      faults: deps.faults,
+      ...(deps.onWorkDone ? { onWorkDone: deps.onWorkDone } : {}),
+      changeVisibility: (record, seconds) => functionQueueOf(record.eventSourceARN).changeVisibility(record.receiptHandle, seconds),
+      reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
+      beforeUpdate: (taskId, record, context) => {
+        const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
+        return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
+      },
+    });
+    const deployed = deps.deployedFunction;
+    trigger = new LambdaTrigger({
+      queue,
+      handler: deployed
+        ? (event, context) => (deployed.active() ? deployed.handler(event, context, (pending) => trigger?.frozenWhile(context.awsRequestId, pending) ?? pending) : handler(event, context))
+        : handler,
+      function: functionConfig,
+      settings,
+      scalingSpeed: config.TRIGGER_SCALING_SPEED,
+      gate,
+      // As SQS holds it now: a learner may change it from the terminal (set-queue-attributes).
+      visibilityTimeoutSeconds: () => Number(sqs.attribute(queueName, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS),
+      peek: () => {
+        const next = sqs.inspect(queueName, 50)?.messages.find((m) => m.state === "visible");
+        return next && { messageId: next.messageId, taskId: next.taskId };
+      },
+      endLongPolls: () => sqs.endLongPolls(queueName),
+      publish,
+      clock,
+      onError: (error) => deps.log(`lambda trigger (${queueName}):`, error instanceof Error ? error.message : error),
+      concurrency: functionConcurrency,
+    });
+    return trigger;
+  };
+  // Both mappings invoke one function: its timeout is one setting (PATCH /api/function changes it for both).
+  // …and its reserved concurrency is one limit over both mappings' invocations.
+  const functionConcurrency = new FunctionConcurrency();
+  const functionConfig = { functionName: FUNCTION_NAME, region: config.AWS_REGION, accountId: ACCOUNT_ID, timeoutMs: config.FUNCTION_TIMEOUT_SECONDS * 1000, memoryMb: FUNCTION_MEMORY_MB };
+  const running = mappingOn(triggerQueue, deps.triggerSettings);
+  const fifoRunning = mappingOn(fifoTriggerQueue, deps.fifoTriggerSettings);
+  const queueNames = [config.QUEUE_NAME, config.DLQ_NAME, deps.fifoQueueSettings.queueName, deps.fifoQueueSettings.deadLetterQueueName];
 
   return {
     mode: "embedded",
     queues,
     apiQueue,
     trigger: running,
+    fifo: { queues: fifoQueues, apiQueue: fifoApiQueue, trigger: fifoRunning },
     sqsEndpoint: `http://localhost:${sqs.port}`,
     capabilities: { stepMode: true, messageDetail: true, note: null },
-    inspect: (messageLimit) => [config.QUEUE_NAME, config.DLQ_NAME].flatMap((name) => sqs.inspect(name, messageLimit) ?? []),
-    visibilityTimeoutSeconds: () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS),
-    purgeAll: async () => sqs.purgeAll(),
+    inspect: (messageLimit) => queueNames.flatMap((name) => sqs.inspect(name, messageLimit) ?? []),
+    messageBody: (messageId) => {
+      for (const queue of queueNames) {
+        const body = sqs.messageBody(queue, messageId);
+        if (body !== undefined) return { queue, body };
+      }
+      return undefined;
+    },
+    locateMessages: () => {
+      const where = new Map<string, "queue" | "dead-letter">();
+      for (const queue of [config.QUEUE_NAME, deps.fifoQueueSettings.queueName]) for (const id of sqs.messageIds(queue)) where.set(id, "queue");
+      for (const dlq of [config.DLQ_NAME, deps.fifoQueueSettings.deadLetterQueueName]) for (const id of sqs.messageIds(dlq)) where.set(id, "dead-letter");
+      return (messageId) => where.get(messageId);
+    },
+    visibilityTimeoutSeconds,
+    purgeAll: async () => {
+      // A learner (or a page) may have deleted a queue or changed its attributes from a terminal:
+      // provisioning again re-creates what is missing and brings attributes and redrive policy back.
+      await apiQueue.provision();
+      await fifoApiQueue.provision();
+      sqs.purgeAll();
+    },
     setSqsUnavailable: (unavailable) => sqs.setUnavailable(unavailable),
-    onStepModeEnabled: () => sqs.endLongPolls(config.QUEUE_NAME),
+    onStepModeEnabled: () => {
+      sqs.endLongPolls(config.QUEUE_NAME);
+      sqs.endLongPolls(deps.fifoQueueSettings.queueName);
+    },
     stop: async () => {
-      await running.stop();
+      await Promise.all([running.stop(), fifoRunning.stop()]);
       await sqs.stop();
-      apiQueue.destroy();
-      triggerQueue.destroy();
+      for (const client of [apiQueue, triggerQueue, functionQueue, fifoApiQueue, fifoTriggerQueue, fifoFunctionQueue]) client.destroy();
     },
   };
 }

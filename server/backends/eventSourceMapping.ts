@@ -17,7 +17,7 @@ const WAIT_MS = 120_000;
 /**
  * Our settings as the fields of Create/UpdateEventSourceMapping (they were named after them).
  * AWS removes a maximum concurrency only when ScalingConfig is sent empty, so `{}` is sent only
- * to clear one that is set; otherwise ScalingConfig is left out.
+ * to clear one that is set; otherwise ScalingConfig is left out. FilterCriteria likewise.
  */
 function fields(settings: TriggerSettings, current?: EventSourceMappingConfiguration) {
   const maximum = settings.ScalingConfig.MaximumConcurrency;
@@ -28,6 +28,12 @@ function fields(settings: TriggerSettings, current?: EventSourceMappingConfigura
     FunctionResponseTypes: [...settings.FunctionResponseTypes],
     ...(maximum !== undefined ? { ScalingConfig: { MaximumConcurrency: maximum } } : clearing ? { ScalingConfig: {} } : {}),
     Enabled: settings.Enabled,
+    // `{}` only to remove filters the mapping has (UpdateEventSourceMapping keeps them otherwise).
+    ...(settings.FilterCriteria
+      ? { FilterCriteria: { Filters: settings.FilterCriteria.Filters.map((f) => ({ Pattern: f.Pattern })) } }
+      : current?.FilterCriteria?.Filters?.length
+        ? { FilterCriteria: {} }
+        : {}),
   };
 }
 

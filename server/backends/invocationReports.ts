@@ -1,7 +1,11 @@
 import type { InvocationEnded, InvocationStarted } from "../../common/internalApi.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 
+/** Which event source mapping invoked: the FIFO queue's, or the standard queue's (undefined). */
+type MappingName = "fifo" | undefined;
+
 interface Running {
+  mapping: MappingName;
   messageIds: string[];
   startedAt: number;
   timer: NodeJS.Timeout;
@@ -18,7 +22,9 @@ const SILENCE_GRACE_MS = 2000;
  */
 export class InvocationReports {
   private readonly running = new Map<string, Running>();
-  private peak = 0;
+  /** The most invocations seen at once, per mapping (key "fifo" or "standard"). */
+  private readonly peaks = new Map<string, number>();
+  private fifoSource: string | undefined;
   private readonly listeners = new Set<(report: InvocationStarted) => void>();
 
   constructor(
@@ -32,18 +38,27 @@ export class InvocationReports {
     return () => this.listeners.delete(listener);
   }
 
-  get concurrency(): number {
-    return this.running.size;
+  /** The FIFO queue's ARN, once provisioned: invocations whose records come from it are the FIFO mapping's. */
+  setFifoSource(queueArn: string): void {
+    this.fifoSource = queueArn;
+  }
+
+  /** Invocations running now for one mapping: the FIFO queue's (`"fifo"`) or the standard queue's (undefined). */
+  concurrencyOf(mapping: MappingName): number {
+    let count = 0;
+    for (const run of this.running.values()) if (run.mapping === mapping) count += 1;
+    return count;
   }
 
   started(report: InvocationStarted): void {
     if (this.running.has(report.invocationId)) return;
     const timer = setTimeout(() => this.silent(report.invocationId), report.remainingMs + SILENCE_GRACE_MS);
     timer.unref();
-    this.running.set(report.invocationId, { messageIds: report.messageIds, startedAt: this.clock(), timer });
+    const mapping: MappingName = report.eventSourceArn !== undefined && report.eventSourceArn === this.fifoSource ? "fifo" : undefined;
+    this.running.set(report.invocationId, { mapping, messageIds: report.messageIds, startedAt: this.clock(), timer });
     for (const listener of this.listeners) listener(report);
     this.publish({ type: "lambda.invoked", invocationId: report.invocationId, functionName: report.functionName, messageIds: report.messageIds, taskIds: report.taskIds });
-    this.reportConcurrency();
+    this.reportConcurrency(mapping);
   }
 
   ended(report: InvocationEnded): void {
@@ -73,12 +88,16 @@ export class InvocationReports {
   private finish(invocationId: string, run: Running): void {
     clearTimeout(run.timer);
     this.running.delete(invocationId);
-    this.reportConcurrency();
+    this.reportConcurrency(run.mapping);
   }
 
-  private reportConcurrency(): void {
-    this.peak = Math.max(this.peak, this.running.size);
+  /** One mapping's concurrency, as the embedded trigger reports its own: `mapping: "fifo"` for the FIFO queue's. */
+  private reportConcurrency(mapping: MappingName): void {
+    const running = this.concurrencyOf(mapping);
+    const key = mapping ?? "standard";
+    const peak = Math.max(this.peaks.get(key) ?? 0, running);
+    this.peaks.set(key, peak);
     // The service decides the real limit; what we can show is how many run now.
-    this.publish({ type: "lambda.concurrency", running: this.running.size, limit: Math.max(this.peak, 5), maximum: 1000 });
+    this.publish({ type: "lambda.concurrency", running, limit: Math.max(peak, 5), maximum: 1000, ...(mapping ? { mapping } : {}) });
   }
 }

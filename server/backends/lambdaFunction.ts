@@ -1,9 +1,11 @@
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
   LambdaClient,
   ListFunctionsCommand,
+  PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionActiveV2,
@@ -65,6 +67,16 @@ export class LambdaFunction {
   async setTimeout(name: string, timeoutSeconds: number): Promise<void> {
     await this.call("UpdateFunctionConfiguration", () => this.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: timeoutSeconds })));
     await this.waitFor("updated", name);
+  }
+
+  /**
+   * Reserve concurrency for the function (PutFunctionConcurrency; 0 stops every invocation), or
+   * remove the reservation (null: DeleteFunctionConcurrency), so Lambda throttles what passes it.
+   * AWS: https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+   */
+  async setReservedConcurrency(name: string, reserved: number | null): Promise<void> {
+    if (reserved === null) await this.call("DeleteFunctionConcurrency", () => this.client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name })));
+    else await this.call("PutFunctionConcurrency", () => this.client.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: reserved })));
   }
 
   /** The function's ARN, or undefined when there is none. */

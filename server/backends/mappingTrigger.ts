@@ -1,5 +1,6 @@
 import type { TriggerSettings, TriggerState } from "../../common/events.js";
 import type { Publish } from "../events/eventLog.js";
+import type { FunctionConcurrency } from "../trigger/functionConcurrency.js";
 import type { TriggerControl } from "../trigger/triggerControl.js";
 import type { EventSourceMapping } from "./eventSourceMapping.js";
 import type { InvocationReports } from "./invocationReports.js";
@@ -15,11 +16,16 @@ export interface MappingTriggerDeps {
   reports: InvocationReports;
   publish: Publish;
   log: (message: string, error?: unknown) => void;
+  /** The FIFO queue's mapping: its events say `mapping: "fifo"`. */
+  fifo?: boolean;
+  /** The function's reserved concurrency as last set, shared by every mapping on the function (Lambda enforces it). */
+  concurrency: FunctionConcurrency;
 }
 
 /**
  * The trigger when Lambda runs it (LocalStack or AWS): every control maps to the Lambda API —
- * settings to UpdateEventSourceMapping, the timeout to UpdateFunctionConfiguration — and what
+ * settings to UpdateEventSourceMapping, the timeout to UpdateFunctionConfiguration, reserved
+ * concurrency to PutFunctionConcurrency — and what
  * runs is known from the function's own reports.
  */
 export class MappingTrigger implements TriggerControl {
@@ -42,7 +48,7 @@ export class MappingTrigger implements TriggerControl {
   }
 
   get concurrency() {
-    const running = this.deps.reports.concurrency;
+    const running = this.deps.reports.concurrencyOf(this.deps.fifo ? "fifo" : undefined);
     return { running, limit: Math.max(running, 5), maximum: this.current.ScalingConfig.MaximumConcurrency ?? 1000 };
   }
 
@@ -68,6 +74,16 @@ export class MappingTrigger implements TriggerControl {
     this.timeoutMs = timeoutMs;
   }
 
+  get reservedConcurrency(): number | null {
+    return this.deps.concurrency.reserved;
+  }
+
+  /** PutFunctionConcurrency or DeleteFunctionConcurrency: Lambda itself then throttles past it. */
+  async setReservedConcurrency(reserved: number | null): Promise<void> {
+    await this.deps.fn.setReservedConcurrency(this.deps.functionName, reserved);
+    this.deps.concurrency.setReserved(reserved);
+  }
+
   /** The mapping was created with its settings; nothing more to start. */
   start(): void {
     this.setState(this.current.Enabled ? "enabled" : "disabled");
@@ -91,6 +107,6 @@ export class MappingTrigger implements TriggerControl {
   private setState(state: TriggerState): void {
     if (state === this.triggerState) return;
     this.triggerState = state;
-    this.deps.publish({ type: "trigger.state", state });
+    this.deps.publish({ type: "trigger.state", state, ...(this.deps.fifo ? { mapping: "fifo" as const } : {}) });
   }
 }

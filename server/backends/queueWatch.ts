@@ -1,5 +1,6 @@
 import type { QueueView, QueuedMessage } from "../../common/events.js";
 import { taskIdOf } from "../../common/taskMessage.js";
+import { previewOf } from "../../common/bodyPreview.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 
 /** One message as LocalStack's developer endpoint lists it (the fields of ReceiveMessage). */
@@ -30,7 +31,10 @@ export interface QueueWatchOptions {
 const ATTRIBUTION_WAIT_MS = 1500;
 
 interface Seen {
+  /** As pages see it: the body cut to its preview. */
   message: QueuedMessage;
+  /** The whole body, for `messageBody` (one message at a time, on request). */
+  body: string;
   receivedAt: number | null;
   /** When we first knew of it: a poll that began earlier cannot prove it gone. */
   since: number;
@@ -40,7 +44,7 @@ interface Seen {
  * The queues as LocalStack holds them, read through its developer endpoint
  * (`/_aws/sqs/messages?ShowInvisible=true&ShowDelayed=true`), which lists messages WITHOUT
  * receiving them. Each poll is compared with what we knew, and the differences become the same
- * message.* events fauxqs' observer publishes in embedded mode. Sends by the API and receives
+ * message.* events the engine's own event stream gives in embedded mode. Sends by the API and receives
  * reported by the function are announced at once; polling catches everything else (a terminal's
  * receive, a visibility timeout running out, a delete, a move to the dead-letter queue).
  */
@@ -60,13 +64,23 @@ export class QueueWatch {
     return [this.view(this.options.queue, this.main), this.view(this.options.deadLetterQueue, this.dead)];
   }
 
-  /** The API's SendMessage succeeded. */
-  noteSent(messageId: string, body: string): void {
+  /** The whole body of a message the queue or its DLQ held at the last poll. */
+  messageBody(messageId: string): { queue: string; body: string } | undefined {
+    const main = this.main.get(messageId);
+    if (main) return { queue: this.options.queue.name, body: main.body };
+    const dead = this.dead.get(messageId);
+    return dead && { queue: this.options.deadLetterQueue.name, body: dead.body };
+  }
+
+  /** The API's SendMessage succeeded (`groupId`: its MessageGroupId, on a FIFO queue). */
+  noteSent(messageId: string, body: string, groupId?: string): void {
     if (this.main.has(messageId)) return;
     const now = this.clock();
-    const message: QueuedMessage = { messageId, taskId: taskIdOf(body), body, receiveCount: 0, sentAt: now, state: "visible", visibleAt: null };
-    this.main.set(messageId, { message, receivedAt: null, since: now });
-    this.options.publish({ type: "message.sent", queue: this.options.queue.name, messageId, taskId: message.taskId, body });
+    const preview = previewOf(body);
+    const group = groupId === undefined ? {} : { groupId };
+    const message: QueuedMessage = { messageId, taskId: taskIdOf(body), ...preview, receiveCount: 0, sentAt: now, state: "visible", visibleAt: null, ...group };
+    this.main.set(messageId, { message, body, receivedAt: null, since: now });
+    this.options.publish({ type: "message.sent", queue: this.options.queue.name, messageId, taskId: message.taskId, ...group, ...preview });
   }
 
   /** An invocation reported these records: the trigger received each message for the `receiveCounts[i]`-th time. */
@@ -93,14 +107,14 @@ export class QueueWatch {
     const queue = this.options.queue.name;
     const deadLetterQueue = this.options.deadLetterQueue.name;
     const listedMain = new Set<string>();
-    for (const listed of main) {
+    for (const { message: listed, body } of main) {
       listedMain.add(listed.messageId);
       let seen = this.main.get(listed.messageId);
       if (!seen) {
         if (this.dead.has(listed.messageId)) continue;
-        seen = { message: { ...listed, receiveCount: 0, state: "visible" }, receivedAt: null, since: now };
+        seen = { message: { ...listed, receiveCount: 0, state: "visible" }, body, receivedAt: null, since: now };
         this.main.set(listed.messageId, seen);
-        publish({ type: "message.sent", queue, messageId: listed.messageId, taskId: listed.taskId, body: listed.body });
+        publish({ type: "message.sent", queue, messageId: listed.messageId, taskId: listed.taskId, ...(listed.groupId === undefined ? {} : { groupId: listed.groupId }), ...previewOf(body) });
         if (listed.state === "delayed") publish({ type: "message.delayed", queue, messageId: listed.messageId, taskId: listed.taskId, visibleAt: now });
       }
       if (listed.receiveCount > seen.message.receiveCount) {
@@ -114,7 +128,7 @@ export class QueueWatch {
       seen.message.sentAt = listed.sentAt || seen.message.sentAt;
       if (listed.state !== "in-flight") seen.message.visibleAt = null;
     }
-    const listedDead = new Map(dead.map((m) => [m.messageId, m]));
+    const listedDead = new Map(dead.map((m) => [m.message.messageId, m]));
     const movedNow = new Set<string>();
     for (const [messageId, seen] of this.main) {
       if (listedMain.has(messageId) || seen.since >= started) continue;
@@ -128,13 +142,13 @@ export class QueueWatch {
       }
     }
     const nextDead = new Map<string, Seen>();
-    for (const listed of dead) {
+    for (const { message: listed, body } of dead) {
       const known = this.dead.get(listed.messageId);
       // A message that just left the main queue for the DLQ was announced above as dead-lettered.
       if (!known && !movedNow.has(listed.messageId) && !listedMain.has(listed.messageId)) {
-        publish({ type: "message.sent", queue: deadLetterQueue, messageId: listed.messageId, taskId: listed.taskId, body: listed.body });
+        publish({ type: "message.sent", queue: deadLetterQueue, messageId: listed.messageId, taskId: listed.taskId, ...previewOf(body) });
       }
-      nextDead.set(listed.messageId, { message: { ...listed, state: "visible", visibleAt: null }, receivedAt: null, since: known?.since ?? now });
+      nextDead.set(listed.messageId, { message: { ...listed, state: "visible", visibleAt: null }, body, receivedAt: null, since: known?.since ?? now });
     }
     for (const [messageId, seen] of this.dead) {
       if (!listedDead.has(messageId) && seen.since < started) publish({ type: "message.deleted", queue: deadLetterQueue, messageId, taskId: seen.message.taskId });
@@ -173,7 +187,7 @@ export class QueueWatch {
 
   private returned(message: QueuedMessage): void {
     const pending = this.unattributed.delete(message.messageId);
-    if (pending) this.publishReceived({ message, receivedAt: null, since: 0 }, "other-client");
+    if (pending) this.publishReceived({ message, body: "", receivedAt: null, since: 0 }, "other-client");
     message.state = "visible";
     message.visibleAt = null;
     this.options.publish({ type: "message.visible-again", queue: this.options.queue.name, messageId: message.messageId, taskId: message.taskId, receiveCount: message.receiveCount });
@@ -185,7 +199,7 @@ export class QueueWatch {
     return { name: queue.name, url: queue.url, visible: count("visible"), inFlight: count("in-flight"), delayed: count("delayed"), messages };
   }
 
-  private async list(queueUrl: string): Promise<QueuedMessage[]> {
+  private async list(queueUrl: string): Promise<Listed[]> {
     // The JSON protocol makes LocalStack answer with ReceiveMessage's JSON shape: {"Messages": [...]}.
     const response = await this.fetchImpl(`${this.options.endpoint}/_aws/sqs/messages?ShowInvisible=true&ShowDelayed=true`, {
       method: "POST",
@@ -199,17 +213,25 @@ export class QueueWatch {
   }
 }
 
-function toQueued(m: ListedMessage): QueuedMessage {
+/** A listed message as pages see it (body cut to its preview), and its whole body. */
+interface Listed {
+  message: QueuedMessage;
+  body: string;
+}
+
+function toQueued(m: ListedMessage): Listed {
   const attributes = m.Attributes ?? {};
   const body = m.Body ?? "";
   const state: QueuedMessage["state"] = attributes.IsDelayed === "true" ? "delayed" : attributes.IsVisible === "false" ? "in-flight" : "visible";
-  return {
+  const message: QueuedMessage = {
     messageId: m.MessageId ?? "",
     taskId: taskIdOf(body),
-    body,
+    ...previewOf(body),
     receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
     sentAt: Number(attributes.SentTimestamp ?? 0),
     state,
     visibleAt: null,
+    ...(attributes.MessageGroupId === undefined ? {} : { groupId: attributes.MessageGroupId }),
   };
+  return { message, body };
 }

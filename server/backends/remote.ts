@@ -7,6 +7,7 @@ import type { Backend } from "./backend.js";
 import type { BackendDeps } from "./embedded.js";
 import { handlerZip } from "./handlerBundle.js";
 import { EventSourceMapping } from "./eventSourceMapping.js";
+import { FunctionConcurrency } from "../trigger/functionConcurrency.js";
 import { LambdaFunction } from "./lambdaFunction.js";
 import { MappingTrigger } from "./mappingTrigger.js";
 import { API_USER_AGENT, functionNameFor, OBSERVER_USER_AGENT } from "./names.js";
@@ -57,11 +58,14 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
   const localstack = config.mode === "localstack";
   const connections = remoteConnections(config, deps.provisioning?.lambdaEndpoint);
   const endpoint = connections.sqs.endpoint;
-  // Set once queues exist: the API's sends go to the watch at once rather than at its next poll.
-  let watch: QueueWatch | undefined;
-  const onCall = (call: SqsCall) => {
+  // One per source queue, keyed by its URL, set once the queues exist: the API's sends go to the
+  // watch at once rather than at its next poll.
+  const watchByUrl = new Map<string, QueueWatch>();
+  const onCall = (call: SqsCall, raw: { request: unknown; response: unknown }) => {
     deps.onCall(call);
-    if (!call.error && watch) for (const sent of sentBy(call)) watch.noteSent(sent.messageId, sent.body);
+    // From the call's own request: the record's bodies are cut, and the task id is read from the whole body.
+    const watch = watchByUrl.get(String((raw.request as { QueueUrl?: unknown } | undefined)?.QueueUrl ?? ""));
+    if (!call.error && watch) for (const sent of sentBy(call.operation, raw)) watch.noteSent(sent.messageId, sent.body, sent.groupId);
   };
   const apiQueue = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall });
   const queues = await apiQueue.provision();
@@ -81,39 +85,35 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
     memoryMb: 128,
     environment: { [FUNCTION_ENV.url]: internalUrl(config), [FUNCTION_ENV.token]: deps.internalToken },
   });
+  // A reservation left by an earlier run would throttle unseen: start with none, as the embedded function does.
+  await fn.setReservedConcurrency(functionName, null);
   const created = await mapping.ensure(functionName, queues.queueArn, deps.triggerSettings);
-  const trigger = new MappingTrigger({
-    mapping,
-    uuid: created.UUID ?? "",
-    fn,
-    functionName,
-    settings: deps.triggerSettings,
-    functionTimeoutSeconds: config.FUNCTION_TIMEOUT_SECONDS,
-    reports,
-    publish,
-    log,
-  });
+  const mappingDeps = { mapping, fn, functionName, functionTimeoutSeconds: config.FUNCTION_TIMEOUT_SECONDS, reports, publish, log, concurrency: new FunctionConcurrency() };
+  const trigger = new MappingTrigger({ ...mappingDeps, uuid: created.UUID ?? "", settings: deps.triggerSettings });
+  // The FIFO queue and a second mapping on it, to the same function.
+  const fifoApiQueue = new TaskQueue(connections.sqs, deps.fifoQueueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall });
+  const fifoQueues = await fifoApiQueue.provision();
+  const fifoCreated = await mapping.ensure(functionName, fifoQueues.queueArn, deps.fifoTriggerSettings);
+  const fifoTrigger = new MappingTrigger({ ...mappingDeps, uuid: fifoCreated.UUID ?? "", settings: deps.fifoTriggerSettings, fifo: true });
+  reports.setFifoSource(fifoQueues.queueArn);
 
   let visibilityTimeout = config.VISIBILITY_TIMEOUT_SECONDS;
-  watch = localstack
-    ? new QueueWatch({
-        endpoint: endpoint ?? "",
-        queue: { name: config.QUEUE_NAME, url: queues.queueUrl },
-        deadLetterQueue: { name: config.DLQ_NAME, url: queues.deadLetterQueueUrl },
-        publish,
-        visibilityTimeoutSeconds: () => visibilityTimeout,
-      })
-    : undefined;
+  // Each source queue with its DLQ: the standard pair, then the FIFO pair.
+  const pairs = [
+    { queue: { name: config.QUEUE_NAME, url: queues.queueUrl }, deadLetterQueue: { name: config.DLQ_NAME, url: queues.deadLetterQueueUrl } },
+    { queue: { name: deps.fifoQueueSettings.queueName, url: fifoQueues.queueUrl }, deadLetterQueue: { name: deps.fifoQueueSettings.deadLetterQueueName, url: fifoQueues.deadLetterQueueUrl } },
+  ];
+  // Each queue's own VisibilityTimeout as last polled (a learner may change either from the terminal).
+  const visibilityOf = (name: string) => Number(attributes.attribute(name, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS);
+  const watches = localstack ? pairs.map((pair) => new QueueWatch({ endpoint: endpoint ?? "", ...pair, publish, visibilityTimeoutSeconds: () => visibilityOf(pair.queue.name) })) : [];
+  watches.forEach((watch, i) => watchByUrl.set(pairs[i]?.queue.url ?? "", watch));
   // Its own client, unrecorded: polling twice a second would otherwise fill the wire inspector and the event log.
   const observer = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: OBSERVER_USER_AGENT });
-  const attributes = new AttributeWatch(observer, [
-    { name: config.QUEUE_NAME, url: queues.queueUrl },
-    { name: config.DLQ_NAME, url: queues.deadLetterQueueUrl },
-  ]);
-  const watching = watch;
-  const unsubscribe = reports.onStarted((report) => watching?.noteInvoked(report.messageIds, report.receiveCounts));
+  const attributes = new AttributeWatch(observer, pairs.flatMap((pair) => [pair.queue, pair.deadLetterQueue]));
+  // Each watch acts only on the messages its queue holds.
+  const unsubscribe = reports.onStarted((report) => watches.forEach((watch) => watch.noteInvoked(report.messageIds, report.receiveCounts)));
   const timers = [
-    watching && every(WATCH_INTERVAL_MS, () => watching.poll(), (e) => log("watching LocalStack's queues:", errorText(e))),
+    watches.length > 0 && every(WATCH_INTERVAL_MS, async () => void (await Promise.all(watches.map((watch) => watch.poll()))), (e) => log("watching LocalStack's queues:", errorText(e))),
     every(ATTRIBUTES_INTERVAL_MS, async () => {
       await attributes.poll();
       visibilityTimeout = Number(attributes.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? visibilityTimeout);
@@ -125,6 +125,7 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
     queues,
     apiQueue,
     trigger,
+    fifo: { queues: fifoQueues, apiQueue: fifoApiQueue, trigger: fifoTrigger },
     sqsEndpoint: endpoint ?? `https://sqs.${config.AWS_REGION}.amazonaws.com`,
     capabilities: {
       stepMode: false,
@@ -133,16 +134,24 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
         ? "LocalStack: queue contents come from its /_aws/sqs/messages endpoint every 250 ms, so a message that comes and goes faster may show only its start and end; visibility countdowns are estimated."
         : "AWS: SQS shows counts only (GetQueueAttributes, every second, approximate); per-message visibility and receive counts are not observable without receiving, which would change the queue.",
     },
-    inspect: () => watching?.views() ?? attributes.views(),
+    inspect: () => (watches.length > 0 ? watches.flatMap((watch) => watch.views()) : attributes.views()),
+    messageBody: (messageId) => watches.map((watch) => watch.messageBody(messageId)).find((found) => found !== undefined),
     visibilityTimeoutSeconds: () => visibilityTimeout,
-    purgeAll: () => apiQueue.purge(),
-    setSqsUnavailable: (unavailable) => apiQueue.setUnavailable(unavailable),
+    purgeAll: async () => {
+      await apiQueue.purge();
+      await fifoApiQueue.purge();
+    },
+    setSqsUnavailable: (unavailable) => {
+      apiQueue.setUnavailable(unavailable);
+      fifoApiQueue.setUnavailable(unavailable);
+    },
     onStepModeEnabled: () => {},
     stop: async () => {
       for (const timer of timers) if (timer) clearInterval(timer);
       unsubscribe();
-      await trigger.stop();
+      await Promise.all([trigger.stop(), fifoTrigger.stop()]);
       apiQueue.destroy();
+      fifoApiQueue.destroy();
       observer.destroy();
       lambda.destroy();
     },
@@ -171,14 +180,21 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The messages a successful SendMessage or SendMessageBatch call put on the queue. */
-function sentBy(call: SqsCall): { messageId: string; body: string }[] {
-  if (call.operation === "SendMessage") {
+interface SentEntry {
+  Id?: string;
+  MessageBody?: string;
+  MessageGroupId?: string;
+}
+
+/** The messages a successful SendMessage or SendMessageBatch call put on the queue (with their MessageGroupId on a FIFO queue). */
+function sentBy(operation: string, call: { request: unknown; response: unknown }): { messageId: string; body: string; groupId?: string }[] {
+  const sent = (messageId: string, entry: SentEntry | undefined) => ({ messageId, body: entry?.MessageBody ?? "", ...(entry?.MessageGroupId === undefined ? {} : { groupId: entry.MessageGroupId }) });
+  if (operation === "SendMessage") {
     const messageId = (call.response as { MessageId?: string } | undefined)?.MessageId;
-    return messageId ? [{ messageId, body: (call.request as { MessageBody?: string }).MessageBody ?? "" }] : [];
+    return messageId ? [sent(messageId, call.request as SentEntry)] : [];
   }
-  if (call.operation !== "SendMessageBatch") return [];
-  const bodies = new Map(((call.request as { Entries?: { Id?: string; MessageBody?: string }[] }).Entries ?? []).map((entry) => [entry.Id, entry.MessageBody ?? ""]));
+  if (operation !== "SendMessageBatch") return [];
+  const entries = new Map(((call.request as { Entries?: SentEntry[] }).Entries ?? []).map((entry) => [entry.Id, entry]));
   const successful = (call.response as { Successful?: { Id?: string; MessageId?: string }[] } | undefined)?.Successful ?? [];
-  return successful.flatMap((entry) => (entry.MessageId ? [{ messageId: entry.MessageId, body: bodies.get(entry.Id) ?? "" }] : []));
+  return successful.flatMap((entry) => (entry.MessageId ? [sent(entry.MessageId, entries.get(entry.Id))] : []));
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Faults, FunctionSettings, StepModeView, TriggerSettings, TriggerView } from "../../common/events.js";
+import { FLOW_STEPS, type Faults, type FlowStep, type FunctionSettings, type StepModeView, type TriggerSettings, type TriggerView } from "../../common/events.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 import type { TriggerControl } from "../trigger/triggerControl.js";
 import { settingsWarnings, updateFunctionSettings, updateTriggerSettings } from "../trigger/mappingSettings.js";
 import { ControlError } from "./errors.js";
 import type { FaultSwitch } from "./faults.js";
-import type { StepGate } from "./stepGate.js";
+import { parseStepModeSettings, type StepGate } from "./stepGate.js";
 
 export interface ControlsDeps {
   trigger: TriggerControl;
@@ -19,6 +19,8 @@ export interface ControlsDeps {
   visibilityTimeoutSeconds: () => number;
   /** Called when step mode turns on, so consumers already long-polling poll again through the gate. */
   onStepModeEnabled?: () => void;
+  /** The mapping's queue is FIFO: its settings follow the FIFO rules and its events say `mapping: "fifo"`. */
+  fifo?: boolean;
   /** Why step mode cannot be used with this backend, or null when it can. */
   stepModeUnavailable?: string | null;
 }
@@ -50,15 +52,17 @@ export class Controls {
       State: state,
       LastModified: Math.floor(this.lastModified / 1000),
       warnings: this.warnings(trigger.settings, this.functionSettings()),
+      playgroundDefaults: trigger.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ? [REPORTS_FAILURES_BY_DEFAULT] : [],
     };
   }
 
   async updateTrigger(patch: unknown): Promise<TriggerView> {
-    const settings = updateTriggerSettings(this.deps.trigger.settings, patch);
+    const fifo = this.deps.fifo ?? false;
+    const settings = updateTriggerSettings(this.deps.trigger.settings, patch, { fifo });
     this.lastModified = this.deps.clock();
     // Disabling waits for batches in flight; the answer comes at once, as AWS's "Disabling" does.
     void this.deps.trigger.update(settings);
-    this.deps.publish({ type: "trigger.updated", settings, warnings: this.warnings(settings, this.functionSettings()) });
+    this.deps.publish({ type: "trigger.updated", settings, warnings: this.warnings(settings, this.functionSettings()), ...(fifo ? { mapping: "fifo" as const } : {}) });
     return this.triggerView();
   }
 
@@ -68,8 +72,10 @@ export class Controls {
   }
 
   async updateFunction(patch: unknown): Promise<FunctionSettings & { warnings: string[] }> {
-    const settings = updateFunctionSettings(this.functionSettings(), patch);
-    await this.deps.trigger.setFunctionTimeout(settings.Timeout * 1000);
+    const before = this.functionSettings();
+    const settings = updateFunctionSettings(before, patch);
+    if (settings.Timeout !== before.Timeout) await this.deps.trigger.setFunctionTimeout(settings.Timeout * 1000);
+    if (settings.ReservedConcurrentExecutions !== before.ReservedConcurrentExecutions) await this.deps.trigger.setReservedConcurrency(settings.ReservedConcurrentExecutions ?? null);
     const view = this.functionView();
     this.deps.publish({ type: "function.updated", settings, warnings: view.warnings });
     return view;
@@ -84,32 +90,56 @@ export class Controls {
   }
 
   stepMode(): StepModeView {
-    return { enabled: this.deps.gate.isEnabled, paused: this.deps.gate.paused() };
+    const { gate } = this.deps;
+    return { enabled: gate.isEnabled, heartbeat: gate.heartbeat, paused: gate.paused() };
   }
 
   setStepMode(body: unknown): StepModeView {
-    if (!isRecord(body) || typeof body.enabled !== "boolean" || Object.keys(body).some((k) => k !== "enabled")) {
-      throw new ControlError(400, "InvalidStepMode", 'send {"enabled": true} or {"enabled": false}');
-    }
-    if (body.enabled && this.deps.stepModeUnavailable) throw new ControlError(409, "StepModeUnavailable", this.deps.stepModeUnavailable);
-    const turningOn = body.enabled && !this.deps.gate.isEnabled;
-    this.deps.gate.setEnabled(body.enabled);
+    const settings = parseStepModeSettings(body);
+    if (settings.enabled && this.deps.stepModeUnavailable) throw new ControlError(409, "StepModeUnavailable", this.deps.stepModeUnavailable);
+    const turningOn = settings.enabled && !this.deps.gate.isEnabled;
+    this.deps.gate.setEnabled(settings.enabled, settings.heartbeat);
     if (turningOn) this.deps.onStepModeEnabled?.();
     return this.stepMode();
   }
 
-  next(): StepModeView {
+  /**
+   * Release the step that has waited longest. With `{"step": "<name>"}`, only if that is the step
+   * waiting: a Next labelled "release step 4" never releases another.
+   * @throws ControlError 409 StepModeOff, NothingPaused, or OtherStepWaiting; 400 InvalidNext.
+   */
+  next(body: unknown = undefined): StepModeView {
+    const expected = expectedStep(body);
     if (!this.deps.gate.isEnabled) throw new ControlError(409, "StepModeOff", 'step mode is off; turn it on with PUT /api/step-mode {"enabled": true}');
+    const oldest = this.deps.gate.oldest;
+    if (!oldest) throw new ControlError(409, "NothingPaused", "no step is waiting yet; start a flow (POST /tasks) or wait for the next step to arrive");
+    if (expected && oldest.step !== expected) throw new ControlError(409, "OtherStepWaiting", `step ${oldest.stepNumber} (${oldest.step}) is waiting, not ${expected}; nothing was released`);
     const released = this.deps.gate.next();
-    if (!released) throw new ControlError(409, "NothingPaused", "no step is waiting yet; start a flow (POST /tasks) or wait for the next step to arrive");
-    return { ...this.stepMode(), released };
+    return { ...this.stepMode(), ...(released ? { released } : {}) };
   }
 
   private functionSettings(): FunctionSettings {
-    return { Timeout: Math.round(this.deps.trigger.functionTimeoutMs / 1000) };
+    return { Timeout: Math.round(this.deps.trigger.functionTimeoutMs / 1000), ReservedConcurrentExecutions: this.deps.trigger.reservedConcurrency };
   }
 
   private warnings(trigger: TriggerSettings, fn: FunctionSettings): string[] {
-    return settingsWarnings(this.deps.visibilityTimeoutSeconds(), fn.Timeout, trigger.MaximumBatchingWindowInSeconds);
+    return settingsWarnings(this.deps.visibilityTimeoutSeconds(), fn.Timeout, trigger.MaximumBatchingWindowInSeconds, {
+      reserved: fn.ReservedConcurrentExecutions ?? null,
+      maximumConcurrency: trigger.ScalingConfig.MaximumConcurrency,
+    });
   }
 }
+
+/** The optional body of Next: nothing, `{}`, or `{"step": "<one of the six>"}`. */
+function expectedStep(body: unknown): FlowStep | undefined {
+  if (body === undefined || body === null || (isRecord(body) && Object.keys(body).length === 0)) return undefined;
+  if (isRecord(body) && Object.keys(body).length === 1 && FLOW_STEPS.includes(body.step as FlowStep)) return body.step as FlowStep;
+  throw new ControlError(400, "InvalidNext", `send no body, or {"step": "<step>"} with one of ${FLOW_STEPS.join(", ")}`);
+}
+
+/**
+ * The lessons' mapping reports batch item failures; a new mapping on AWS does not
+ * (CreateEventSourceMapping: FunctionResponseTypes defaults to []). Lesson 11 shows both.
+ */
+const REPORTS_FAILURES_BY_DEFAULT =
+  'FunctionResponseTypes is ["ReportBatchItemFailures"] here, set by the playground for its lessons; a new mapping on AWS starts with [] (off), and a returned batchItemFailures list is then ignored';

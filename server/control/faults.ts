@@ -3,7 +3,7 @@ import type { Faults } from "../../common/events.js";
 import type { Publish } from "../events/eventLog.js";
 import { ControlError } from "./errors.js";
 
-export const NO_FAULTS: Faults = { failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false };
+export const NO_FAULTS: Faults = { failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures", retryBackoffSeconds: null };
 
 const faultsSchema = z.strictObject({
   failRate: z.number().min(0).max(1).default(0),
@@ -11,6 +11,10 @@ const faultsSchema = z.strictObject({
   timeout: z.boolean().default(false),
   crashAfter: z.number().int().min(0).max(10_000).nullable().default(null),
   sqsUnavailable: z.boolean().default(false),
+  // A JavaScript/JSON identifier, so the key is one a handler could really write.
+  responseKey: z.string().regex(/^[A-Za-z_$][\w$]{0,63}$/, "must be a key a handler could write, like BatchItemFailures").default("batchItemFailures"),
+  // Whole seconds, as ChangeMessageVisibility takes them; up to SQS's 12-hour maximum.
+  retryBackoffSeconds: z.number().int().min(1).max(43_200).nullable().default(null),
 });
 
 /** Parse a PUT body: the whole set of faults; a field left out is off, so `{}` clears all. */

@@ -1,5 +1,6 @@
-import { FLOW_STEPS, type FlowStep, type PausedStep } from "../../common/events.js";
+import { FLOW_STEP_NUMBER, type FlowStep, type PausedStep, type StepModeSettings } from "../../common/events.js";
 import type { Publish } from "../events/eventLog.js";
+import { ControlError } from "./errors.js";
 
 /** A paused step was abandoned (step mode torn down for shutdown): the caller takes its failure path. */
 export class StepAborted extends Error {
@@ -9,18 +10,44 @@ export class StepAborted extends Error {
   }
 }
 
+/**
+ * Something to keep doing while a step waits (the trigger's visibility heartbeat); returns how to
+ * stop it. Called only while step mode's heartbeat is on.
+ */
+export type WhilePaused = () => () => void;
+
 interface Waiting extends PausedStep {
   release: () => void;
   abort: () => void;
 }
 
 /**
+ * Validates a step-mode setting as PUT /api/step-mode and a lesson's step-mode block take it:
+ * `{"enabled": boolean, "heartbeat"?: boolean}` (heartbeat defaults to true).
+ * @throws ControlError 400 InvalidStepMode naming the expected shape.
+ */
+export function parseStepModeSettings(body: unknown): StepModeSettings {
+  const record = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const valid =
+    record !== undefined &&
+    typeof record.enabled === "boolean" &&
+    (record.heartbeat === undefined || typeof record.heartbeat === "boolean") &&
+    Object.keys(record).every((k) => k === "enabled" || k === "heartbeat");
+  if (!valid) throw new ControlError(400, "InvalidStepMode", 'send {"enabled": true|false} and optionally "heartbeat": true|false');
+  return { enabled: record.enabled as boolean, heartbeat: (record.heartbeat as boolean | undefined) ?? true };
+}
+
+/**
  * Step mode: while enabled, the real pipeline waits before each of the six steps until `next`
- * releases the oldest waiting step. Nothing is simulated: the message really sits in flight,
- * SQS's clock keeps running, and a visibility timeout can run out while a step is paused.
+ * releases the oldest waiting step. Nothing is simulated: the message really sits in flight and
+ * SQS's clock keeps running. With the heartbeat on (the default), a step that holds received
+ * messages keeps them in flight with ChangeMessageVisibility, as a long-running consumer does, so
+ * a pause of any length releases the step it names; with it off, the visibility timeout runs out
+ * during a long pause and the message comes back.
  */
 export class StepGate {
   private enabled = false;
+  private heartbeatOn = true;
   private closed = false;
   private nextId = 1;
   private readonly waiting: Waiting[] = [];
@@ -31,26 +58,42 @@ export class StepGate {
     return this.enabled;
   }
 
+  /** Whether a paused step keeps its messages in flight (see the class comment). */
+  get heartbeat(): boolean {
+    return this.heartbeatOn;
+  }
+
   paused(): PausedStep[] {
     return this.waiting.map(({ release: _r, abort: _a, ...step }) => step);
   }
 
-  /** Resolves at once when step mode is off; otherwise when this step is released. */
-  pass(step: FlowStep, about: { taskId?: number | null; messageIds?: string[]; detail: string }): Promise<void> {
+  /**
+   * Resolves at once when step mode is off; otherwise when this step is released. `whilePaused`
+   * runs from the pause to its release (or abort) when the heartbeat is on.
+   */
+  pass(step: FlowStep, about: { taskId?: number | null; messageIds?: string[]; detail: string }, whilePaused?: WhilePaused): Promise<void> {
     // Closed (shutting down): nothing waits any more, and work already under way runs to its end.
     if (this.closed || !this.enabled) return Promise.resolve();
+    const stop = this.heartbeatOn && whilePaused ? whilePaused() : () => {};
     return new Promise<void>((resolve, reject) => {
       const paused: PausedStep = {
         pauseId: this.nextId++,
         step,
-        stepNumber: FLOW_STEPS.indexOf(step) + 1,
+        stepNumber: FLOW_STEP_NUMBER[step],
         taskId: about.taskId ?? null,
         messageIds: about.messageIds ?? [],
         detail: about.detail,
       };
-      this.waiting.push({ ...paused, release: resolve, abort: () => reject(new StepAborted(step)) });
+      const release = () => (stop(), resolve());
+      const abort = () => (stop(), reject(new StepAborted(step)));
+      this.waiting.push({ ...paused, release, abort });
       this.publish({ type: "step.paused", ...paused });
     });
+  }
+
+  /** The step that has waited longest, which `next` releases. */
+  get oldest(): PausedStep | undefined {
+    return this.paused()[0];
   }
 
   /** Release exactly one step, the one that has waited longest. */
@@ -64,10 +107,11 @@ export class StepGate {
   }
 
   /** Turning step mode off releases everything that is waiting. */
-  setEnabled(enabled: boolean): void {
-    if (this.closed || enabled === this.enabled) return;
+  setEnabled(enabled: boolean, heartbeat = true): void {
+    if (this.closed || (enabled === this.enabled && heartbeat === this.heartbeatOn)) return;
     this.enabled = enabled;
-    this.publish({ type: "step-mode.changed", enabled });
+    this.heartbeatOn = heartbeat;
+    this.publish({ type: "step-mode.changed", enabled, heartbeat });
     if (!enabled) while (this.waiting.length > 0) this.next();
   }
 

@@ -2,18 +2,13 @@ import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import type { PresenterPosition } from "../../common/events.js";
 import { ControlError } from "../control/errors.js";
-import { sameSecret } from "../terminal/access.js";
 import { ApiError } from "../api/errors.js";
+import { ControlAccess } from "../security/controlAccess.js";
 import type { Action, PlaygroundSocket, PlaygroundSocketServer, SocketClassroom } from "./socketServer.js";
 
 const FOLLOWERS = "followers";
 /** What a follower's socket may never do, and what anyone else may do only with the presenter token while followers watch. */
 const CONTROL_EVENTS = new Set(["trigger:update", "faults:set", "step-mode:set", "step-mode:next", "presenter:announce"]);
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-/** The routes that change the world; the internal store routes have their own token. */
-const GUARDED = /^\/(api|tasks)(\/|$)/;
-/** POSTs that only read: a lesson's check or prediction evaluates the state and changes nothing. */
-const READ_ONLY = /^\/api\/lessons\/[^/]+\/(checks|predictions)\/?$/;
 
 const positionSchema = z.strictObject({
   lessonId: z.string().regex(/^[a-z0-9-]{1,100}$/).nullable(),
@@ -22,7 +17,8 @@ const positionSchema = z.strictObject({
 });
 
 export interface ClassroomOptions {
-  presenterToken: string;
+  /** Whose credentials are the presenter's: the presenter token, and on the learner's own machine the learner's tokens. */
+  access: Pick<ControlAccess, "isPresenter">;
   log: (message: string) => void;
 }
 
@@ -31,8 +27,10 @@ type Refusal = { code: "PresenterTokenRequired"; message: string };
 /**
  * The classroom: one presenter drives, followers watch read-only. The presenter announces its
  * lesson and step over the socket; followers join a room and get each announcement. While any
- * follower watches, every control action over HTTP or Socket.IO needs the presenter token (the
- * page takes it from `?presenter=<token>`); a follower's own socket is refused whatever it sends.
+ * follower watches, every control action over HTTP or Socket.IO needs the presenter's credentials
+ * (the presenter token, which the page takes from `?presenter=<token>`; on the learner's own
+ * machine also the run token of the printed link and the terminal's token, see ControlAccess);
+ * a follower's own socket is refused whatever it sends.
  * Refusals are answered with a clear error and logged.
  */
 export class Classroom implements SocketClassroom {
@@ -50,19 +48,17 @@ export class Classroom implements SocketClassroom {
     return this.position;
   }
 
-  /** HTTP: control routes need `Authorization: Bearer <presenter token>` while followers watch. */
+  /** HTTP, on every control route: the presenter's credentials (`Authorization: Bearer <token>`) while followers watch. */
   readonly guard: RequestHandler = (req, _res, next) => {
-    if (SAFE_METHODS.has(req.method) || !GUARDED.test(req.path) || READ_ONLY.test(req.path) || this.followers === 0) return next();
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (this.isPresenter(bearer)) return next();
+    if (this.followers === 0 || this.isPresenter(ControlAccess.credential(req.headers.authorization))) return next();
     const refused = this.refusal(false);
-    this.options.log(`classroom: refused ${req.method} ${req.path} from ${req.socket.remoteAddress ?? "?"}: no presenter token while ${this.followers} follower(s) watch`);
+    this.options.log(`classroom: refused ${req.method} ${req.baseUrl}${req.path} from ${req.socket.remoteAddress ?? "?"}: no presenter token while ${this.followers} follower(s) watch`);
     throw new ApiError(403, refused.code, refused.message);
   };
 
   /** `/follow`: the short address shown on the presenter's screen. */
   routes(): Router {
-    const router = Router();
+    const router = Router({ caseSensitive: true });
     router.get("/follow", (_req, res) => res.redirect(302, "/?follow"));
     return router;
   }
@@ -119,7 +115,7 @@ export class Classroom implements SocketClassroom {
   }
 
   private isPresenter(token: unknown): boolean {
-    return typeof token === "string" && sameSecret(token, this.options.presenterToken);
+    return this.options.access.isPresenter(token);
   }
 
   private refusal(follower: boolean): Refusal {
@@ -127,7 +123,7 @@ export class Classroom implements SocketClassroom {
       code: "PresenterTokenRequired",
       message: follower
         ? "this page follows the presenter read-only: it cannot change the playground"
-        : "followers are watching this playground: control actions need the presenter token (Authorization: Bearer <token>; the presenter's page takes it from ?presenter=<token>, printed when the playground starts)",
+        : "followers are watching this playground: control actions need the presenter token (Authorization: Bearer <token>; the presenter's page takes it from ?presenter=<token>, printed when the playground starts); on this machine the printed playground link and its terminal act as the presenter",
     };
   }
 }

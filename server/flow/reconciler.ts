@@ -9,8 +9,14 @@ export interface ReconcileReport {
 }
 
 /**
- * Repairs the dual write. At start-up every unfinished task is sent again, because its message
- * may be gone (the embedded queue lives in memory; a crash can fall between insert and send);
+ * Where a message is now, read without receiving it, when the backend can tell (the embedded SQS
+ * keeps its queues across restarts): in the task queue, in its dead-letter queue, or in neither.
+ */
+export type MessageLocator = (messageId: string) => "queue" | "dead-letter" | undefined;
+
+/**
+ * Repairs the dual write. At start-up every unfinished task whose message may be gone is sent
+ * again (a crash can fall between insert and send, or before the task recorded its message id);
  * the handler is idempotent, so a duplicate costs nothing. Periodically, tasks whose send failed
  * are sent again.
  */
@@ -24,8 +30,23 @@ export class Reconciler {
     private readonly onReport: (report: ReconcileReport) => void = () => {},
   ) {}
 
-  resendUnfinished(): Promise<ReconcileReport> {
-    return this.pass(() => this.store.unfinished());
+  /**
+   * The start-up pass. With a locator, a task whose message is still queued is left to it, and one
+   * whose message reached the dead-letter queue (the crash fell before the task was marked) is
+   * marked failed; the rest are sent again. Without one (a queue that may have lost its messages),
+   * every unfinished task is sent again.
+   */
+  resendUnfinished(locate?: MessageLocator): Promise<ReconcileReport> {
+    return this.pass(async () => {
+      if (!locate) return this.store.unfinished();
+      const lost = [];
+      for (const task of this.store.unfinished()) {
+        const where = task.messageId === null ? undefined : locate(task.messageId);
+        if (where === "dead-letter") await this.store.markDeadLettered(task.id, `message ${task.messageId} is in the dead-letter queue`);
+        else if (where === undefined) lost.push(task);
+      }
+      return lost;
+    });
   }
 
   resendUnsent(): Promise<ReconcileReport> {
@@ -43,11 +64,11 @@ export class Reconciler {
   }
 
   // One pass at a time: overlapping passes would send the same task twice.
-  private pass(select: () => ReturnType<LowdbTaskStore["list"]>): Promise<ReconcileReport> {
+  private pass(select: () => ReturnType<LowdbTaskStore["list"]> | Promise<ReturnType<LowdbTaskStore["list"]>>): Promise<ReconcileReport> {
     if (this.running) return this.running;
     this.running = (async () => {
       const report: ReconcileReport = { resent: 0, stillFailing: 0 };
-      const tasks = select();
+      const tasks = await select();
       for (let i = 0; i < tasks.length; i += SEND_CONCURRENCY) {
         const results = await Promise.all(tasks.slice(i, i + SEND_CONCURRENCY).map((task) => this.sender.send(task)));
         for (const result of results) report[result.sent ? "resent" : "stillFailing"] += 1;

@@ -1,4 +1,9 @@
-import type { CheckBlock, CheckResult, PredictBlock, PredictionOutcome } from "../../common/lessons.js";
+import type { CheckBlock, CheckResult, Condition, PredictBlock, PredictionOutcome } from "../../common/lessons.js";
+import { DRILL_SELECTORS } from "./drillSelectors.js";
+import { FIFO_SELECTORS } from "./fifoSelectors.js";
+import { WIRE_SELECTORS } from "./wireSelectors.js";
+import { OPERATIONS_SELECTORS } from "./operationsSelectors.js";
+import { LAB_SELECTORS } from "./labSelectors.js";
 import { messageStateAt, queueCounts, tasksByStatus, type PlaygroundState } from "../../common/state.js";
 
 type Value = string | number | boolean | null;
@@ -30,6 +35,8 @@ export const SELECTORS: Record<string, Selector> = {
     return message ? messageStateAt(message, now) : "deleted";
   },
   "lastTaskMessage.receiveCount": (s) => lastTaskMessage(s)?.receiveCount ?? null,
+  /** The most receives of any message still in the task queue (a poison message's count so far). */
+  "queue.highestReceiveCount": (s) => Math.max(0, ...Object.values(s.messages).filter((m) => m.state !== "dead-lettered").map((m) => m.receiveCount)),
   "tasks.count": (s) => Object.keys(s.tasks).length,
   "tasks.maxAttempts": (s) => Math.max(0, ...Object.values(s.tasks).map((t) => t.attempts)),
   "tasks.pending": (s) => tasksByStatus(s).pending,
@@ -51,10 +58,16 @@ export const SELECTORS: Record<string, Selector> = {
   "counters.deadLettered": (s) => s.counters.deadLettered,
   "counters.invocations": (s) => s.counters.invocations,
   "counters.failedInvocations": (s) => s.counters.failedInvocations,
+  "counters.filtered": (s) => s.counters.filtered,
+  /** The deployed function's version (0: the lesson's handler) and language (null for version 0). */
+  "function.version": (s) => s.functionCode.version,
+  "function.language": (s) => s.functionCode.language,
   "lastInvocation.records": (s) => {
     const invocations = Object.values(s.invocations);
     return invocations.length === 0 ? null : invocations.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a)).messageIds.length;
   },
+  /** The most records any one invocation carried since the last reset (the 6 MB payload limit splits batches). */
+  "invocations.mostRecords": (s) => Math.max(0, ...Object.values(s.invocations).map((i) => i.messageIds.length)),
   "concurrency.running": (s) => s.concurrency.running,
   "concurrency.limit": (s) => s.concurrency.limit,
   /** Whether the limit ever rose above the 5 batches the trigger starts with (since the last reset). */
@@ -65,32 +78,91 @@ export const SELECTORS: Record<string, Selector> = {
   "faults.sqsUnavailable": (s) => s.faults?.sqsUnavailable ?? null,
   "stepMode.enabled": (s) => s.stepMode.enabled,
   "stepMode.waitingStep": (s) => s.stepMode.paused[0]?.step ?? null,
+  ...FIFO_SELECTORS,
+  ...WIRE_SELECTORS,
+  ...OPERATIONS_SELECTORS,
+  ...LAB_SELECTORS,
+  ...DRILL_SELECTORS,
 };
 
-const show = (value: Value) => (typeof value === "string" ? value : JSON.stringify(value));
+/**
+ * The selector a lesson names, or undefined. Only SELECTORS' own keys count: `__proto__` or
+ * `constructor` would otherwise reach Object's own members.
+ */
+export function selectorFor(name: string): Selector | undefined {
+  return Object.hasOwn(SELECTORS, name) ? SELECTORS[name] : undefined;
+}
+
+/** Moments a check's deadline may count from (epoch ms, or null when it has not happened). */
+export const MOMENTS: Record<string, (state: PlaygroundState) => number | null> = {
+  "lastTask.createdAt": (s) => {
+    const task = lastTask(s);
+    return task ? Date.parse(task.createdAt) : null;
+  },
+  "lastTaskMessage.sentAt": (s) => lastTaskMessage(s)?.sentAt ?? null,
+};
+
+const show = (value: Value) => (value === null ? "none" : typeof value === "string" ? value : JSON.stringify(value));
+const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
+
+/** The `{state}` placeholders a text names (a lesson naming an unknown one is refused at load). */
+export const placeholdersOf = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "");
+
+/** A lesson text with its `{state}` placeholders replaced by the states' values now. */
+export function interpolate(text: string, state: PlaygroundState, now: number): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const select = selectorFor(name);
+    return select ? show(select(state, now)) : whole;
+  });
+}
 
 /** The real value of a state, for a prediction, and which choice it matches. */
 export function evaluatePrediction(predict: PredictBlock, state: PlaygroundState, now: number): PredictionOutcome {
-  const actual = SELECTORS[predict.expect]?.(state, now) ?? null;
+  const actual = selectorFor(predict.expect)?.(state, now) ?? null;
   return { actual, matching: predict.choices.find((choice) => choice.value === actual)?.label ?? null };
 }
 
-/** Evaluate a check against the state: ✓ or ✗ with what was expected and what is there. */
-export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: number): CheckResult {
-  const select = SELECTORS[check.expect];
+/** Whether a condition holds now, what it expects and what is there, as `state = value` texts. */
+export function evaluateCondition(condition: Condition, state: PlaygroundState, now: number): { holds: boolean; expected: string; actual: string } {
+  const select = selectorFor(condition.expect);
   const actual = select ? select(state, now) : null;
-  const { comparison } = check;
-  let ok: boolean;
+  const { comparison } = condition;
+  let holds: boolean;
   let expected: string;
   if ("equals" in comparison) {
-    ok = actual === comparison.equals;
+    holds = actual === comparison.equals;
     expected = show(comparison.equals);
   } else if ("atLeast" in comparison) {
-    ok = typeof actual === "number" && actual >= comparison.atLeast;
+    holds = typeof actual === "number" && actual >= comparison.atLeast;
     expected = `at least ${comparison.atLeast}`;
   } else {
-    ok = typeof actual === "number" && actual <= comparison.atMost;
+    holds = typeof actual === "number" && actual <= comparison.atMost;
     expected = `at most ${comparison.atMost}`;
   }
-  return { ok, label: check.label, expected: `${check.expect} = ${expected}`, actual: `${check.expect} = ${show(actual)}` };
+  return { holds, expected: `${condition.expect} = ${expected}`, actual: `${condition.expect} = ${show(actual)}` };
+}
+
+/**
+ * Evaluate a check against the state at `now` (epoch ms), purely: the same function serves the
+ * API, the headless lesson tests and any replay. Passed when its condition holds; failed only when
+ * its `failsWhen` holds or its deadline has passed; otherwise waiting, saying what for. A check
+ * with `and` conditions passes only when all of them hold.
+ */
+export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: number): CheckResult {
+  // With `and`, every condition must hold; expected and actual name each of them, in order.
+  const conditions = [check, ...(check.and ?? [])].map((condition) => evaluateCondition(condition, state, now));
+  const holds = conditions.every((c) => c.holds);
+  const expected = conditions.map((c) => c.expected).join(" and ");
+  const actual = conditions.map((c) => c.actual).join(", ");
+  const result = { label: check.label, expected, actual };
+  if (holds) return { ...result, status: "passed", ok: true, why: "" };
+  if (check.failsWhen && evaluateCondition(check.failsWhen, state, now).holds) {
+    return { ...result, status: "failed", ok: false, why: interpolate(check.failsWhen.because, state, now) };
+  }
+  const since = check.deadline ? ((Object.hasOwn(MOMENTS, check.deadline.after) ? MOMENTS[check.deadline.after] : undefined)?.(state) ?? null) : null;
+  if (check.deadline && since !== null && now - since > check.deadline.seconds * 1000) {
+    return { ...result, status: "failed", ok: false, why: `not within ${check.deadline.seconds} s of ${check.deadline.after}` };
+  }
+  const why = check.waiting ? interpolate(check.waiting, state, now) : `waiting for ${expected}`;
+  return { ...result, status: "waiting", ok: false, why };
 }

@@ -46,7 +46,7 @@ export class LessonService {
       steps: lesson.steps.map((step) => ({
         ...step,
         parts: step.parts.map((part) =>
-          part.kind === "prose" ? { ...part, markdown: localize(part.markdown) } : part.kind === "terminal" ? { ...part, command: localize(part.command) } : part,
+          part.kind === "prose" || part.kind === "hint" ? { ...part, markdown: localize(part.markdown) } : part.kind === "terminal" ? { ...part, command: localize(part.command) } : part,
         ),
       })),
     }));
@@ -54,7 +54,7 @@ export class LessonService {
   }
 
   list(): LessonSummary[] {
-    return this.localized.map(({ id, title, goal, order, steps }) => ({ id, title, goal, order, steps: steps.length }));
+    return this.localized.map(({ id, kind, title, goal, order, steps }) => ({ id, kind, title, goal, order, steps: steps.length }));
   }
 
   get(id: string): Lesson {

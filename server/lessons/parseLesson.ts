@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { FLOW_STEPS, type FlowStep } from "../../common/events.js";
-import type { CheckBlock, CodeBlock, HttpBlock, HttpMethod, Lesson, LessonBlock, LessonStep, SettingBlock, StepPart } from "../../common/lessons.js";
+import type { CheckBlock, CodeBlock, Comparison, FunctionLanguage, HandlerBlock, HttpBlock, HttpMethod, Lesson, LessonBlock, LessonStep, SettingBlock, StepPart } from "../../common/lessons.js";
 import { ControlError } from "../control/errors.js";
 import { parseFaults } from "../control/faults.js";
+import { parseStepModeSettings } from "../control/stepGate.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings } from "../trigger/mappingSettings.js";
-import { SELECTORS } from "./checks.js";
+import { MOMENTS, placeholdersOf, SELECTORS, selectorFor } from "./checks.js";
 
 /** A lesson file that cannot be used, with the file and line to fix. */
 export class LessonError extends Error {
@@ -19,30 +20,53 @@ export class LessonError extends Error {
 }
 
 /** Plain code in prose; any other fence language is taken for a misspelt block and refused. */
-const PROSE_LANGUAGES = new Set(["", "json", "ts", "typescript", "js", "javascript", "bash", "sh", "shell", "console", "text", "yaml", "xml", "diff"]);
+export const PROSE_LANGUAGES = new Set(["", "json", "ts", "typescript", "js", "javascript", "bash", "sh", "shell", "console", "text", "yaml", "xml", "diff"]);
 const METHODS = new Set<HttpMethod>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 const frontMatterSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "id must be lower-case letters, digits and dashes"),
   title: z.string().min(1, "title is required"),
   goal: z.string().min(1, "goal is required"),
+  kind: z.enum(["lesson", "lab"], { message: 'kind is "lesson" (the default) or "lab"' }).optional(),
 });
 
 const predictSchema = z.strictObject({
   question: z.string().min(1),
   expect: z.string(),
+  when: z.enum(["checked", "changes"]).optional(),
   choices: z.array(z.strictObject({ label: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) })).min(2),
 });
 
-const checkSchema = z.union([
-  z.strictObject({ expect: z.string(), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]), label: z.string().optional() }),
-  z.strictObject({ expect: z.string(), atLeast: z.number(), label: z.string().optional() }),
-  z.strictObject({ expect: z.string(), atMost: z.number(), label: z.string().optional() }),
-]);
+const comparisonFields = {
+  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  atLeast: z.number().optional(),
+  atMost: z.number().optional(),
+};
+const conditionSchema = z.strictObject({ expect: z.string(), ...comparisonFields });
+const checkSchema = z.strictObject({
+  expect: z.string(),
+  ...comparisonFields,
+  and: z.array(conditionSchema).min(1).optional(),
+  label: z.string().optional(),
+  waiting: z.string().min(1).optional(),
+  failsWhen: z.strictObject({ expect: z.string(), ...comparisonFields, because: z.string().min(1) }).optional(),
+  deadline: z.strictObject({ seconds: z.number().positive(), after: z.string() }).optional(),
+});
+const CHECK_USAGE =
+  'check block: expected {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: [{"expect": "<state>", "equals"|"atLeast"|"atMost": <value>}, …], "label"?: "…", "waiting"?: "…", "failsWhen"?: {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "because": "…"}, "deadline"?: {"seconds": <n>, "after": "<moment>"}}';
+
+/** Exactly one of equals, atLeast, atMost; undefined when there are none or several. */
+function comparisonOf(fields: { equals?: unknown; atLeast?: number | undefined; atMost?: number | undefined }): Comparison | undefined {
+  const given = (["equals", "atLeast", "atMost"] as const).filter((key) => key in fields && (key === "equals" || fields[key] !== undefined));
+  if (given.length !== 1) return undefined;
+  return { [given[0] as string]: fields[given[0] as keyof typeof fields] } as Comparison;
+}
 
 export interface ParseOptions {
   file: string;
   order: number;
+  /** The kind its folder requires (lessons/labs/ holds labs only); any kind when not given. */
+  kind?: "lesson" | "lab";
   /** The lines of a project file, for code blocks; undefined when there is no such file. */
   readSource: (file: string) => string[] | undefined;
 }
@@ -53,7 +77,7 @@ interface Fence {
   content: string[];
 }
 
-/** Parse one lesson: front matter, an intro, then `## ` steps of prose and fenced blocks. */
+/** Parse one lesson: front matter, an intro, then `## ` parts of prose and fenced blocks (`steps` in the type: the lesson's parts). */
 export function parseLesson(text: string, options: ParseOptions): Lesson {
   const lines = text.split(/\r?\n/);
   const fail = (line: number, detail: string): never => {
@@ -74,7 +98,7 @@ export function parseLesson(text: string, options: ParseOptions): Lesson {
     const key = String(issue?.path[0] ?? (issue?.code === "unrecognized_keys" ? issue.keys[0] : ""));
     const at = lines.findIndex((l, i) => i < end && l.startsWith(`${key}:`));
     const problem = issue?.code === "unrecognized_keys" ? `unknown key "${key}"` : front[key] === undefined ? `"${key}" is missing` : `${key}: ${issue?.message}`;
-    fail(at > 0 ? at + 1 : 1, `front matter: ${problem} (a lesson needs id, title and goal)`);
+    fail(at > 0 ? at + 1 : 1, `front matter: ${problem} (a lesson needs id, title and goal; kind is optional)`);
   }
 
   let intro: string[] = [];
@@ -109,17 +133,22 @@ export function parseLesson(text: string, options: ParseOptions): Lesson {
       prose.push("```" + fence.info, ...fence.content, "```");
       continue;
     }
-    if (!parts) fail(fence.line, `a ${language} block must be inside a step (after a "## " heading)`);
+    if (!parts) fail(fence.line, `a ${language} block must be inside a part (after a "## " heading)`);
     flushProse();
     parts?.push(parseBlock(fence, language, options, fail));
   }
   flushProse();
-  if (steps.length === 0) fail(end + 2, 'a lesson needs at least one step: a "## " heading');
+  if (steps.length === 0) fail(end + 2, 'a lesson needs at least one part: a "## " heading');
   for (const [n, step] of steps.entries()) {
-    if (step.parts.length === 0) fail(lines.indexOf(`## ${step.title}`) + 1, `step ${n + 1} ("${step.title}") is empty`);
+    const at = lines.indexOf(`## ${step.title}`) + 1;
+    if (step.parts.length === 0) fail(at, `part ${n + 1} ("${step.title}") is empty`);
+    const lastCheck = step.parts.map((p) => p.kind).lastIndexOf("check");
+    const unanswered = step.parts.findIndex((p, i) => p.kind === "predict" && p.when === "checked" && i > lastCheck);
+    if (unanswered >= 0) fail(at, `part ${n + 1} ("${step.title}"): a prediction answered "checked" needs a check after it in its part (or "when": "changes")`);
   }
-  const { id, title, goal } = meta.data as z.infer<typeof frontMatterSchema>;
-  return { id, title, goal, order: options.order, file: options.file, intro: intro.join("\n").trim(), steps };
+  const { id, title, goal, kind = "lesson" } = meta.data as z.infer<typeof frontMatterSchema>;
+  if (options.kind && kind !== options.kind) fail(1, `front matter: a file in this folder is a ${options.kind}: write "kind: ${options.kind}"`);
+  return { id, kind, title, goal, order: options.order, file: options.file, intro: intro.join("\n").trim(), steps };
 }
 
 function parseBlock(fence: Fence, language: string, options: ParseOptions, fail: (line: number, detail: string) => never): LessonBlock {
@@ -140,15 +169,8 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
     case "terminal":
       if (!body) fail(fence.line, "terminal block: no command");
       return { kind: "terminal", command: body };
-    case "check": {
-      const parsed = checkSchema.safeParse(json());
-      if (!parsed.success) fail(fence.line, 'check block: expected {"expect": "<what>", "equals"|"atLeast"|"atMost": <value>, "label"?: "…"}');
-      const check = parsed.data as z.infer<typeof checkSchema>;
-      if (!(check.expect in SELECTORS)) fail(fence.line, `check block: unknown state "${check.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
-      const { expect, label, ...comparison } = check;
-      const shown = Object.entries(comparison).map(([k, v]) => `${k} ${JSON.stringify(v)}`)[0] ?? "";
-      return { kind: "check", expect, comparison, label: label ?? `${expect} ${shown}` } as CheckBlock;
-    }
+    case "check":
+      return parseCheck(json(), fence, fail);
     case "faults":
     case "trigger":
     case "step-mode": {
@@ -156,21 +178,23 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
       try {
         if (language === "faults") parseFaults(setting);
         else if (language === "trigger") updateTriggerSettings(DEFAULT_TRIGGER_SETTINGS, setting);
-        else if (typeof setting.enabled !== "boolean" || Object.keys(setting).length !== 1) fail(fence.line, 'step-mode block: expected {"enabled": true|false}');
+        else parseStepModeSettings(setting);
       } catch (error) {
-        if (error instanceof ControlError) fail(fence.line, `${language} block: ${error.code}: ${error.message}`);
+        if (error instanceof ControlError) fail(fence.line, `${language} block: ${error.code}: ${error.message}${error.detail ? ` (${error.detail})` : ""}`);
         throw error;
       }
       return { kind: language, body: setting } as SettingBlock;
     }
     case "code":
       return parseCode(fence, options, fail);
+    case "handler":
+      return parseHandler(fence, options, fail);
     case "predict": {
       const parsed = predictSchema.safeParse(json());
-      if (!parsed.success) fail(fence.line, 'predict block: expected {"question": "…", "expect": "<state>", "choices": [{"label": "…", "value": …}, …]} with at least two choices');
+      if (!parsed.success) fail(fence.line, 'predict block: expected {"question": "…", "expect": "<state>", "when"?: "checked"|"changes", "choices": [{"label": "…", "value": …}, …]} with at least two choices');
       const predict = parsed.data as z.infer<typeof predictSchema>;
-      if (!(predict.expect in SELECTORS)) fail(fence.line, `predict block: unknown state "${predict.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
-      return { kind: "predict", ...predict };
+      if (!selectorFor(predict.expect)) fail(fence.line, `predict block: unknown state "${predict.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
+      return { kind: "predict", ...predict, when: predict.when ?? "checked" };
     }
     case "next": {
       const step = body ? json().step : null;
@@ -179,11 +203,40 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
     }
     case "redrive":
     case "reset":
+    case "trial":
       if (body) fail(fence.line, `${language} block: takes no content`);
       return { kind: language };
+    case "hint":
+      if (!body) fail(fence.line, "hint block: write the hint (markdown) inside it");
+      return { kind: "hint", markdown: body };
     default:
-      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, predict, faults, trigger, step-mode, next, redrive, reset, code (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
+      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, predict, faults, trigger, step-mode, next, redrive, reset, trial, hint, code, handler (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
   }
+}
+
+function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: number, detail: string) => never): CheckBlock {
+  const parsed = checkSchema.safeParse(body);
+  if (!parsed.success) return fail(fence.line, CHECK_USAGE);
+  const { expect, label, waiting, failsWhen, deadline, and = [], ...fields } = parsed.data;
+  const known = (name: string, what: string) => {
+    if (!selectorFor(name)) fail(fence.line, `check block: unknown state "${name}" in ${what}; known: ${Object.keys(SELECTORS).join(", ")}`);
+  };
+  known(expect, '"expect"');
+  const comparison = comparisonOf(fields) ?? fail(fence.line, `${CHECK_USAGE} (exactly one of equals, atLeast, atMost)`);
+  const also = and.map(({ expect: name, ...more }, n) => {
+    known(name, `"and" ${n + 1}`);
+    return { expect: name, comparison: comparisonOf(more) ?? fail(fence.line, `check block: "and" ${n + 1} needs exactly one of equals, atLeast, atMost`) };
+  });
+  let fails: CheckBlock["failsWhen"] = null;
+  if (failsWhen) {
+    const { expect: failExpect, because, ...failFields } = failsWhen;
+    known(failExpect, '"failsWhen"');
+    fails = { expect: failExpect, because, comparison: comparisonOf(failFields) ?? fail(fence.line, 'check block: "failsWhen" needs exactly one of equals, atLeast, atMost') };
+  }
+  if (deadline && !Object.hasOwn(MOMENTS, deadline.after)) fail(fence.line, `check block: unknown moment "${deadline.after}" in "deadline"; known: ${Object.keys(MOMENTS).join(", ")}`);
+  for (const name of placeholdersOf(`${waiting ?? ""} ${failsWhen?.because ?? ""}`)) known(name, "a {placeholder}");
+  const shown = Object.entries(comparison).map(([k, v]) => `${k} ${JSON.stringify(v)}`)[0] ?? "";
+  return { kind: "check", expect, comparison, ...(also.length ? { and: also } : {}), label: label ?? `${expect} ${shown}`, waiting: waiting ?? null, failsWhen: fails, deadline: deadline ?? null };
 }
 
 function parseHttp(fence: Fence, fail: (line: number, detail: string) => never): HttpBlock {
@@ -208,13 +261,36 @@ function parseHttp(fence: Fence, fail: (line: number, detail: string) => never):
   return { kind: "http", method: (match?.[1] ?? "GET") as HttpMethod, path: match?.[2] ?? "/", headers, body };
 }
 
+const FUNCTION_LANGUAGES: readonly FunctionLanguage[] = ["nodejs", "python"];
+const fenceAttributes = (fence: Fence) => Object.fromEntries([...fence.info.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]])) as Record<string, string | undefined>;
+
+/** A project file a block names: inside the project, and there. */
+function projectFile(file: string, fence: Fence, options: ParseOptions, fail: (line: number, detail: string) => never, what: string): string[] {
+  if (file.startsWith("/") || file.split("/").includes("..")) fail(fence.line, `${what}: "${file}" must be a path inside the project`);
+  return options.readSource(file) ?? fail(fence.line, `${what}: no file "${file}" in the project`);
+}
+
+/** ```handler nodejs=<path> python=<path>: the starting code per language, each a whole project file. */
+function parseHandler(fence: Fence, options: ParseOptions, fail: (line: number, detail: string) => never): HandlerBlock {
+  const attrs = fenceAttributes(fence);
+  const usage = "handler block: write it as ```handler nodejs=<path> python=<path> (one or both), with no content";
+  const unknown = Object.keys(attrs).find((key) => !FUNCTION_LANGUAGES.includes(key as FunctionLanguage));
+  if (unknown) fail(fence.line, `${usage}; "${unknown}" is not a language`);
+  if (fence.content.join("").trim()) fail(fence.line, usage);
+  const sources = FUNCTION_LANGUAGES.flatMap((language) => {
+    const file = attrs[language];
+    return file ? [{ language, file, code: projectFile(file, fence, options, fail, "handler block").join("\n") }] : [];
+  });
+  if (sources.length === 0) fail(fence.line, usage);
+  return { kind: "handler", sources };
+}
+
 function parseCode(fence: Fence, options: ParseOptions, fail: (line: number, detail: string) => never): CodeBlock {
-  const attrs = Object.fromEntries([...fence.info.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  const attrs = fenceAttributes(fence);
   const file = attrs.file ?? "";
   const usage = "code block: write it as ```code file=<path> lines=<from>-<to>, or ```code file=<path> anchor=<text> lines=<count>";
   if (!file) fail(fence.line, usage);
-  if (file.startsWith("/") || file.split("/").includes("..")) fail(fence.line, `code block: "${file}" must be a path inside the project`);
-  const source = options.readSource(file) ?? fail(fence.line, `code block: no file "${file}" in the project`);
+  const source = projectFile(file, fence, options, fail, "code block");
   let from: number;
   let to: number;
   const range = /^(\d+)-(\d+)$/.exec(attrs.lines ?? "");

@@ -1,22 +1,26 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
-  DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
   PurgeQueueCommand,
   QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
+  StartMessageMoveTaskCommand,
   SQSClient,
   type Message,
 } from "@aws-sdk/client-sqs";
 import type { SqsCall } from "../../common/events.js";
+import { keepProtoNamedAttributes } from "./protoNamedAttributes.js";
 import { SendBatcher, type BatchEntryResult } from "./sendBatcher.js";
-import { recordCalls } from "./wireRecorder.js";
+import { recordCalls, type OnSqsCall } from "./wireRecorder.js";
 
 /** How to reach SQS. `endpoint` is passed in code: with only the env var the SDK follows the queue URL's host. */
 export interface SqsConnection {
@@ -51,14 +55,13 @@ export class QueueError extends Error {
   }
 }
 
-const withoutPrefix = (code: string) => code.replace(/^AWS\.SimpleQueueService\./, "");
-
-// fauxqs prefixes some error names with "AWS.SimpleQueueService.", so instanceof on the SDK's
-// classes fails: errors are matched by name text, once, here.
+// The SDK names an error after AWS's modelled name (QueueDoesNotExist, PurgeQueueInProgress);
+// its Code keeps the query protocol's legacy code (AWS.SimpleQueueService.NonExistentQueue). The
+// name is what is matched, once, here.
 function translate(operation: string, error: unknown): QueueError {
   if (error instanceof QueueError) return error;
   const raw = error as { name?: string; Code?: string; message?: string };
-  const code = withoutPrefix(raw.Code ?? raw.name ?? "UnknownError");
+  const code = raw.name ?? raw.Code ?? "UnknownError";
   return new QueueError(code, `${operation} failed: ${code}: ${raw.message ?? String(error)}`, { cause: error });
 }
 
@@ -67,6 +70,15 @@ function translate(operation: string, error: unknown): QueueError {
  * them. The API sends through one instance; the Lambda trigger consumes through another with its
  * own User-Agent, so observers can tell the trigger's receives from anyone else's.
  */
+/**
+ * Retention periods the playground provisions (seconds): the queue keeps SQS's default, 4 days;
+ * the dead-letter queue the maximum, 14 days, longer than the queue's as AWS advises ("the
+ * expiration of a message is always based on its original enqueue timestamp").
+ * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html
+ */
+export const QUEUE_RETENTION_SECONDS = 345_600;
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
 export class TaskQueue {
   private readonly client: SQSClient;
   private addresses: QueueAddresses | undefined;
@@ -79,7 +91,8 @@ export class TaskQueue {
   constructor(
     connection: SqsConnection,
     readonly settings: TaskQueueSettings,
-    options: { userAgent?: string; caller?: string; onCall?: (call: SqsCall) => void } = {},
+    /** `receipts`: receipt handle → message id, shared with the client that received (so the wire links this one's calls by receipt too). */
+    options: { userAgent?: string; caller?: string; onCall?: OnSqsCall; receipts?: Map<string, string> } = {},
   ) {
     this.client = new SQSClient({
       region: connection.region,
@@ -87,7 +100,8 @@ export class TaskQueue {
       ...(connection.credentials ? { credentials: connection.credentials } : {}),
       ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
     });
-    if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall);
+    if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall, options.receipts);
+    keepProtoNamedAttributes(this.client);
   }
 
   /**
@@ -121,15 +135,31 @@ export class TaskQueue {
     return this.addresses;
   }
 
-  /** Create the DLQ, then the queue with its redrive policy; on a re-run, bring attributes back in line. */
+  /** Whether these are FIFO queues: SQS decides by the `.fifo` name, and so do we. */
+  get fifo(): boolean {
+    return this.settings.queueName.endsWith(".fifo");
+  }
+
+  /**
+   * Create the DLQ, then the queue with its redrive policy; on a re-run, bring attributes back in
+   * line. FIFO queues (a `.fifo` name) are created with FifoQueue and ContentBasedDeduplication, so a
+   * learner's `send-message` in the terminal needs only a group id; a FIFO queue's DLQ must be FIFO too.
+   */
   async provision(): Promise<QueueAddresses> {
     const { queueName, deadLetterQueueName, visibilityTimeoutSeconds, maxReceiveCount } = this.settings;
-    const deadLetterQueueUrl = await this.createOrUpdate(deadLetterQueueName, {});
+    // FifoQueue can only be given at creation: SetQueueAttributes refuses it on a re-run.
+    const fifo: Record<string, string> | undefined = this.fifo ? { FifoQueue: "true" } : undefined;
+    const deduplication: Record<string, string> = this.fifo ? { ContentBasedDeduplication: "true" } : {};
+    // Retention is set on both so a reset brings back what a lesson changed: the DLQ keeps messages
+    // longer than the queue, since a standard queue's message keeps its first enqueue time there.
+    const deadLetterQueueUrl = await this.createOrUpdate(deadLetterQueueName, { MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS), ...deduplication }, fifo);
     const deadLetterQueueArn = await this.arnOf(deadLetterQueueUrl);
     const queueUrl = await this.createOrUpdate(queueName, {
       VisibilityTimeout: String(visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(QUEUE_RETENTION_SECONDS),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount }),
-    });
+      ...deduplication,
+    }, fifo);
     this.addresses = { queueUrl, queueArn: await this.arnOf(queueUrl), deadLetterQueueUrl, deadLetterQueueArn };
     return this.addresses;
   }
@@ -157,6 +187,20 @@ export class TaskQueue {
     return this.sends.send(body);
   }
 
+  /**
+   * Send one message to a FIFO queue in `groupId` with `deduplicationId` (both 1–128 alphanumeric
+   * or punctuation characters, checked by the caller). Resolves with its MessageId; a duplicate
+   * within SQS's five-minute deduplication interval resolves with the MessageId of the message
+   * first sent with that id, and nothing new is queued.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html
+   */
+  async sendToGroup(body: string, groupId: string, deduplicationId: string): Promise<string> {
+    const command = new SendMessageCommand({ QueueUrl: this.urls.queueUrl, MessageBody: body, MessageGroupId: groupId, MessageDeduplicationId: deduplicationId });
+    const result = await this.call("SendMessage", () => this.client.send(command));
+    if (!result.MessageId) throw new QueueError("NoMessageId", "SendMessage returned no MessageId");
+    return result.MessageId;
+  }
+
   private async sendMessage(body: string): Promise<string> {
     const result = await this.call("SendMessage", () => this.client.send(new SendMessageCommand({ QueueUrl: this.urls.queueUrl, MessageBody: body })));
     if (!result.MessageId) throw new QueueError("NoMessageId", "SendMessage returned no MessageId");
@@ -173,7 +217,7 @@ export class TaskQueue {
       const messageId = sent.get(Id);
       if (messageId) return { messageId };
       const failure = refused.get(Id);
-      const code = withoutPrefix(failure?.Code ?? "NoMessageId");
+      const code = failure?.Code ?? "NoMessageId";
       return { error: new QueueError(code, `SendMessageBatch failed for this message: ${code}: ${failure?.Message ?? "no MessageId returned"}`) };
     });
   }
@@ -192,36 +236,74 @@ export class TaskQueue {
     return result.Messages ?? [];
   }
 
-  /** Delete up to any number of messages, ten per call; returns the ids SQS refused to delete. */
-  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<string[]> {
-    const failed: string[] = [];
+  /**
+   * Delete any number of messages, ten entries per DeleteMessageBatch call. Entry ids must be
+   * distinct within a call (`BatchEntryIdsNotDistinct` refuses the whole call otherwise): give each
+   * entry its position, never a message id, since one message can be in a batch twice. Every chunk
+   * is tried whatever happened to the one before. Resolves with the entries not deleted, each with
+   * SQS's reason (a refused entry, or the error of its whole call); never rejects.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
+   */
+  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<{ id: string; reason: string }[]> {
+    const failed: { id: string; reason: string }[] = [];
     for (let i = 0; i < entries.length; i += 10) {
       const chunk = entries.slice(i, i + 10).map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle }));
-      const result = await this.call("DeleteMessageBatch", () => this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk })));
+      try {
+        const result = await this.call("DeleteMessageBatch", () => this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk })));
+        failed.push(...(result.Failed ?? []).map((f) => ({ id: f.Id ?? "", reason: `${f.Code ?? "Failed"}: ${f.Message ?? ""}` })));
+      } catch (error) {
+        const reason = error instanceof QueueError ? `${error.code}: ${error.message}` : String(error);
+        failed.push(...chunk.map((entry) => ({ id: entry.Id, reason })));
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Set the visibility timeout of received messages to `seconds` from now (ten per call), as a
+   * consumer that needs longer does; returns the ids SQS refused (e.g. a receipt that expired).
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
+   */
+  async changeVisibilityBatch(entries: { id: string; receiptHandle: string }[], seconds: number): Promise<string[]> {
+    const failed: string[] = [];
+    for (let i = 0; i < entries.length; i += 10) {
+      const chunk = entries.slice(i, i + 10).map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+      const command = new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk });
+      const result = await this.call("ChangeMessageVisibilityBatch", () => this.client.send(command));
       failed.push(...(result.Failed ?? []).map((f) => f.Id ?? ""));
     }
     return failed;
   }
 
   /**
-   * Move every message in the dead-letter queue back to the task queue, as a redrive tool does:
-   * receive from the DLQ, send to the queue, then delete from the DLQ (so a crash in between
-   * duplicates a message rather than losing one). Returns the bodies moved, with their new ids.
+   * Set one received message's visibility timeout to `seconds` from now (ChangeMessageVisibility),
+   * as a function backing a failed record off does. Raises QueueError (e.g. ReceiptHandleIsInvalid).
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
    */
-  async redrive(): Promise<{ oldMessageId: string; newMessageId: string; body: string }[]> {
-    const moved: { oldMessageId: string; newMessageId: string; body: string }[] = [];
+  async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
+    const command = new ChangeMessageVisibilityCommand({ QueueUrl: this.urls.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds });
+    await this.call("ChangeMessageVisibility", () => this.client.send(command));
+  }
+
+  /**
+   * Redrive the dead-letter queue as AWS's console does: StartMessageMoveTask sends each message
+   * back to the queue it was dead-lettered from, as a new message (new MessageId), then
+   * ListMessageMoveTasks is read every `pollMs` until the task is no longer RUNNING. Resolves with
+   * the number of messages moved. Raises QueueError: SQS's own code (e.g. UnsupportedOperation when
+   * the DLQ has no source queue, or a task already running), or MessageMoveTaskFailed/…Cancelled.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+   */
+  async redrive(pollMs = 100): Promise<number> {
+    const SourceArn = this.urls.deadLetterQueueArn;
+    const started = await this.call("StartMessageMoveTask", () => this.client.send(new StartMessageMoveTaskCommand({ SourceArn })));
     for (;;) {
-      const received = await this.call("ReceiveMessage", () =>
-        this.client.send(new ReceiveMessageCommand({ QueueUrl: this.urls.deadLetterQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 })),
-      );
-      const messages = received.Messages ?? [];
-      if (messages.length === 0) return moved;
-      for (const message of messages) {
-        const body = message.Body ?? "";
-        const newMessageId = await this.send(body);
-        await this.call("DeleteMessage", () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.urls.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle ?? "" })));
-        moved.push({ oldMessageId: message.MessageId ?? "", newMessageId, body });
+      const listed = await this.call("ListMessageMoveTasks", () => this.client.send(new ListMessageMoveTasksCommand({ SourceArn, MaxResults: 10 })));
+      const task = listed.Results?.find((t) => t.TaskHandle === started.TaskHandle) ?? listed.Results?.[0];
+      if (task?.Status === "COMPLETED") return task.ApproximateNumberOfMessagesMoved ?? 0;
+      if (task && task.Status !== "RUNNING" && task.Status !== "CANCELLING") {
+        throw new QueueError(`MessageMoveTask${task.Status === "FAILED" ? "Failed" : "Cancelled"}`, `the redrive stopped (${task.Status}): ${task.FailureReason ?? "no reason given"}`);
       }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
@@ -244,9 +326,9 @@ export class TaskQueue {
     this.client.destroy();
   }
 
-  private async createOrUpdate(QueueName: string, Attributes: Record<string, string>): Promise<string> {
+  private async createOrUpdate(QueueName: string, Attributes: Record<string, string>, atCreation: Record<string, string> = {}): Promise<string> {
     try {
-      const result = await this.call("CreateQueue", () => this.client.send(new CreateQueueCommand({ QueueName, Attributes })));
+      const result = await this.call("CreateQueue", () => this.client.send(new CreateQueueCommand({ QueueName, Attributes: { ...atCreation, ...Attributes } })));
       return result.QueueUrl ?? "";
     } catch (error) {
       if (!(error instanceof QueueError) || error.code !== "QueueNameExists") throw error;

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
-import type { FlowEventBody, Task, TaskStatus } from "../../common/events.js";
+import type { FlowEventBody, Task, TaskDestination, TaskStatus } from "../../common/events.js";
 import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
 import type { Clock } from "../events/eventLog.js";
 import { StoreError } from "./errors.js";
@@ -12,6 +12,15 @@ import { TaskDisk } from "./taskDisk.js";
 
 export const TASKS_FILE = "tasks.json";
 export const JOURNAL_FILE = "tasks.journal.jsonl";
+
+/** The database as read, checked against its schema; a file that is not one stops start-up (a copy is kept). */
+async function checked(data: unknown, file: string, now: number): Promise<Database> {
+  const parsed = databaseSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown shape";
+  throw await unreadableTaskFile(file, `does not hold a task database (${where})`, now);
+}
 
 export type TaskChange = Extract<FlowEventBody, { type: "task.created" | "task.updated" }>;
 
@@ -49,23 +58,19 @@ export class LowdbTaskStore implements TaskStore {
     const journal = new TaskJournal(join(options.dataDir, JOURNAL_FILE));
     const db = new Low<Database>(adapter, { version: 1, nextTaskId: 1, tasks: [] });
     const clock = options.clock ?? Date.now;
+    let stored: unknown;
     try {
-      await db.read();
+      stored = await adapter.readStored();
     } catch (cause) {
       if (!(cause instanceof SyntaxError)) throw new StoreError(`could not read ${file}: ${String(cause)}`, file, { cause });
       throw await unreadableTaskFile(file, `is not valid JSON (${cause.message})`, clock(), cause);
     }
+    // No file yet: a new database. A file holding `null`, `0`, `false` or `""` is not one.
+    if (stored !== undefined) db.data = await checked(stored, file, clock());
     // Changes since the last compaction, then folded in, so each run starts with an empty journal.
-    const entries = await journal.read();
-    if (entries.length > 0) db.data = replay(db.data, entries);
-    const parsed = databaseSchema.safeParse(db.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown shape";
-      throw await unreadableTaskFile(file, `does not hold a task database (${where})`, clock());
-    }
-    db.data = parsed.data;
+    const entries = await journal.read(clock());
     if (entries.length > 0) {
+      db.data = await checked(replay(db.data, entries), file, clock());
       await db.write();
       journal.discard();
     }
@@ -91,10 +96,14 @@ export class LowdbTaskStore implements TaskStore {
     return this.list().filter((task) => task.status === "pending" && task.sendError !== null);
   }
 
-  async create(title: string): Promise<Task> {
+  /** A new pending task; a FIFO destination is recorded on it (queue, group, deduplication id: `task-<id>` unless given). */
+  async create(title: string, destination: TaskDestination = { queue: "standard" }): Promise<Task> {
     const now = this.now();
+    const id = this.db.data.nextTaskId;
+    const fifo: Partial<Task> =
+      destination.queue === "fifo" ? { queue: "fifo", messageGroupId: destination.messageGroupId, deduplicationId: destination.deduplicationId ?? `task-${id}` } : {};
     const task: Task = {
-      id: this.db.data.nextTaskId,
+      id,
       title,
       status: "pending",
       messageId: null,
@@ -104,6 +113,7 @@ export class LowdbTaskStore implements TaskStore {
       attempts: 0,
       sendError: null,
       lastError: null,
+      ...fifo,
     };
     this.db.data.nextTaskId += 1;
     this.db.data.tasks.push(task);
@@ -129,6 +139,20 @@ export class LowdbTaskStore implements TaskStore {
     }, { durable: false });
   }
 
+  /**
+   * SQS kept no message for this task: its send was a duplicate of `original`'s within the
+   * deduplication interval. The task can never be processed, so it is `failed` with the reason.
+   */
+  async markDeduplicated(id: number, original: Task): Promise<Task> {
+    return this.update(id, (task) => {
+      task.status = "failed";
+      task.duplicateOf = original.id;
+      task.messageId = original.messageId;
+      task.sendError = null;
+      task.lastError = `SQS dropped this message: task ${original.id}'s message was sent with the same MessageDeduplicationId (${task.deduplicationId}) less than 5 minutes before`;
+    });
+  }
+
   async markSendFailed(id: number, error: string): Promise<Task> {
     return this.update(id, (task) => {
       task.sendError = error;
@@ -145,7 +169,7 @@ export class LowdbTaskStore implements TaskStore {
       return { outcome: "busy", task: { ...task } };
     }
     this.leases.set(taskId, { invocationId, until: this.clock() + leaseMs });
-    // `processing` need not wait for the disk: after a crash every unfinished task is sent again.
+    // `processing` need not wait for the disk: after a crash an unfinished task is taken up again from its message (kept by SQS, or sent again).
     const claimed = await this.update(taskId, (t) => {
       t.status = "processing";
       t.attempts += 1;
@@ -184,10 +208,10 @@ export class LowdbTaskStore implements TaskStore {
     });
   }
 
-  /** A failed task's message was redriven from the DLQ: it waits again, under its new message. */
+  /** A failed task's message was redriven from the DLQ: it waits again, under its new message. Any other task is left as it is. */
   async markRedriven(taskId: number, messageId: string): Promise<Task | undefined> {
     const task = this.byId.get(taskId);
-    if (!task || task.status === "completed") return undefined;
+    if (task?.status !== "failed") return undefined;
     return this.update(taskId, (t) => {
       t.status = "pending";
       t.messageId = messageId;

@@ -4,7 +4,7 @@ import { TextFile } from "lowdb/node";
 import type { Task } from "../../common/events.js";
 
 /** The task file's shape; the store checks a file against it when it opens one. */
-const taskSchema = z.object({
+export const taskSchema = z.object({
   id: z.number().int().positive(),
   title: z.string(),
   status: z.enum(["pending", "processing", "completed", "failed"]),
@@ -15,6 +15,10 @@ const taskSchema = z.object({
   attempts: z.number().int().nonnegative(),
   sendError: z.string().nullable(),
   lastError: z.string().nullable(),
+  queue: z.literal("fifo").optional(),
+  messageGroupId: z.string().optional(),
+  deduplicationId: z.string().optional(),
+  duplicateOf: z.number().int().positive().optional(),
 });
 
 export const databaseSchema = z
@@ -54,8 +58,19 @@ export class TaskFile implements Adapter<Database> {
   }
 
   async read(): Promise<Database | null> {
+    const stored = await this.readStored();
+    return stored === undefined ? null : (stored as Database);
+  }
+
+  /**
+   * The file's JSON as it is, unchecked; undefined only when there is no file. lowdb's own read
+   * takes any falsy value (`null`, `0`, `false`, `""`) for "no file" and starts empty, which would
+   * then overwrite the file: the store checks this value itself instead.
+   * @throws SyntaxError when the file is not JSON
+   */
+  async readStored(): Promise<unknown> {
     const content = await this.text.read();
-    return content === null ? null : (JSON.parse(content) as Database);
+    return content === null ? undefined : (JSON.parse(content) as unknown);
   }
 
   /** Forget a task's cached line: call after every change to it. */

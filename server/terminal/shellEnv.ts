@@ -9,6 +9,8 @@ export interface ShellSetup {
   sqsEndpoint: string;
   region: string;
   playgroundUrl: string;
+  /** Where curl finds the configuration that sends the shell's token to the playground (see curlConfig.ts). */
+  curlHome?: string;
 }
 
 /** The first executable file called `name` in a PATH, skipping any directory in `skip`. */
@@ -63,6 +65,7 @@ export function shellEnvironment(setup: ShellSetup): Record<string, string> {
     // aws CLI v2 pipes output through `less` on a terminal, which would swallow short answers in a lesson.
     AWS_PAGER: "",
     PLAYGROUND_URL: setup.playgroundUrl,
+    ...(setup.curlHome ? { CURL_HOME: setup.curlHome } : {}),
     // The inherited PWD is wherever the server was started; the shell starts in the project.
     PWD: root,
     TERM: "xterm-256color",

@@ -12,12 +12,18 @@ import {
 import type { PlaygroundSocketServer } from "../events/socketServer.js";
 import { refusal, type AccessRule } from "./access.js";
 import { findExecutable, shellEnvironment, type ShellSetup } from "./shellEnv.js";
+import { writeCurlCredentials, type CurlCredentials } from "./curlConfig.js";
 
 type TerminalNamespace = Namespace<TerminalClientToServerEvents, TerminalServerToClientEvents>;
 type TerminalSocket = Socket<TerminalClientToServerEvents, TerminalServerToClientEvents>;
 
 export interface TerminalOptions extends AccessRule, ShellSetup {
   log?: (message: string, error?: unknown) => void;
+  /**
+   * The shell's own token: its curl sends it to the playground, which counts it as the
+   * presenter's on this machine, so the lessons' curl commands work while followers watch.
+   */
+  shellToken?: string;
 }
 
 export interface TerminalService {
@@ -45,9 +51,11 @@ export function attachTerminal(io: PlaygroundSocketServer, options: TerminalOpti
   // Worked out when the first terminal opens, not at start-up: searching PATH cost start-up time
   // that most runs never use.
   let found: { env: Record<string, string>; shell: string } | undefined;
+  let curl: CurlCredentials | undefined;
   const shellSetup = () => {
     if (found) return found;
-    const env = shellEnvironment(options);
+    if (options.shellToken) curl = writeCurlCredentials(["localhost", "127.0.0.1", new URL(options.playgroundUrl).hostname], options.shellToken, options.baseEnv.HOME);
+    const env = shellEnvironment({ ...options, ...(curl ? { curlHome: curl.curlHome } : {}) });
     return (found = { env, shell: findExecutable("bash", env.PATH ?? "") ?? "sh" });
   };
   const shells = new Set<IPty>();
@@ -77,6 +85,7 @@ export function attachTerminal(io: PlaygroundSocketServer, options: TerminalOpti
     close: () => {
       for (const pty of shells) pty.kill();
       shells.clear();
+      curl?.remove();
     },
   };
 }

@@ -1,6 +1,10 @@
-/** What the trigger does with a batch after the handler returned (aws-semantics.md §2). */
+/**
+ * What the trigger does with a batch after the handler returned (aws-semantics.md §2). A success
+ * may carry a `note`: a response that looked like a partial batch response but is read as total
+ * success (the silent loss a learner should see happen).
+ */
 export type BatchOutcome =
-  | { kind: "success" }
+  | { kind: "success"; note?: string }
   | { kind: "partial"; failedMessageIds: string[] }
   | { kind: "failure"; reason: string };
 
@@ -8,9 +12,12 @@ const failure = (reason: string): BatchOutcome => ({ kind: "failure", reason });
 
 /**
  * Read a handler's return value as Lambda does. Without ReportBatchItemFailures the value is
- * ignored. With it: null, `{}` or an empty/null list means every message succeeded; a value that
- * is not JSON, a key other than `batchItemFailures`, an empty or unknown `itemIdentifier` fails
- * the whole batch (AWS-validated behaviour).
+ * ignored. With it: null, `{}`, an empty or null list, and a response WITHOUT a `batchItemFailures`
+ * key (a capitalised `BatchItemFailures` too) mean every message succeeded, so the whole batch is
+ * deleted; other keys beside a valid list are ignored. A value that is not JSON or not an object,
+ * a list that is not a list, and an empty, missing or unknown `itemIdentifier` fail the whole batch.
+ * Source: services-sqs-errorhandling.html; AWS-validated in LocalStack's SQS event source mapping
+ * snapshots; awsdocs/aws-lambda-developer-guide#320 for the missing key.
  */
 export function parseBatchResponse(response: unknown, batchMessageIds: readonly string[], reportBatchItemFailures: boolean): BatchOutcome {
   if (!reportBatchItemFailures || response === undefined || response === null) return { kind: "success" };
@@ -22,10 +29,10 @@ export function parseBatchResponse(response: unknown, batchMessageIds: readonly 
   }
   if (json === null) return { kind: "success" };
   if (typeof json !== "object" || Array.isArray(json)) return failure("the response is not a JSON object");
-  const keys = Object.keys(json);
-  if (keys.length === 0) return { kind: "success" };
-  const unexpected = keys.find((key) => key !== "batchItemFailures");
-  if (unexpected !== undefined) return failure(`unexpected key "${unexpected}" in the response`);
+  if (!Object.hasOwn(json, "batchItemFailures")) {
+    const keys = Object.keys(json);
+    return keys.length === 0 ? { kind: "success" } : { kind: "success", note: `the response has no "batchItemFailures" key (it has ${keys.map((k) => `"${k}"`).join(", ")}): Lambda reads that as no failures and deletes the whole batch` };
+  }
   const items = (json as { batchItemFailures: unknown }).batchItemFailures;
   if (items === null) return { kind: "success" };
   if (!Array.isArray(items)) return failure("batchItemFailures is not a list");

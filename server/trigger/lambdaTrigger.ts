@@ -9,6 +9,7 @@ import type { Clock, Publish } from "../events/eventLog.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
 import type { FunctionConfig } from "./lambdaContext.js";
+import type { FunctionConcurrency } from "./functionConcurrency.js";
 import { DEFAULT_CEILING, Scaler } from "./scaler.js";
 
 export type LambdaHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
@@ -32,8 +33,16 @@ export interface TriggerOptions {
    * a closed connection and hide it for a whole visibility timeout.
    */
   endLongPolls?: () => void;
+  /**
+   * The queue's visibility timeout as SQS holds it now (seconds): step mode's heartbeat keeps a
+   * paused message in flight for this long, so a timeout the learner changed from the terminal
+   * holds. Without it, the start-up setting (`queue.settings`).
+   */
+  visibilityTimeoutSeconds?: () => number;
   /** Where poll errors are reported (the trigger keeps polling with a back-off). */
   onError?: (error: unknown) => void;
+  /** The function's concurrency, shared with any other mapping on the same function; an invocation past its reserved concurrency is throttled. */
+  concurrency?: FunctionConcurrency;
 }
 
 const POLL_ERROR_BACKOFF_MS = 1000;
@@ -94,6 +103,8 @@ export class LambdaTrigger {
       ...options,
       clock: this.clock,
       reportsBatchItemFailures: () => this.reportsBatchItemFailures,
+      filterCriteria: () => this.settingsNow.FilterCriteria,
+      batchingWindowSeconds: () => this.settingsNow.MaximumBatchingWindowInSeconds,
       onFunctionError: () => (this.seen.errors += 1),
     });
   }
@@ -128,6 +139,15 @@ export class LambdaTrigger {
     this.options.function.timeoutMs = timeoutMs;
   }
 
+  get reservedConcurrency(): number | null {
+    return this.options.concurrency?.reserved ?? null;
+  }
+
+  /** The function's reserved concurrency: shared by every mapping on the function, so setting it here sets it for all. */
+  setReservedConcurrency(reserved: number | null): void {
+    this.options.concurrency?.setReserved(reserved);
+  }
+
   /** The function's clock stands still while `paused` is pending (a step-mode pause inside the handler). */
   frozenWhile<T>(awsRequestId: string, paused: Promise<T>): Promise<T> {
     return this.invoker.frozenWhile(awsRequestId, paused);
@@ -140,6 +160,9 @@ export class LambdaTrigger {
     // Every open receive listens on these: past ten concurrent batches Node warned of a leak that is not one.
     setMaxListeners(DEFAULT_CEILING + 10, run.stopping.signal, run.abort.signal);
     this.setState("enabled");
+    // Announced at once, not at the first scaling tick: a second before a page (or a test waiting
+    // for rest) learns the limit, and a late first report looks like activity on an idle mapping.
+    this.reportConcurrency();
     this.ticker = setInterval(() => this.tick(), SCALING_TICK_MS / (this.options.scalingSpeed ?? 1));
     this.ticker.unref();
     this.track(run, this.receiveLoop(run, true));
@@ -183,7 +206,7 @@ export class LambdaTrigger {
 
   private setState(state: TriggerState): void {
     this.current = state;
-    this.options.publish({ type: "trigger.state", state });
+    this.options.publish({ type: "trigger.state", state, ...this.mapping });
   }
 
   private track(run: Run, work: Promise<void>): void {
@@ -203,12 +226,12 @@ export class LambdaTrigger {
     const { running, limit, maximum } = this.concurrency;
     if (running === this.lastReported.running && limit === this.lastReported.limit) return;
     this.lastReported = { running, limit };
-    this.options.publish({ type: "lambda.concurrency", running, limit, maximum });
+    this.options.publish({ type: "lambda.concurrency", running, limit, maximum, ...this.mapping });
   }
 
   /**
-   * One long-poll stays open while the queue is idle. fauxqs wakes every waiting poll when a
-   * message arrives, so idle pollers would all wake and re-poll; instead, a batch that comes back
+   * One long-poll stays open while the queue is idle: idle pollers would each hold a connection
+   * and wake one after another as messages arrive; instead, a batch that comes back
    * full (a backlog) opens another receiver while slots remain, and extra receivers close again
    * once a batch comes back short.
    */
@@ -217,6 +240,9 @@ export class LambdaTrigger {
     while (!signal.aborted) {
       await this.freeSlot(signal);
       if (signal.aborted) return;
+      // Checked again with no await before taking it: two loops woken in the same turn (or one that
+      // found a slot free and resumed a microtask later) could otherwise both take the last slot.
+      if (!this.hasFreeSlot()) continue;
       this.receiving += 1;
       run.receiving += 1;
       let messages: Message[];
@@ -231,16 +257,36 @@ export class LambdaTrigger {
         this.receiving -= 1;
         run.receiving -= 1;
       }
-      if (messages.length > 0) {
+      for (const batch of this.batchesOf(messages)) {
         this.inFlight += 1;
         this.reportConcurrency();
-        this.track(run, this.invoker.invoke(messages).finally(() => this.release()));
+        this.track(run, this.invoker.invoke(batch).finally(() => this.release()));
       }
       const backlog = messages.length >= Math.min(10, this.settingsNow.BatchSize);
       if (backlog) this.seen.backlog = true;
       if (backlog && this.hasFreeSlot()) this.track(run, this.receiveLoop(run, false));
       if (!primary && !backlog) return;
     }
+  }
+
+  /**
+   * The invocations one receive makes. A standard queue's receive is one batch. A FIFO queue's is
+   * split by message group, each group's records in sequence order: one batch per group, invoked
+   * side by side, so concurrency follows the number of active groups while SQS keeps each group
+   * locked until its batch is deleted or its visibility runs out (AWS: with-sqs.html, FIFO queues).
+   * A receive of several groups may run a few batches past the concurrency limit (at most one per
+   * group it holds) rather than hand received messages back, which would count as a receive.
+   */
+  private batchesOf(messages: Message[]): Message[][] {
+    if (messages.length === 0) return [];
+    if (!this.options.queue.fifo) return [messages];
+    const groups = new Map<string, Message[]>();
+    for (const message of messages) {
+      const group = message.Attributes?.MessageGroupId ?? "";
+      groups.set(group, [...(groups.get(group) ?? []), message]);
+    }
+    const sequence = (m: Message) => BigInt(m.Attributes?.SequenceNumber ?? "0");
+    return [...groups.values()].map((batch) => batch.sort((a, b) => (sequence(a) < sequence(b) ? -1 : sequence(a) > sequence(b) ? 1 : 0)));
   }
 
   private async gather(run: Run): Promise<Message[]> {
@@ -288,6 +334,11 @@ export class LambdaTrigger {
   private wake(all: boolean): void {
     const waiters = all ? this.slotFreed.splice(0) : this.slotFreed.splice(0, 1);
     for (const wake of waiters) wake();
+  }
+
+  /** Marks this mapping's own events when it is the FIFO queue's, so a page tells the two mappings apart. */
+  private get mapping(): { mapping?: "fifo" } {
+    return this.options.queue.fifo ? { mapping: "fifo" } : {};
   }
 
   private get reportsBatchItemFailures(): boolean {

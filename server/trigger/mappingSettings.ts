@@ -1,5 +1,7 @@
 import type { FunctionSettings, TriggerSettings } from "../../common/events.js";
 import { ControlError } from "../control/errors.js";
+import { parseFilterCriteria } from "./eventFilter.js";
+import { MAXIMUM_RESERVED, RESERVED_TOO_HIGH } from "./functionConcurrency.js";
 
 export const DEFAULT_TRIGGER_SETTINGS: TriggerSettings = {
   BatchSize: 10,
@@ -9,7 +11,7 @@ export const DEFAULT_TRIGGER_SETTINGS: TriggerSettings = {
   Enabled: true,
 };
 
-const SETTABLE = ["BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig", "Enabled"];
+const SETTABLE = ["BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig", "Enabled", "FilterCriteria"];
 
 /** Lambda's own wording for a cross-field rule it enforces on Create/UpdateEventSourceMapping. */
 export const WINDOW_REQUIRED = "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10";
@@ -43,8 +45,20 @@ class Violations {
   }
 }
 
-/** Apply an UpdateEventSourceMapping-style patch; invalid input throws and changes nothing. */
-export function updateTriggerSettings(current: TriggerSettings, patch: unknown): TriggerSettings {
+/**
+ * Lambda's refusals for a FIFO source queue (with-sqs.html, "FIFO queues": BatchSize at most 10, no
+ * batching window). The window's wording is AWS's as CloudFormation reports it; the batch size's
+ * is ours in the same style (no recording of AWS's text found).
+ */
+export const FIFO_NO_WINDOW = "Batching window is not supported for FIFO queues";
+export const FIFO_BATCH_SIZE = "Batch size for FIFO queues must be between 1 and 10";
+
+/**
+ * Apply an UpdateEventSourceMapping-style patch; invalid input throws ControlError (400,
+ * ValidationException or InvalidParameterValueException) and changes nothing. `fifo`: the
+ * mapping's queue is a FIFO queue, whose extra rules apply.
+ */
+export function updateTriggerSettings(current: TriggerSettings, patch: unknown, { fifo = false } = {}): TriggerSettings {
   if (!isRecord(patch)) throw new ControlError(400, "ValidationException", "the request body must be a JSON object of trigger settings");
   const unknown = Object.keys(patch).filter((key) => !SETTABLE.includes(key));
   if (unknown.length > 0) {
@@ -78,20 +92,41 @@ export function updateTriggerSettings(current: TriggerSettings, patch: unknown):
     else next.Enabled = patch.Enabled;
   }
   violations.throwIfAny();
+  if ("FilterCriteria" in patch) {
+    // `{}` or no filters remove filtering, as UpdateEventSourceMapping does.
+    const criteria = parseFilterCriteria(patch.FilterCriteria);
+    if (criteria) next.FilterCriteria = criteria;
+    else delete next.FilterCriteria;
+  }
+  if (fifo && next.BatchSize > 10) throw new ControlError(400, "InvalidParameterValueException", FIFO_BATCH_SIZE);
+  if (fifo && next.MaximumBatchingWindowInSeconds > 0) throw new ControlError(400, "InvalidParameterValueException", FIFO_NO_WINDOW);
   if (next.BatchSize > 10 && next.MaximumBatchingWindowInSeconds === 0) {
     throw new ControlError(400, "InvalidParameterValueException", WINDOW_REQUIRED);
   }
   return next;
 }
 
+/**
+ * Apply a function-settings patch: `Timeout` (UpdateFunctionConfiguration, 1–900 s) and
+ * `ReservedConcurrentExecutions` (PutFunctionConcurrency: 0 up to the default account's 900 that
+ * may be reserved; null removes it, as DeleteFunctionConcurrency does). Invalid input throws
+ * ControlError (400) and changes nothing.
+ */
 export function updateFunctionSettings(current: FunctionSettings, patch: unknown): FunctionSettings {
   if (!isRecord(patch)) throw new ControlError(400, "ValidationException", "the request body must be a JSON object of function settings");
-  const unknown = Object.keys(patch).filter((key) => key !== "Timeout");
-  if (unknown.length > 0) throw new ControlError(400, "ValidationException", `unknown setting(s): ${unknown.join(", ")}; settable: Timeout`);
+  const unknown = Object.keys(patch).filter((key) => key !== "Timeout" && key !== "ReservedConcurrentExecutions");
+  if (unknown.length > 0) throw new ControlError(400, "ValidationException", `unknown setting(s): ${unknown.join(", ")}; settable: Timeout, ReservedConcurrentExecutions`);
   const violations = new Violations();
   const timeout = "Timeout" in patch ? violations.integer(patch.Timeout, "timeout", 1, 900) : current.Timeout;
+  let reserved = current.ReservedConcurrentExecutions ?? null;
+  if ("ReservedConcurrentExecutions" in patch) {
+    const value = patch.ReservedConcurrentExecutions;
+    if (value === null) reserved = null;
+    else if (typeof value === "number" && Number.isInteger(value) && value > MAXIMUM_RESERVED) throw new ControlError(400, "InvalidParameterValueException", RESERVED_TOO_HIGH);
+    else reserved = violations.integer(value, "reservedConcurrentExecutions", 0, MAXIMUM_RESERVED) ?? null;
+  }
   violations.throwIfAny();
-  return { Timeout: timeout ?? current.Timeout };
+  return { Timeout: timeout ?? current.Timeout, ReservedConcurrentExecutions: reserved };
 }
 
 /** Lambda refuses to create an SQS trigger for a function whose timeout exceeds the queue's visibility timeout. */
@@ -102,7 +137,12 @@ export function visibilityRuleViolation(visibilityTimeoutSeconds: number, functi
 }
 
 /** What AWS's guidance would flag about these settings; shown, never enforced. */
-export function settingsWarnings(visibilityTimeoutSeconds: number, functionTimeoutSeconds: number, windowSeconds: number): string[] {
+export function settingsWarnings(
+  visibilityTimeoutSeconds: number,
+  functionTimeoutSeconds: number,
+  windowSeconds: number,
+  concurrency: { reserved: number | null; maximumConcurrency: number | undefined } = { reserved: null, maximumConcurrency: undefined },
+): string[] {
   const warnings: string[] = [];
   const violation = visibilityRuleViolation(visibilityTimeoutSeconds, functionTimeoutSeconds);
   if (violation) warnings.push(`Lambda would refuse to create this trigger now (${violation}); the running one keeps working, as on AWS.`);
@@ -111,6 +151,14 @@ export function settingsWarnings(visibilityTimeoutSeconds: number, functionTimeo
     warnings.push(
       `The queue's visibility timeout (${visibilityTimeoutSeconds} s) is below AWS's recommended 6 × function timeout + batching window = ${recommended} s: ` +
         "a message can become visible again while its batch is still being processed, and be processed twice.",
+    );
+  }
+  const { reserved, maximumConcurrency } = concurrency;
+  if (reserved !== null && (maximumConcurrency === undefined || maximumConcurrency > reserved)) {
+    const wants = maximumConcurrency === undefined ? "this trigger has no MaximumConcurrency, so it may run up to 1,000 batches at once" : `this trigger's MaximumConcurrency is ${maximumConcurrency}`;
+    warnings.push(
+      `The function's reserved concurrency (${reserved}) is below what its SQS trigger may run (${wants}): Lambda throttles the batches past it, ` +
+        "and their messages come back after the visibility timeout with a receive counted. AWS advises reserved concurrency at least the sum of MaximumConcurrency over the function's SQS triggers.",
     );
   }
   return warnings;

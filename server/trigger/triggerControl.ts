@@ -11,6 +11,10 @@ export interface TriggerControl {
   readonly functionTimeoutMs: number;
   update(settings: TriggerSettings): Promise<void>;
   setFunctionTimeout(timeoutMs: number): void | Promise<void>;
+  /** The function's reserved concurrency (ReservedConcurrentExecutions), null when none is set. */
+  readonly reservedConcurrency: number | null;
+  /** PutFunctionConcurrency (a number) or DeleteFunctionConcurrency (null). */
+  setReservedConcurrency(reserved: number | null): void | Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // the lesson", checked by clicking.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "../helpers/browser.js";
+import { hasChromium, launchChromium, moveToPart, openTab } from "../helpers/browser.js";
 import { playgroundPerTest } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
@@ -40,7 +40,7 @@ async function doStep(page: Page): Promise<void> {
       await block.locator("input").first().check();
       await block.locator(".run").click();
     } else if (kind.includes("step-next")) {
-      await page.waitForSelector(".viz-step .next-step");
+      await page.waitForSelector(".stage-line .next-step");
       await block.locator(".run").click();
       await page.waitForTimeout(150);
     } else await block.locator(".run").click();
@@ -55,13 +55,14 @@ async function takeLesson(path: string, id: string): Promise<void> {
   try {
     await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/${id}/1`);
     await page.waitForSelector("body[data-ready=true]");
-    await page.click(".open-terminal");
+    await openTab(page, "terminal");
     await page.waitForSelector(".term .xterm");
     for (;;) {
       await doStep(page);
+      // The last part offers the next lesson instead of the next part.
       const next = page.locator(".nb-nav .next");
-      if (await next.isDisabled()) break;
-      await next.click();
+      if ((await next.count()) === 0) break;
+      await moveToPart(page, () => next.click());
     }
     await page.screenshot({ path: `${ROOT}test-results/lesson-${path}.png` });
     expect(errors).toEqual([]);
@@ -74,4 +75,5 @@ describe.skipIf(!hasChromium())("lessons taken in the browser", () => {
   it("takes lesson 1 by clicking, every check ✓", { timeout: 120_000 }, () => takeLesson("01", "the-whole-flow"));
   it("takes lesson 3 by clicking, every check ✓", { timeout: 120_000 }, () => takeLesson("03", "the-queue-holds-it"));
   it("takes lesson 7 by clicking, every check ✓", { timeout: 180_000 }, () => takeLesson("07", "retries-and-dlq"));
+  it("takes lesson 15 by clicking, every check ✓", { timeout: 180_000 }, () => takeLesson("15", "fifo-and-message-groups"));
 });

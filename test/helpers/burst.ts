@@ -55,7 +55,7 @@ export async function burst(url: string, options: { count: number; workers: numb
  */
 export async function readTaskFile(dataDir: string): Promise<{ nextTaskId: number; tasks: Task[] }> {
   const file = JSON.parse(await readFile(join(dataDir, TASKS_FILE), "utf8")) as Database;
-  return replay(file, await new TaskJournal(join(dataDir, JOURNAL_FILE)).read());
+  return replay(file, await new TaskJournal(join(dataDir, JOURNAL_FILE)).read(Date.now()));
 }
 
 /** Poll GET /tasks until every task is completed (no fixed sleeps: a slow machine just takes longer). */

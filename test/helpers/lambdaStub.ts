@@ -22,6 +22,8 @@ interface StubFunction {
   State: "Active";
   LastUpdateStatus: "Successful";
   zip: string;
+  /** PutFunctionConcurrency's value; absent when none is reserved. */
+  ReservedConcurrentExecutions?: number;
 }
 
 interface StubMapping {
@@ -108,6 +110,19 @@ export async function startLambdaStub(region = "us-east-1"): Promise<LambdaStub>
     if (!fn) return notFound(res, "Function not found");
     Object.assign(fn, req.body);
     res.json(view(fn));
+  });
+  // PutFunctionConcurrency / DeleteFunctionConcurrency live under their own API version.
+  app.put("/2017-10-31/functions/:name/concurrency", (req, res) => {
+    const fn = functions.get(nameOf(req.params.name));
+    if (!fn) return notFound(res, "Function not found");
+    fn.ReservedConcurrentExecutions = Number((req.body as { ReservedConcurrentExecutions: number }).ReservedConcurrentExecutions);
+    res.json({ ReservedConcurrentExecutions: fn.ReservedConcurrentExecutions });
+  });
+  app.delete("/2017-10-31/functions/:name/concurrency", (req, res) => {
+    const fn = functions.get(nameOf(req.params.name));
+    if (!fn) return notFound(res, "Function not found");
+    delete fn.ReservedConcurrentExecutions;
+    res.status(204).end();
   });
   app.delete(`${PREFIX}/functions/:name`, (req, res) => {
     if (!functions.delete(nameOf(req.params.name))) return notFound(res, "Function not found");

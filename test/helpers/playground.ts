@@ -21,7 +21,7 @@ export async function makeDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "qfp-test-"));
 }
 
-/** A real playground: real fauxqs, real lowdb in a temp dir, real HTTP, on free ports. */
+/** A real playground: real SQS (our engine), real lowdb in a temp dir, real HTTP, on free ports. */
 export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string, options: PlaygroundOptions = {}): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");

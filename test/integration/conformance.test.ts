@@ -1,5 +1,5 @@
 // One test per rule of ../shared/docs/aws-semantics.md §2 (the Lambda SQS trigger), each against
-// the real fauxqs, named after the rule. Validation rules are checked in test/unit/mappingSettings,
+// the real embedded SQS engine, named after the rule. Validation rules are checked in test/unit/mappingSettings,
 // the scaling arithmetic in test/unit/scaler; here is what the running trigger does.
 import type { SQSEvent } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
@@ -132,6 +132,8 @@ describe("aws-semantics §2: the Lambda SQS trigger", () => {
     ["a null list", { batchItemFailures: null }],
     ["null", null],
     ["{}", {}],
+    ["a response without the batchItemFailures key (BatchItemFailures, capitalised)", { BatchItemFailures: [{ itemIdentifier: "any" }] }],
+    ["a response without the batchItemFailures key (batchItemFailure)", { batchItemFailure: [] }],
   ])("treats %s as total success", async (_name, response) => {
     const h = await start({ handler: async () => response, settings: { BatchSize: 10 } });
     const ids = await h.send("a", "b");
@@ -143,7 +145,7 @@ describe("aws-semantics §2: the Lambda SQS trigger", () => {
   it.each([
     ["an unknown itemIdentifier", { batchItemFailures: [{ itemIdentifier: "not-in-this-batch" }] }],
     ["an empty itemIdentifier", { batchItemFailures: [{ itemIdentifier: "" }] }],
-    ["a wrong key", { batchItemFailure: [] }],
+    ["an entry without itemIdentifier", { batchItemFailures: [{ ItemIdentifier: "m" }] }],
   ])("fails the whole batch on %s", async (_name, response) => {
     const h = await start({ handler: async () => response, settings: { BatchSize: 10 } });
     const ids = await h.send("a", "b");

@@ -32,6 +32,14 @@ describe("the trigger's settings at /api/trigger", () => {
     expect(view.warnings[0]).toMatch(/below AWS's recommended 6 × function timeout/);
   });
 
+  it("says that ReportBatchItemFailures is the playground's default, not AWS's, until it is turned off", async () => {
+    const playground = await playgrounds.start();
+    const view = await body<TriggerView>(await playground.get("/api/trigger"));
+    expect(view.playgroundDefaults).toEqual([expect.stringMatching(/set by the playground .* a new mapping on AWS starts with \[\]/)]);
+    const off = await body<TriggerView>(await playground.send("PATCH", "/api/trigger", { FunctionResponseTypes: [] }));
+    expect(off.playgroundDefaults).toEqual([]);
+  });
+
   it("refuses BatchSize 100 without a window with AWS's error, and changes nothing", async () => {
     const playground = await playgrounds.start();
     const seq = playground.events.lastSeq;
@@ -89,6 +97,14 @@ describe("the trigger's settings at /api/trigger", () => {
     expect("data" in applied && applied.data.ScalingConfig).toEqual({ MaximumConcurrency: 4 });
     expect(await heard).toMatchObject({ type: "trigger.updated", settings: { ScalingConfig: { MaximumConcurrency: 4 } } });
   });
+
+  it("gives a bad filter pattern AWS's exact message over Socket.IO too, with the playground's reason in detail", async () => {
+    const playground = await playgrounds.start();
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(playground.url, { transports: ["websocket"], forceNew: true });
+    sockets.push(socket);
+    const refused = await socket.emitWithAck("trigger:update", { FilterCriteria: { Filters: [{ Pattern: "{body" }] } });
+    expect(refused).toEqual({ error: { code: "InvalidParameterValueException", message: "Invalid filter pattern definition.", detail: expect.stringContaining("not JSON") } });
+  });
 });
 
 describe("the function's settings at /api/function", () => {
@@ -97,7 +113,7 @@ describe("the function's settings at /api/function", () => {
     const view = await body<{ Timeout: number; warnings: string[] }>(await playground.send("PATCH", "/api/function", { Timeout: 10 }));
     expect(view.Timeout).toBe(10);
     expect(view.warnings[0]).toMatch(/Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds/);
-    expect(playground.events.recent().find(isType("function.updated"))?.settings).toEqual({ Timeout: 10 });
+    expect(playground.events.recent().find(isType("function.updated"))?.settings).toEqual({ Timeout: 10, ReservedConcurrentExecutions: null });
   });
 
   it("refuses to start a trigger whose function timeout exceeds the queue's visibility timeout", async () => {

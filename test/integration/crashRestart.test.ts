@@ -15,7 +15,7 @@ async function completedCount(url: string): Promise<number> {
 }
 
 describe("a crash (kill -9) in the middle of a burst", () => {
-  it("loses no accepted task: each restart re-sends the unfinished ones, and the file is whole after every kill", async () => {
+  it("loses no accepted task: each restart finds their messages kept or sends them again, and the file is whole after every kill", async () => {
     const first = await start(SLOW);
     const sent = await burst(first.url, { count: 400, workers: 8, onAccepted: (n) => void (n === 100 && first.child.kill("SIGKILL")) });
     await first.exited;

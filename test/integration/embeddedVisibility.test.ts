@@ -1,11 +1,12 @@
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EventLog } from "../../server/events/eventLog.js";
-import { startEmbeddedSqs, type EmbeddedSqs } from "../../server/queue/embeddedSqs.js";
+import { startEmbeddedSqs } from "../../server/backends/embeddedSqs.js";
+import type { EmbeddedSqs } from "../../server/sqs/embedded.js";
 import { TaskQueue, type QueueAddresses } from "../../server/queue/taskQueue.js";
 
-// fauxqs reads Date.now() once per message while it gathers a receive; the clock is stubbed so
-// that every reading is a millisecond later, as in a process stalled half-way through a batch.
+// The clock is stubbed so that every reading is a millisecond later, as in a process stalled
+// half-way through a batch: one receive must still give its messages one deadline.
 describe("the embedded SQS's visibility timeout", () => {
   let sqs: EmbeddedSqs;
   let queue: TaskQueue;
@@ -13,7 +14,7 @@ describe("the embedded SQS's visibility timeout", () => {
   let client: SQSClient;
 
   beforeEach(async () => {
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, urlHost: "localhost", region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
     const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     queue = new TaskQueue(connection, { queueName: "together", deadLetterQueueName: "together-dlq", visibilityTimeoutSeconds: 5, maxReceiveCount: 10 });
     queues = await queue.provision();

@@ -19,7 +19,7 @@ describe("fault injection at /api/faults", () => {
     expect(failures).toHaveLength(3);
     expect((await body<{ messages: { messageId: string }[] }[]>(await playground.get("/api/queues")))[1]?.messages.map((m) => m.messageId)).toEqual([task.messageId]);
 
-    expect(await body<Faults>(await playground.send("PUT", "/api/faults", {}))).toEqual({ failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false });
+    expect(await body<Faults>(await playground.send("PUT", "/api/faults", {}))).toEqual({ failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures", retryBackoffSeconds: null });
     const next = await body<Task>(await playground.post("/tasks", { title: "fine again" }));
     await playground.waitForEvent(completed(next.id));
   });
@@ -82,11 +82,21 @@ describe("fault injection at /api/faults", () => {
     await playground.waitForEvent(completed(task.id));
   });
 
+  it("responseKey BatchItemFailures makes Lambda read no failures: a failed task's message is deleted and the task is left unfinished (the silent loss)", async () => {
+    const playground = await playgrounds.start();
+    expect(await body<Faults>(await playground.send("PUT", "/api/faults", { failRate: 1, responseKey: "BatchItemFailures" }))).toMatchObject({ responseKey: "BatchItemFailures" });
+    const task = await body<Task>(await playground.post("/tasks", { title: "lost" }));
+    const done = await playground.waitForEvent(isType("lambda.completed", (e) => e.failedMessageIds.length === 0 && e.note !== undefined));
+    expect(done.note).toMatch(/"BatchItemFailures"/);
+    await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === task.messageId));
+    expect((await body<Task>(await playground.get(`/tasks/${task.id}`))).status).not.toBe("completed");
+  });
+
   it("refuses invalid faults and changes nothing", async () => {
     const playground = await playgrounds.start();
     await playground.send("PUT", "/api/faults", { delayMs: 10 });
     const seq = playground.events.lastSeq;
-    for (const bad of [{ failRate: 2 }, { failRate: "half" }, { crashAfter: -1 }, { explode: true }, [1]]) {
+    for (const bad of [{ failRate: 2 }, { failRate: "half" }, { crashAfter: -1 }, { explode: true }, [1], { responseKey: "" }, { responseKey: "batch item failures" }]) {
       const response = await playground.send("PUT", "/api/faults", bad);
       expect(response.status).toBe(400);
       expect((await body<{ error: { code: string } }>(response)).error.code).toBe("InvalidFaults");
@@ -98,6 +108,6 @@ describe("fault injection at /api/faults", () => {
   it("announces every change as an event", async () => {
     const playground = await playgrounds.start();
     await playground.send("PUT", "/api/faults", { failRate: 0.5, delayMs: 20 });
-    expect(playground.events.recent().find(isType("faults.changed"))?.faults).toEqual({ failRate: 0.5, delayMs: 20, timeout: false, crashAfter: null, sqsUnavailable: false });
+    expect(playground.events.recent().find(isType("faults.changed"))?.faults).toEqual({ failRate: 0.5, delayMs: 20, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures", retryBackoffSeconds: null });
   });
 });

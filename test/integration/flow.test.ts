@@ -66,7 +66,7 @@ describe("the six-step flow", () => {
       status: "ok",
       mode: "embedded",
       version: "test",
-      queues: { queueUrl: playground.queues.queueUrl, deadLetterQueueUrl: playground.queues.deadLetterQueueUrl },
+      queues: { queueUrl: playground.queues.queueUrl, deadLetterQueueUrl: playground.queues.deadLetterQueueUrl, maxReceiveCount: 3 },
       trigger: {
         state: "enabled",
         BatchSize: 10,
@@ -77,7 +77,7 @@ describe("the six-step flow", () => {
         concurrency: { running: 0, limit: 5, maximum: 1000 },
       },
       function: { Timeout: 3 },
-      faults: { failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false },
+      faults: { failRate: 0, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures", retryBackoffSeconds: null },
       stepMode: { enabled: false, paused: 0 },
     });
     expect(health.warnings).toEqual([expect.stringMatching(/visibility timeout \(5 s\) is below AWS's recommended 6 × function timeout \+ batching window = 18 s/)]);

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FlowEventBody } from "../../common/events.js";
 import { EventLog } from "../../server/events/eventLog.js";
 import { QueueWatch } from "../../server/backends/queueWatch.js";
-import { startEmbeddedSqs, type EmbeddedSqs } from "../../server/queue/embeddedSqs.js";
+import { startEmbeddedSqs } from "../../server/backends/embeddedSqs.js";
+import type { EmbeddedSqs } from "../../server/sqs/embedded.js";
 import { TaskQueue, type QueueAddresses } from "../../server/queue/taskQueue.js";
 
 // The LocalStack queue watch, run here against the embedded SQS, which serves the same
@@ -17,7 +18,7 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
   let watch: QueueWatch;
 
   beforeEach(async () => {
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, urlHost: "localhost", region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
     const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     queue = new TaskQueue(connection, { queueName: "watch-queue", deadLetterQueueName: "watch-dlq", visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     queues = await queue.provision();

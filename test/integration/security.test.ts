@@ -30,6 +30,7 @@ const CONTROL_ACTIONS: { method: string; path: string; body?: unknown }[] = [
   { method: "POST", path: "/api/step-mode/next" },
   { method: "POST", path: "/api/reset" },
   { method: "POST", path: "/api/redrive" },
+  { method: "POST", path: "/api/trial" },
 ];
 
 describe("where the playground listens", () => {
@@ -86,6 +87,7 @@ describe("control actions on loopback", () => {
   it.each([
     ["POST /api/reset", "/api/reset"],
     ["POST /api/redrive", "/api/redrive"],
+    ["POST /api/trial", "/api/trial"],
     ["POST /api/step-mode/next", "/api/step-mode/next"],
   ])("refuses %s without a JSON content type (what a plain HTML form sends) with 415", async (_name, path) => {
     await playground().post("/tasks", { title: "kept" });

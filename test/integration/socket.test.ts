@@ -33,7 +33,7 @@ describe("the live event stream over Socket.IO", () => {
     const { snapshot } = connect(playground.url);
     const first = await snapshot;
     expect(first.tasks).toEqual([]);
-    expect(first.queues.map((q) => q.name)).toEqual(["interview-queue", "interview-queue-dlq"]);
+    expect(first.queues.map((q) => q.name)).toEqual(["interview-queue", "interview-queue-dlq", "interview-queue.fifo", "interview-queue-dlq.fifo"]);
     expect(first.queues[0]?.url).toBe(playground.queues.queueUrl);
     expect(first.seq).toBe(playground.events.lastSeq);
   });

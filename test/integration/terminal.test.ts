@@ -1,54 +1,19 @@
 import { networkInterfaces } from "node:os";
-import { io, type Socket } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  TERMINAL_INPUT_MAX_CHARS,
-  TERMINAL_NAMESPACE,
-  type TerminalClientToServerEvents,
-  type TerminalDisabled,
-  type TerminalServerToClientEvents,
-} from "../../common/terminal.js";
+import type { Socket } from "socket.io-client";
+import { describe, expect, it } from "vitest";
+import { TERMINAL_INPUT_MAX_CHARS } from "../../common/terminal.js";
 import { makeDataDir, playgroundPerTest, removeDataDir } from "../helpers/playground.js";
 import { spawnServer } from "../helpers/process.js";
+import { terminalsPerTest, until } from "../helpers/terminal.js";
 
 /** This machine's address on a network, if it has one: where a classroom's audience connects from. */
 const lanAddress = Object.values(networkInterfaces())
   .flatMap((list) => list ?? [])
   .find((entry) => entry.family === "IPv4" && !entry.internal)?.address;
 
-type TerminalClient = Socket<TerminalServerToClientEvents, TerminalClientToServerEvents>;
-
 const playgrounds = playgroundPerTest();
-const sockets: TerminalClient[] = [];
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-});
-
-const until = async (condition: () => boolean, what: () => string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what()}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-/** A real socket.io-client on /terminal that records everything the server says. */
-function openTerminal(url: string, auth?: Record<string, unknown>) {
-  const socket: TerminalClient = io(`${url}${TERMINAL_NAMESPACE}`, { transports: ["websocket"], forceNew: true, ...(auth ? { auth } : {}) });
-  sockets.push(socket);
-  let output = "";
-  socket.on("terminal:output", (data) => (output += data));
-  const disabled = new Promise<TerminalDisabled>((resolve) => socket.once("terminal:disabled", resolve));
-  const exited = new Promise<{ exitCode: number }>((resolve) => socket.once("terminal:exit", resolve));
-  const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
-  const type = (line: string) => socket.emit("terminal:input", `${line}\r`);
-  /** Resolves with all output so far once it matches (typed commands are echoed, so match what only running them prints). */
-  const waitFor = async (pattern: RegExp) => {
-    await until(() => pattern.test(output), () => `no output matching ${pattern} in:\n${JSON.stringify(output)}\n`);
-    return output;
-  };
-  return { socket, type, waitFor, disabled, exited, disconnected, output: () => output };
-}
+const terminals = terminalsPerTest();
+const openTerminal = terminals.open;
 
 async function shellPid(terminal: ReturnType<typeof openTerminal>): Promise<number> {
   terminal.type("echo pid-$((0))-$$");
@@ -165,6 +130,13 @@ describe("who gets no shell", () => {
     const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "0.0.0.0", CLASSROOM: "true" });
     const terminal = openTerminal(playground.url.replace("localhost", lanAddress ?? ""), { token: playground.terminalToken });
     expect((await terminal.disabled).code).toBe("not-loopback");
+    expect(await terminal.disconnected).toBe("io server disconnect");
+  });
+
+  it("refuses even the right token in a classroom bound to a loopback address (CLASSROOM=true HOST=127.0.0.2)", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false", HOST: "127.0.0.2", CLASSROOM: "true" });
+    const terminal = openTerminal(playground.url, { token: playground.terminalToken });
+    expect(await terminal.disabled).toMatchObject({ code: "classroom", reason: expect.stringContaining("classroom") });
     expect(await terminal.disconnected).toBe("io server disconnect");
   });
 

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, FlowEvent, ServerToClientEvents, Snapshot, Task } from "../../common/events.js";
+import { FLOW_STEPS, type ClientToServerEvents, type FlowEvent, type ServerToClientEvents, type Snapshot, type Task } from "../../common/events.js";
 import { RunRecording } from "../../common/run.js";
 import { parseRunFile } from "../../common/runFile.js";
 import { applyEvent, stateFromSnapshot } from "../../common/state.js";
@@ -56,8 +56,8 @@ async function recordRun(): Promise<RecordedRun> {
   await playground.send("PUT", "/api/faults", {});
   await playground.send("PUT", "/api/step-mode", { enabled: true });
   const stepped = playground.post("/tasks", { title: "one step at a time" });
-  for (let i = 0; i < 6; i++) {
-    await playground.waitForEvent(isType("step.paused", (e) => e.stepNumber === i + 1));
+  for (const step of FLOW_STEPS) {
+    await playground.waitForEvent(isType("step.paused", (e) => e.step === step));
     playground.controls.next();
   }
   await stepped;

@@ -24,12 +24,24 @@ describe("reading a partial batch response (aws-semantics.md §2)", () => {
     ["an unknown itemIdentifier", { batchItemFailures: [{ itemIdentifier: "nope" }] }],
     ["an empty itemIdentifier", { batchItemFailures: [{ itemIdentifier: "" }] }],
     ["a wrong key in an entry", { batchItemFailures: [{ itemIdentifer: "m1" }] }],
-    ["a wrong top-level key", { batchItemFailure: [{ itemIdentifier: "m1" }] }],
     ["a list that is not a list", { batchItemFailures: "m1" }],
     ["a value that is not JSON", circular],
     ["a string", "m1"],
   ])("fails the whole batch on %s", (_name, response) => {
     expect(parseBatchResponse(response, ids, true).kind).toBe("failure");
+  });
+
+  it.each([
+    ["a capitalised key", { BatchItemFailures: [{ itemIdentifier: "m1" }] }],
+    ["a misspelt key", { batchItemFailure: [{ itemIdentifier: "m1" }] }],
+  ])("reads a response without a batchItemFailures key (%s) as total success, and says why", (_name, response) => {
+    const outcome = parseBatchResponse(response, ids, true);
+    expect(outcome.kind).toBe("success");
+    expect(outcome).toHaveProperty("note", expect.stringMatching(/no "batchItemFailures" key .*deletes the whole batch/));
+  });
+
+  it("ignores other top-level keys beside a valid list", () => {
+    expect(parseBatchResponse({ batchItemFailures: [{ itemIdentifier: "m3" }], statusCode: 200 }, ids, true)).toEqual({ kind: "partial", failedMessageIds: ["m3"] });
   });
 
   it("ignores the response entirely when ReportBatchItemFailures is off", () => {

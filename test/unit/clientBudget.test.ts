@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/process.js";
 
 const CLIENT = join(ROOT, "dist", "client");
-const BUDGET_BYTES = 200 * 1024;
+const BUDGET_BYTES = 120 * 1024;
 
 describe.skipIf(!existsSync(join(CLIENT, "index.html")))("the built client", () => {
-  it("loads at most 200 KB of gzipped JavaScript before anything is clicked", () => {
+  it("loads at most 120 KB of gzipped JavaScript before anything is clicked", () => {
     const html = readFileSync(join(CLIENT, "index.html"), "utf8");
     const scripts = [...html.matchAll(/<(?:script type="module"[^>]*src|link rel="modulepreload"[^>]*href)="\.\/([^"]+\.js)"/g)].map((m) => m[1] as string);
     expect(scripts.length).toBeGreaterThan(0);

@@ -83,11 +83,31 @@ describe("control access", () => {
     expect(inClassroom.presenter(TOKEN)).toBeNull();
   });
 
-  it("reads the token of an Authorization: Bearer header only", () => {
-    expect(ControlAccess.bearer(`Bearer ${TOKEN}`)).toBe(TOKEN);
-    expect(ControlAccess.bearer(`bearer  ${TOKEN} `)).toBe(TOKEN);
-    expect(ControlAccess.bearer(`Basic ${TOKEN}`)).toBeUndefined();
-    expect(ControlAccess.bearer(undefined)).toBeUndefined();
+  it("counts the learner's own tokens (the printed link's, the terminal's) as the presenter's on this machine", () => {
+    const learner = new ControlAccess({ hosts: loopback, classroom: false, presenterToken: TOKEN, learnerTokens: ["run-token-0123456789", "shell-token-0123456789"] });
+    expect(learner.isPresenter("run-token-0123456789")).toBe(true);
+    expect(learner.isPresenter("shell-token-0123456789")).toBe(true);
+    expect(learner.isPresenter(TOKEN)).toBe(true);
+    expect(learner.isPresenter("run-token-012345678")).toBe(false);
+    expect(learner.isPresenter(undefined)).toBe(false);
+  });
+
+  it("does not count the learner's tokens as the presenter's in a classroom", () => {
+    const room = new ControlAccess({ hosts: classroom, classroom: true, presenterToken: TOKEN, learnerTokens: ["run-token-0123456789"] });
+    expect(room.isPresenter("run-token-0123456789")).toBe(false);
+    expect(room.presenter("run-token-0123456789")?.code).toBe("PresenterTokenRequired");
+  });
+
+  it("reads the token of an Authorization: Bearer header", () => {
+    expect(ControlAccess.credential(`Bearer ${TOKEN}`)).toBe(TOKEN);
+    expect(ControlAccess.credential(`bearer  ${TOKEN} `)).toBe(TOKEN);
+    expect(ControlAccess.credential(undefined)).toBeUndefined();
+  });
+
+  it("reads the password of Basic credentials (what curl sends from a netrc file), and nothing from a bare Basic token", () => {
+    expect(ControlAccess.credential(`Basic ${Buffer.from(`playground:${TOKEN}`).toString("base64")}`)).toBe(TOKEN);
+    expect(ControlAccess.credential(`Basic ${TOKEN}`)).toBeUndefined();
+    expect(ControlAccess.credential("Basic %%%")).toBeUndefined();
   });
 });
 

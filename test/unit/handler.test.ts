@@ -126,4 +126,28 @@ describe("the task handler", () => {
     await handler(eventOf({ id: "m1", body }), context());
     expect(done).toEqual([task.id]);
   });
+  it("crashes after crashAfter records' work: a redelivered batch does its new work, and a batch with none left finishes", async () => {
+    const first = await store.create("done before the crash");
+    const second = await store.create("not reached before the crash");
+    const faults = { failRate: 0, delayMs: 0, timeout: false, crashAfter: 1 };
+    const handler = createHandler({ store, workMs: 0, sleep: noWait, faults: () => faults });
+    const batch = () => eventOf(...[first, second].map((t) => ({ id: `m${t.id}`, body: JSON.stringify({ task_id: t.id, title: t.title }) })));
+    await expect(handler(batch(), context())).rejects.toThrow(/crashed after processing 1 record/);
+    await expect(handler(batch(), context())).rejects.toThrow(/crashed after processing 1 record/);
+    expect(await handler(batch(), context())).toEqual({ batchItemFailures: [] });
+    expect([store.get(first.id), store.get(second.id)]).toMatchObject([{ status: "completed", attempts: 1 }, { status: "completed", attempts: 1 }]);
+  });
+});
+
+describe("a record whose handling throws", () => {
+  it("fails alone with ReportBatchItemFailures: the other records complete (a store that throws for one task, since the real one does not)", async () => {
+    const good = await store.create("good");
+    const bad = await store.create("bad");
+    const throwing = Object.create(store) as LowdbTaskStore;
+    throwing.claim = (taskId, ...rest) => (taskId === bad.id ? Promise.reject(new Error("the store is unreachable")) : store.claim(taskId, ...rest));
+    const handler = createHandler({ store: throwing, workMs: 0, sleep: noWait });
+    const result = await handler(eventOf({ id: "m-bad", body: JSON.stringify({ task_id: bad.id, title: "bad" }) }, { id: "m-good", body: JSON.stringify({ task_id: good.id, title: "good" }) }), context());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "m-bad" }] });
+    expect(store.get(good.id)?.status).toBe("completed");
+  });
 });

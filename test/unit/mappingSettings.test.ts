@@ -71,8 +71,21 @@ describe("trigger settings (Create/UpdateEventSourceMapping rules)", () => {
 
 describe("function settings and the visibility-timeout rules", () => {
   it("accepts a Timeout of 1 to 900 seconds", () => {
-    expect(updateFunctionSettings({ Timeout: 3 }, { Timeout: 900 })).toEqual({ Timeout: 900 });
+    expect(updateFunctionSettings({ Timeout: 3 }, { Timeout: 900 })).toEqual({ Timeout: 900, ReservedConcurrentExecutions: null });
     expect(() => updateFunctionSettings({ Timeout: 3 }, { Timeout: 0 })).toThrow(/greater than or equal to 1/);
+  });
+
+  it("accepts ReservedConcurrentExecutions of 0 to 900, and null to remove it, keeping the timeout", () => {
+    expect(updateFunctionSettings({ Timeout: 3 }, { ReservedConcurrentExecutions: 0 })).toEqual({ Timeout: 3, ReservedConcurrentExecutions: 0 });
+    expect(updateFunctionSettings({ Timeout: 3, ReservedConcurrentExecutions: 5 }, { ReservedConcurrentExecutions: null })).toEqual({ Timeout: 3, ReservedConcurrentExecutions: null });
+    expect(() => updateFunctionSettings({ Timeout: 3 }, { ReservedConcurrentExecutions: 901 })).toThrow(/below its minimum value of \[100\]/);
+  });
+
+  it("warns when reserved concurrency is below the trigger's MaximumConcurrency, or set without one", () => {
+    const lowered = { reserved: 1, maximumConcurrency: 2 };
+    expect(settingsWarnings(20, 3, 2, lowered)).toEqual([expect.stringContaining("reserved concurrency (1) is below")]);
+    expect(settingsWarnings(20, 3, 2, { reserved: 5, maximumConcurrency: undefined })).toEqual([expect.stringContaining("up to 1,000 batches")]);
+    expect(settingsWarnings(20, 3, 2, { reserved: 2, maximumConcurrency: 2 })).toEqual([]);
   });
 
   it("words the create-time refusal as Lambda does", () => {

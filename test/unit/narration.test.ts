@@ -10,7 +10,7 @@ const queue = "interview-queue";
 describe("the narration of the flow", () => {
   it("tells one task's progress in one sentence, in the lesson's words", () => {
     const events = [
-      at({ type: "message.sent", queue, messageId: "m-12", taskId: 12, body: "{}" }),
+      at({ type: "message.sent", queue, messageId: "m-12", taskId: 12, body: "{}", bodyLength: 2, truncated: false }),
       at({ type: "message.received", queue, messageId: "m-12", taskId: 12, receiptHandle: "r", receiveCount: 2, visibleAt: 5, consumer: "lambda-trigger" }),
       at({ type: "sqs.call", call: {} }),
       at({ type: "task.updated", taskId: 12, from: "pending", task: task(12, "completed") }),
@@ -24,7 +24,7 @@ describe("the narration of the flow", () => {
   });
 
   it("sums up a burst instead of reading out every task", () => {
-    const events = Array.from({ length: 20 }, (_, i) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}" }));
+    const events = Array.from({ length: 20 }, (_, i) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}", bodyLength: 2, truncated: false }));
     expect(narrate(events)).toBe("20 tasks and messages moved: 20 messages sent, 0 received, 0 deleted.");
   });
 

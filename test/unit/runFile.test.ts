@@ -6,7 +6,7 @@ import { parseRunFile, RunFileError } from "../../common/runFile.js";
 const snapshot: Snapshot = { seq: 3, tasks: [], queues: [], events: [] };
 const events: FlowEvent[] = [
   { type: "world.reset", seq: 4, at: 1000 },
-  { type: "faults.changed", faults: { failRate: 1, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false }, seq: 5, at: 1001 },
+  { type: "faults.changed", faults: { failRate: 1, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: false, responseKey: "batchItemFailures" }, seq: 5, at: 1001 },
 ];
 const file = () => JSON.parse(JSON.stringify(Object.assign(new RunRecording(snapshot), {}).toFile(new Date(0)))) as Record<string, unknown>;
 const withEvents = () => {

@@ -60,6 +60,12 @@ describe("the SQS event the handler receives (aws-semantics.md §1)", () => {
     expect(Object.keys(record).indexOf("md5OfMessageAttributes")).toBe(Object.keys(record).indexOf("md5OfBody") + 1);
   });
 
+  it("says md5OfMessageAttributes null for a message without attributes when the mapping has a batching window, as AWS's records do", () => {
+    const record = buildSqsRecord(received, { ...source, batchingWindowSeconds: 1 });
+    expect(record.md5OfMessageAttributes).toBeNull();
+    expect(Object.keys(record).indexOf("md5OfMessageAttributes")).toBe(Object.keys(record).indexOf("md5OfBody") + 1);
+  });
+
   it("computes md5OfBody from the body when SQS did not send one", () => {
     const { MD5OfBody: _omit, ...withoutDigest } = received;
     expect(buildSqsRecord(withoutDigest, source).md5OfBody).toBe(createHash("md5").update(body).digest("hex"));

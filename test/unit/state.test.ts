@@ -10,7 +10,7 @@ describe("the state fold", () => {
   it("follows a message from sent to in flight to deleted", () => {
     const state = foldEvents([
       at({ type: "task.created", taskId: 1, task: task(1, "pending") }),
-      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }),
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }),
     ]);
     expect(state.messages.m1).toMatchObject({ state: "visible", receiveCount: 0, taskId: 1 });
     applyEvent(state, at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 1, visibleAt: 6000, consumer: "lambda-trigger" }));
@@ -23,7 +23,7 @@ describe("the state fold", () => {
 
   it("computes an expired visibility timeout from the deadline, as SQS applies it lazily", () => {
     const state = foldEvents([
-      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }),
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }),
       at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 1, visibleAt: 6000, consumer: "other-client" }),
     ]);
     const message = state.messages.m1!;
@@ -32,14 +32,41 @@ describe("the state fold", () => {
     expect(queueCounts(state, 7000)).toEqual({ visible: 1, inFlight: 0, delayed: 0, deadLettered: 0 });
   });
 
+  it("keeps a message in flight while ChangeMessageVisibilityBatch moves its deadline ahead (step mode's heartbeat)", () => {
+    const state = foldEvents([
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }),
+      at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 1, visibleAt: 6000, consumer: "lambda-trigger" }),
+    ]);
+    const heartbeat = { caller: "lambda-trigger", operation: "ChangeMessageVisibilityBatch", target: "AmazonSQS.ChangeMessageVisibilityBatch", request: { QueueUrl: "u", Entries: [{ Id: "0", ReceiptHandle: "r", VisibilityTimeout: 5 }] }, response: { Successful: [{ Id: "0" }], Failed: [] }, error: null, durationMs: 1, messageIds: ["m1"] };
+    applyEvent(state, at({ type: "sqs.call", call: heartbeat }, 4000));
+    expect(messageStateAt(state.messages.m1!, 8000)).toBe("in-flight");
+    expect(messageStateAt(state.messages.m1!, 9000)).toBe("visible");
+  });
+
   it("moves a message to the dead-letter queue with its receive count", () => {
     const state = foldEvents([
-      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: null, body: "x" }),
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: null, body: "x", bodyLength: 1, truncated: false }),
       at({ type: "message.visible-again", queue: "q", messageId: "m1", taskId: null, receiveCount: 3 }),
       at({ type: "message.dead-lettered", queue: "q", deadLetterQueue: "q-dlq", messageId: "m1", taskId: null, receiveCount: 3 }),
     ]);
     expect(state.messages.m1).toMatchObject({ queue: "q-dlq", state: "dead-lettered", receiveCount: 3 });
     expect(state.counters).toMatchObject({ returned: 1, deadLettered: 1 });
+  });
+
+  it("removes an expired message and remembers it, with when it reached the dead-letter queue", () => {
+    const state = foldEvents([
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }, 1000),
+      at({ type: "message.dead-lettered", queue: "q", deadLetterQueue: "q-dlq", messageId: "m1", taskId: 1, receiveCount: 3 }, 16_000),
+      at({ type: "message.expired", queue: "q-dlq", messageId: "m1", taskId: 1, sentAt: 1000, retentionSeconds: 60 }, 61_000),
+    ]);
+    expect(state.messages.m1).toBeUndefined();
+    expect(state.counters).toMatchObject({ expired: 1, deleted: 0 });
+    expect(state.lastExpired).toEqual({ messageId: "m1", taskId: 1, queue: "q-dlq", sentAt: 1000, expiredAt: 61_000, deadLetteredAt: 16_000, retentionSeconds: 60 });
+  });
+
+  it("counts throttled invocations", () => {
+    const state = foldEvents([at({ type: "lambda.throttled", functionName: "f", messageIds: ["m1"], taskIds: [1], reserved: 1, running: 1, attempt: 1, retrying: true })]);
+    expect(state.counters.throttled).toBe(1);
   });
 
   it("tracks invocations and concurrency", () => {
@@ -73,16 +100,26 @@ describe("the state fold", () => {
   });
 
   it("reads dead-letter queue contents from a snapshot as dead-lettered", () => {
-    const message = { messageId: "m9", taskId: 9, body: "{}", receiveCount: 3, sentAt: 1, state: "visible" as const, visibleAt: null };
+    const message = { messageId: "m9", taskId: 9, body: "{}", bodyLength: 2, truncated: false, receiveCount: 3, sentAt: 1, state: "visible" as const, visibleAt: null };
     const state = stateFromSnapshot({ seq: 1, tasks: [], queues: [{ name: "q", url: "u", visible: 0, inFlight: 0, delayed: 0, messages: [] }, { name: "q-dlq", url: "u2", visible: 1, inFlight: 0, delayed: 0, messages: [message] }], events: [] });
     expect(state.messages.m9).toMatchObject({ queue: "q-dlq", state: "dead-lettered" });
   });
 
   it("clears tasks and messages on a world reset, keeping the timeline", () => {
-    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task(1, "pending") }), at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }), at({ type: "world.reset" })]);
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task(1, "pending") }), at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }), at({ type: "world.reset" })]);
     expect(state.tasks).toEqual({});
     expect(state.messages).toEqual({});
     expect(state.timeline.map((e) => e.type)).toEqual(["task.created", "message.sent", "world.reset"]);
+  });
+
+  it("keeps step mode switched on while a reset purged the queues, as the server does", () => {
+    const state = foldEvents([
+      at({ type: "step-mode.changed", enabled: false, heartbeat: true }),
+      at({ type: "step-mode.changed", enabled: true, heartbeat: true }),
+      at({ type: "step.paused", pauseId: 1, step: "insert", stepNumber: 1, taskId: null, messageIds: [], detail: "d" }),
+      at({ type: "world.reset" }),
+    ]);
+    expect(state.stepMode).toMatchObject({ enabled: true, paused: [{ pauseId: 1 }] });
   });
 
   it("keeps the timeline bounded however many events arrive", () => {
@@ -97,13 +134,43 @@ describe("the wire inspector in the fold", () => {
   it("keeps SQS calls apart from the timeline and finds the calls behind an event", () => {
     const call = (operation: string, messageIds: string[]) => ({ caller: "api", operation, target: `AmazonSQS.${operation}`, request: {}, response: {}, error: null, durationMs: 1, messageIds });
     const first = at({ type: "sqs.call", call: call("SendMessage", ["m1"]) });
-    const sent = at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" });
+    const sent = at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false });
     const state = foldEvents([first, sent, at({ type: "sqs.call", call: call("SendMessage", ["m2"]) })]);
     expect(state.timeline.map((e) => e.type)).toEqual(["message.sent"]);
     expect(callsFor(state, sent).map((c) => c.messageIds)).toEqual([["m1"]]);
     // The call's record may come after the event it caused.
-    const later = foldEvents([at({ type: "message.sent", queue: "q", messageId: "m3", taskId: 3, body: "{}" }), at({ type: "sqs.call", call: call("SendMessage", ["m3"]) })]);
+    const later = foldEvents([at({ type: "message.sent", queue: "q", messageId: "m3", taskId: 3, body: "{}", bodyLength: 2, truncated: false }), at({ type: "sqs.call", call: call("SendMessage", ["m3"]) })]);
     expect(callsFor(later, later.timeline[0] as FlowEvent).map((c) => c.operation)).toEqual(["SendMessage"]);
+  });
+});
+
+describe("step mode's heartbeat in the timeline", () => {
+  const beat = (messageIds: string[], seconds = 5, caller = "lambda-trigger") =>
+    at({ type: "sqs.call", call: { caller, operation: "ChangeMessageVisibilityBatch", target: "AmazonSQS.ChangeMessageVisibilityBatch", request: { Entries: messageIds.map((_, i) => ({ Id: String(i), VisibilityTimeout: seconds })) }, response: {}, error: null, durationMs: 1, messageIds } });
+
+  it("lists the trigger's ChangeMessageVisibilityBatch calls as the only SQS calls in the timeline", () => {
+    const learners = at({ type: "sqs.call", call: { ...(beat(["m1"]) as Extract<FlowEvent, { type: "sqs.call" }>).call, caller: "api" } });
+    const state = foldEvents([beat(["m1"]), learners]);
+    expect(state.timeline.map((e) => (e.type === "sqs.call" ? e.call.caller : e.type))).toEqual(["lambda-trigger"]);
+  });
+
+  it("keeps one row per pause: a beat of the same messages replaces the beat just before it", () => {
+    const paused = at({ type: "trigger.state", state: "enabled" });
+    const beats = [beat(["m1"]), beat(["m1"]), beat(["m1"])];
+    const state = foldEvents([paused, ...beats, beat(["m2"])]);
+    expect(state.timeline.map((e) => e.seq)).toEqual([paused.seq, beats[2]?.seq, state.seq]);
+  });
+
+  it("rebuilds the same timeline from a snapshot as from the events", () => {
+    const events = [beat(["m1"]), beat(["m1"]), at({ type: "trigger.state", state: "enabled" }), beat(["m1"])];
+    const fromSnapshot = stateFromSnapshot({ seq: seq, tasks: [], queues: [], events });
+    expect(fromSnapshot.timeline.map((e) => e.seq)).toEqual(foldEvents(events).timeline.map((e) => e.seq));
+  });
+
+  it("finds a heartbeat's own call behind its row", () => {
+    const call = beat(["m1"], 30);
+    const state = foldEvents([call]);
+    expect(callsFor(state, call).map((c) => [c.operation, (c.request as { Entries: { VisibilityTimeout: number }[] }).Entries[0]?.VisibilityTimeout])).toEqual([["ChangeMessageVisibilityBatch", 30]]);
   });
 });
 

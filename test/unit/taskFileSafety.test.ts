@@ -89,4 +89,47 @@ describe("the task file under crashes and hand edits", () => {
     expect(error.message).toContain("does not hold a task database");
     expect(await copiesKept()).toHaveLength(1);
   });
+
+  it.each(["null", "0", "false", '""'])("refuses a file holding only %s instead of starting empty, keeps a copy and leaves the file as it was", async (content) => {
+    await writeFile(file, content);
+    const error = await openError();
+    expect(error.message).toContain(`${file} does not hold a task database`);
+    expect(await copiesKept()).toHaveLength(1);
+    expect(await readFile(file, "utf8")).toBe(content);
+  });
+});
+
+describe("the journal of recent changes under hand edits", () => {
+  const journal = () => join(dataDir, "tasks.journal.jsonl");
+  const journalCopies = async () => (await readdir(dataDir)).filter((name) => name.startsWith("tasks.journal.jsonl.corrupt-"));
+  const entry = (id: number) => JSON.stringify({ nextTaskId: id + 1, task: task(id) });
+
+  it.each(["{}", "5", "null", '{"nextTaskId": 2}', '{"nextTaskId": 2, "task": {"id": 1}}'])(
+    "refuses a line that is JSON but not an entry (%s), naming the file and line, and keeps a copy",
+    async (line) => {
+      await writeFile(file, JSON.stringify({ version: 1, nextTaskId: 1, tasks: [] }));
+      await writeFile(journal(), `${entry(1)}\n${line}\n${entry(2)}\n`);
+      const error = await openError();
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect(error.file).toBe(journal());
+      expect(error.message).toContain(`${journal()} line 2 is not a journal entry`);
+      const [copy] = await journalCopies();
+      expect(copy).toBeDefined();
+      expect(error.message).toContain(join(dataDir, copy!));
+      expect(await readFile(journal(), "utf8")).toContain(line);
+    },
+  );
+
+  it("refuses a line in the middle that is not JSON, naming the file and line, and keeps a copy", async () => {
+    await writeFile(journal(), `${entry(1)}\n{"nextTask\n${entry(2)}\n`);
+    const error = await openError();
+    expect(error.message).toContain(`${journal()} line 2 is not valid JSON`);
+    expect(await journalCopies()).toHaveLength(1);
+  });
+
+  it("still drops a torn last line, which was never acknowledged", async () => {
+    await writeFile(journal(), `${entry(1)}\n{"nextTaskId": 3, "ta`);
+    const store = await LowdbTaskStore.open({ dataDir });
+    expect(store.list().map((t) => t.id)).toEqual([1]);
+  });
 });

@@ -18,7 +18,7 @@ describe("POST /tasks input validation", () => {
     [{ title: "x".repeat(TITLE_MAX_LENGTH) }, "x".repeat(TITLE_MAX_LENGTH)],
     [{ title: "emoji 🚀 and ünïcödé" }, "emoji 🚀 and ünïcödé"],
   ])("accepts %j", (body, title) => {
-    expect(parseCreateTask(body)).toEqual({ title });
+    expect(parseCreateTask(body)).toEqual({ title, destination: { queue: "standard" } });
   });
 
   it.each([

@@ -2,10 +2,10 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isLoopbackHost, refusal, type AccessRule } from "../../server/terminal/access.js";
+import { isLoopbackHost, refusal, terminalOff, type AccessRule } from "../../server/terminal/access.js";
 import { shellEnvironment } from "../../server/terminal/shellEnv.js";
 
-const rule: AccessRule = { token: "a".repeat(32), enabled: true, playgroundUrl: "http://localhost:8000" };
+const rule: AccessRule = { token: "a".repeat(32), off: null, playgroundUrl: "http://localhost:8000" };
 
 describe("who may open the terminal", () => {
   it.each(["127.0.0.1", "127.0.0.53", "::1", "[::1]", "::ffff:127.0.0.1", "localhost", "sqs.localhost"])("counts %s as loopback", (host) => {
@@ -35,7 +35,19 @@ describe("who may open the terminal", () => {
   });
 
   it("refuses everyone when the playground is bound beyond loopback", () => {
-    expect(refusal({ ...rule, enabled: false }, "127.0.0.1", { token: rule.token })?.code).toBe("not-loopback");
+    expect(refusal({ ...rule, off: terminalOff({ HOST: "0.0.0.0", CLASSROOM: true, CONTAINER: false }) }, "127.0.0.1", { token: rule.token })?.code).toBe("not-loopback");
+  });
+
+  it("is off in a classroom even on a loopback address (CLASSROOM=true HOST=127.0.0.2)", () => {
+    expect(terminalOff({ HOST: "127.0.0.2", CLASSROOM: true, CONTAINER: false })?.code).toBe("classroom");
+  });
+
+  it("is off in a container even on a loopback address", () => {
+    expect(terminalOff({ HOST: "127.0.0.1", CLASSROOM: false, CONTAINER: true })?.code).toBe("container");
+  });
+
+  it("is on for a learner's own playground on loopback", () => {
+    expect(terminalOff({ HOST: "127.0.0.1", CLASSROOM: false, CONTAINER: false })).toBeNull();
   });
 });
 

@@ -14,7 +14,7 @@ class Stopped extends Error {}
 
 export function mountAutoplay(root: HTMLElement, deps: AutoplayDeps): void {
   root.innerHTML = `
-    <button type="button" class="ap-start">Autoplay this lesson</button>
+    <button type="button" class="ap-start" aria-label="Autoplay this lesson">Autoplay</button>
     <label>Pause <select class="ap-pause"><option value="300">short</option><option value="1500" selected>1.5 s</option><option value="3000">3 s</option></select></label>
     <span class="ap-status" role="status"></span>`;
   const start = root.querySelector(".ap-start") as HTMLButtonElement;
@@ -58,7 +58,7 @@ export function mountAutoplay(root: HTMLElement, deps: AutoplayDeps): void {
     const lesson = /^#\/lessons\/([a-z0-9-]+)/.exec(location.hash)?.[1];
     if (!lesson) throw new Error("open a lesson first");
     location.hash = `#/lessons/${lesson}/1`;
-    await until(() => heading().startsWith("Step 1 of"), 10_000, "the lesson did not open", signal);
+    await until(() => heading().startsWith("Part 1 of"), 10_000, "the lesson did not open", signal);
     for (;;) {
       const title = heading();
       status.textContent = `playing: ${title}`;
@@ -83,7 +83,7 @@ export function mountAutoplay(root: HTMLElement, deps: AutoplayDeps): void {
       const next = document.querySelector<HTMLButtonElement>(".nb-nav .next");
       if (!next || next.disabled) return;
       next.click();
-      await until(() => heading() !== title, 10_000, "the next step did not open", signal);
+      await until(() => heading() !== title, 10_000, "the next part did not open", signal);
     }
   };
 
@@ -93,13 +93,15 @@ export function mountAutoplay(root: HTMLElement, deps: AutoplayDeps): void {
       return;
     }
     running = new AbortController();
-    start.textContent = "Stop autoplay";
+    start.textContent = "Stop";
+    start.setAttribute("aria-label", "Stop autoplay");
     play(running.signal).then(
       () => (status.textContent = "autoplay done"),
       (error: unknown) => (status.textContent = error instanceof Stopped ? "autoplay stopped" : `autoplay stopped: ${(error as Error).message}`),
     ).finally(() => {
       running = null;
-      start.textContent = "Autoplay this lesson";
+      start.textContent = "Autoplay";
+      start.setAttribute("aria-label", "Autoplay this lesson");
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { Faults, TriggerSettings } from "../../../common/events.js";
 import type { PlaygroundState } from "../../../common/state.js";
 import { call } from "../api.js";
+import { refusalOf } from "../refusal.js";
 
 export interface ChaosPanel {
   update(state: PlaygroundState): void;
@@ -15,6 +16,8 @@ const FAULTS_FORM = `
     <label><input type="checkbox" name="timeout" /> Hang past the function timeout</label>
     <label>Crash after (records; empty: never) <input type="number" name="crashAfter" min="0" max="10000" /></label>
     <label><input type="checkbox" name="sqsUnavailable" /> SQS unavailable (503 to every call)</label>
+    <label>Failures reported under <select name="responseKey"><option value="batchItemFailures">batchItemFailures (right)</option><option value="BatchItemFailures">BatchItemFailures (wrong case)</option></select></label>
+    <label>Back off a failed record: base (s; empty: off) <input type="number" name="retryBackoffSeconds" min="1" max="43200" /></label>
     <div class="chaos-buttons"><button type="submit">Apply faults</button> <button type="button" class="chaos-clear">Clear faults</button></div>
   </fieldset></form>`;
 
@@ -56,8 +59,7 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
 
   const send = async (what: string, method: string, path: string, body: unknown, form?: HTMLFormElement) => {
     const result = await call(method, path, body);
-    const refusal = (result.json as { error?: { message?: string } } | null)?.error?.message;
-    answer.textContent = result.ok ? `${what}: applied ✓` : `${what} refused: ${refusal ?? `HTTP ${result.status}`}`;
+    answer.textContent = result.ok ? `${what}: applied ✓` : `${what} refused: ${refusalOf(result.json, result.status)}`;
     if (result.ok && form) editing.delete(form);
     // Whatever the answer, the forms show the live settings again (a refused change is undone).
     shownFaults = shownTrigger = undefined;
@@ -65,12 +67,15 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
 
   const faults = (): Faults => {
     const crash = field(faultsForm, "crashAfter").value;
+    const backoff = field(faultsForm, "retryBackoffSeconds").value;
     return {
       failRate: Number(field(faultsForm, "failRate").value),
       delayMs: Number(field(faultsForm, "delayMs").value || 0),
       timeout: field(faultsForm, "timeout").checked,
       crashAfter: crash === "" ? null : Number(crash),
       sqsUnavailable: field(faultsForm, "sqsUnavailable").checked,
+      responseKey: field(faultsForm, "responseKey").value,
+      retryBackoffSeconds: backoff === "" ? null : Number(backoff),
     };
   };
   const trigger = (): Omit<TriggerSettings, "Enabled"> => {
@@ -115,6 +120,8 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
         field(faultsForm, "timeout").checked = f.timeout;
         field(faultsForm, "crashAfter").value = f.crashAfter === null ? "" : String(f.crashAfter);
         field(faultsForm, "sqsUnavailable").checked = f.sqsUnavailable;
+        field(faultsForm, "responseKey").value = f.responseKey;
+        field(faultsForm, "retryBackoffSeconds").value = f.retryBackoffSeconds ? String(f.retryBackoffSeconds) : "";
         shownRate();
       }
       const s = state.trigger.settings;

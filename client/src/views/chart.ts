@@ -30,6 +30,9 @@ export function mountChart(root: HTMLElement, state: () => PlaygroundState): voi
     data,
     area,
   );
+  // The drawer's width as the ResizeObserver last reported it (0 while closed): reading clientWidth
+  // here forced a layout of the whole page twice a second, in the middle of a burst's frames.
+  let width = 0;
   setInterval(() => {
     if (document.hidden) return;
     const now = Date.now();
@@ -40,7 +43,13 @@ export function mountChart(root: HTMLElement, state: () => PlaygroundState): voi
       series.push(sample[i] ?? 0);
       if (series.length > SAMPLES) series.shift();
     });
-    plot.setData(data);
+    // In its closed drawer the chart keeps sampling but draws nothing (a canvas redraw is not free in a burst).
+    if (width > 0) plot.setData(data);
   }, SAMPLE_MS);
-  new ResizeObserver(() => plot.setSize({ width: Math.max(300, area.clientWidth), height: 170 })).observe(area);
+  new ResizeObserver(([entry]) => {
+    width = entry?.contentRect.width ?? 0;
+    if (width === 0) return;
+    plot.setSize({ width: Math.max(300, width), height: 170 });
+    plot.setData(data);
+  }).observe(area);
 }

@@ -1,27 +1,50 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { narrate } from "../describe.js";
+import { stepSentence } from "../stepWords.js";
 
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
 const SPEAK_EVERY_MS = 1500;
+const BURST_SAY_EVERY_MS = 1000;
+
+export interface Narration {
+  /** Events just shown on the drawing (in order); `burst` when they were shown at once, in real time. */
+  (shown: FlowEvent[], burst?: boolean): void;
+  setMaxReceives(count: number): void;
+}
+
 /**
- * The flow told in words, in an aria-live region: what a sighted learner sees travel across the
- * visualizer, a screen reader says ("Task 12: message sent to interview-queue; received by the
- * Lambda, attempt 2."). Events are gathered and spoken together at most every 1.5 s.
+ * What just happened, in words, under the drawing: the last step shown as one sentence ("Step 4:
+ * the trigger received the message of task 12, receive 2 of 3; …"), so the picture never runs
+ * ahead of its explanation. A screen reader hears the same flow from an aria-live region, grouped
+ * at most every 1.5 s and summed up during bursts ("Task 12: message sent to interview-queue;
+ * received by the Lambda, attempt 2.").
  */
-export function mountNarration(root: HTMLElement): (fresh: FlowEvent[]) => void {
-  root.innerHTML = `<h2 class="visually-hidden">Narration</h2><p class="narration" aria-live="polite"></p>`;
-  const line = root.querySelector(".narration") as HTMLElement;
+export function mountNarration(root: HTMLElement): Narration {
+  root.innerHTML = `<p class="narration-line" aria-hidden="true">Each step of the flow lights up on the drawing as it happens, with its number from the lesson.</p><p class="narration visually-hidden" aria-live="polite"></p>`;
+  const visible = root.querySelector(".narration-line") as HTMLElement;
+  const spoken = root.querySelector(".narration") as HTMLElement;
+  let maxReceives: number | null = null;
   let pending: FlowEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const speak = () => {
     timer = undefined;
     const text = narrate(pending);
     pending = [];
-    if (text) line.textContent = text;
+    if (text) spoken.textContent = text;
   };
-  return (fresh) => {
-    if (fresh.length === 0) return;
-    pending.push(...fresh);
+  let burstSaidAt = -Infinity;
+  const say = ((shown, burst = false) => {
+    if (shown.length === 0) return;
+    const last = burst ? null : shown.findLast((e) => stepSentence(e, maxReceives) !== null);
+    // A burst is summed up once a second: a sentence rewritten ten times a second cannot be read anyway.
+    const sayBurst = burst && performance.now() - burstSaidAt > BURST_SAY_EVERY_MS;
+    if (sayBurst) burstSaidAt = performance.now();
+    const text = last ? stepSentence(last, maxReceives) : sayBurst ? `A burst, shown in real time: ${narrate(shown)}` : null;
+    if (text && visible.textContent !== text) visible.textContent = text;
+    pending.push(...shown);
+    if (pending.length > 5000) pending = pending.slice(-5000);
     timer ??= setTimeout(speak, SPEAK_EVERY_MS);
-  };
+  }) as Narration;
+  say.setMaxReceives = (count) => (maxReceives = count);
+  return say;
 }

@@ -1,196 +1,178 @@
+import "../notebook.css";
 import { marked } from "marked";
-import type { CheckResult, Lesson, LessonBlock, LessonSummary, PredictionOutcome, StepPart } from "../../../common/lessons.js";
+import type { Lesson, LessonSummary } from "../../../common/lessons.js";
 import { call, esc, getJson } from "../api.js";
+import { mountHandlerCell } from "./handlerCell.js";
+import { applyHints } from "./hints.js";
+import { drillRoute, loadDrill, mountDrill } from "./drill.js";
+import { act, renderPart } from "./notebookBlocks.js";
+import { LivePart } from "./notebookLive.js";
+import { Rechecker } from "./recheck.js";
 
 export interface NotebookDeps {
   /** Type a command into the terminal (opening it if needed). */
   runInTerminal: (command: string) => void;
+  /** Live events the lesson-paced drawing has not shown yet: the drill's experiments wait for it. */
+  drawingBehind?: () => number;
+  /** A drill experiment's terminal command has had its time: the terminal may give the drawing its room back. */
+  terminalDone?: () => void;
 }
 
 const PROGRESS_KEY = "queue-flow-playground.progress";
 const PREDICTIONS_KEY = "queue-flow-playground.predictions";
-const SETTING_ROUTE = { faults: ["PUT", "/api/faults"], trigger: ["PATCH", "/api/trigger"], "step-mode": ["PUT", "/api/step-mode"] } as const;
 
-const route = (): { id: string | null; step: number } => {
+/** `#/lessons/<id>/<part>`, parts counted from 1. */
+const route = (): { id: string | null; part: number } => {
   const match = /^#\/lessons\/([a-z0-9-]+)(?:\/(\d+))?$/.exec(location.hash);
-  return { id: match?.[1] ?? null, step: Math.max(1, Number(match?.[2] ?? 1)) };
+  return { id: match?.[1] ?? null, part: Math.max(1, Number(match?.[2] ?? 1)) };
 };
+/** How the picker and the onward line name a lesson: "7. Retry logic…", a lab "Lab 2. A poison message…". */
+const numbered = (l: LessonSummary) => `${l.kind === "lab" ? "Lab " : ""}${l.order}. ${esc(l.title)}`;
+
+/** The picker: the lessons, then the failure labs as a group of their own. */
+function pickerOptions(lessons: LessonSummary[], currentId: string): string {
+  const option = (l: LessonSummary) => `<option value="${l.id}" ${l.id === currentId ? "selected" : ""}>${numbered(l)}</option>`;
+  const group = (label: string, kind: LessonSummary["kind"]) => {
+    const members = lessons.filter((l) => l.kind === kind);
+    return members.length ? `<optgroup label="${label}">${members.map(option).join("")}</optgroup>` : "";
+  };
+  return group("Lessons", "lesson") + group("Failure labs: find and fix the cause", "lab");
+}
+
 const progress = (): Record<string, number> => JSON.parse(localStorage.getItem(PROGRESS_KEY) ?? "{}") as Record<string, number>;
+const predictions = (): Record<string, string> => JSON.parse(localStorage.getItem(PREDICTIONS_KEY) ?? "{}") as Record<string, string>;
 
 /**
- * The lesson notebook. Lessons come from the server (GET /api/lessons/:id); each block's action
- * is a real request; checks are evaluated by the server against the real state.
+ * The lesson notebook. Lessons come from the server (GET /api/lessons/:id), one part at a time;
+ * each block's action is a real request; checks are evaluated by the server against the real
+ * state, again after every change (never throttled away) and every second while one waits.
  */
 export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Promise<{ onStateChange: () => void }> {
-  const lessons = await getJson<LessonSummary[]>("/api/lessons");
+  const [lessons, drill] = await Promise.all([getJson<LessonSummary[]>("/api/lessons"), loadDrill()]);
   let lesson: Lesson | undefined;
-  let stepIndex = 0;
-  let lastAutoCheck = 0;
+  let partIndex = 0;
+  let live: LivePart | undefined;
+  const recheck = new Rechecker(
+    () => live?.evaluate() ?? Promise.resolve(),
+    () => live?.waiting ?? false,
+  );
+
+  // The keyboard goes to the new part's heading, announced, by views/stepFocus.ts (the one place that does it).
+  // The interview drill takes the notebook's place at `#/drill/<n>`; "◀ Lessons" returns to the lesson left.
+  const drillView = drill ? mountDrill(root, drill, { runInTerminal: deps.runInTerminal, terminalDone: deps.terminalDone ?? (() => {}), drawingBehind: deps.drawingBehind ?? (() => 0), backToLessons: () => `#/lessons/${lesson?.id ?? lessons[0]?.id ?? ""}/${partIndex + 1}` }) : undefined;
 
   const show = async () => {
-    const { id, step } = route();
+    const question = drillRoute();
+    if (question !== null && drillView) {
+      live?.close();
+      live = undefined;
+      drillView.show(question);
+      return;
+    }
+    drillView?.leave();
+    const { id, part } = route();
     const chosen = lessons.find((l) => l.id === id) ?? lessons[0];
     if (!chosen) {
       root.innerHTML = "<p>No lessons found in lessons/.</p>";
       return;
     }
     if (lesson?.id !== chosen.id) lesson = await getJson<Lesson>(`/api/lessons/${chosen.id}`);
-    stepIndex = Math.min(step, lesson.steps.length) - 1;
-    localStorage.setItem(PROGRESS_KEY, JSON.stringify({ ...progress(), [lesson.id]: stepIndex + 1 }));
+    partIndex = Math.min(part, lesson.steps.length) - 1;
+    localStorage.setItem(PROGRESS_KEY, JSON.stringify({ ...progress(), [lesson.id]: partIndex + 1 }));
     render(lesson);
   };
 
-  const go = (id: string, step: number) => {
-    location.hash = `#/lessons/${id}/${step}`;
+  const go = (id: string, part: number) => {
+    location.hash = `#/lessons/${id}/${part}`;
   };
+
+  const predictionKey = (index: number) => `${lesson?.id}/${partIndex}/${index}`;
 
   const render = (current: Lesson) => {
-    const step = current.steps[stepIndex];
-    if (!step) return;
+    const part = current.steps[partIndex];
+    if (!part) return;
+    const order = lessons.findIndex((l) => l.id === current.id);
+    const nextLesson = lessons[order + 1];
+    const last = partIndex + 1 >= current.steps.length;
+    let predictIndex = 0;
+    const body = part.parts.map((p, i) => renderPart(p, i, p.kind === "predict" ? predictions()[predictionKey(predictIndex++)] : undefined)).join("");
+    // A part with its own reset block shows that one only: two "Reset the world" buttons, one under
+    // the other, left the learner guessing which to press.
+    const headReset = part.parts.some((p) => p.kind === "reset") ? "" : `<button type="button" class="reset" title="Purge the queues, clear tasks and faults, turn step mode off">Reset the world</button>`;
+    const onward = !last
+      ? `<button type="button" class="next">Next part ▶</button>`
+      : nextLesson
+        ? `<button type="button" class="next-lesson" aria-describedby="nb-next-title">Next ${nextLesson.kind === "lab" ? "lab" : "lesson"} ▶</button>`
+        : `<span class="finished">That was the last lesson.</span>`;
     root.innerHTML = `
       <div class="nb-head">
-        <label>Lesson <select class="lesson-picker">${lessons.map((l) => `<option value="${l.id}" ${l.id === current.id ? "selected" : ""}>${l.order}. ${esc(l.title)}</option>`).join("")}</select></label>
-        <button type="button" class="reset" title="Purge the queues, clear tasks and faults, turn step mode off">Reset the world</button>
+        <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker">${pickerOptions(lessons, current.id)}</select></label>
+        ${drill ? `<a class="drill-link" href="#/drill" title="Questions interviewers ask, each answered by an experiment">Interview drill</a>` : ""}
+        ${headReset}
       </div>
-      <h2 class="lesson-title">${esc(current.title)}</h2>
+      <h2 class="lesson-title">${current.kind === "lab" ? `<span class="lab-badge">Failure lab ${current.order}</span> ` : ""}${esc(current.title)}</h2>
       <p class="goal"><strong>Goal:</strong> ${esc(current.goal)}</p>
-      ${stepIndex === 0 && current.intro ? `<div class="prose">${marked.parse(current.intro)}</div>` : ""}
-      <section class="step" aria-label="Step ${stepIndex + 1}">
-        <h3>Step ${stepIndex + 1} of ${current.steps.length}: ${esc(step.title)}</h3>
-        ${step.parts.map((part, i) => renderPart(part, i)).join("")}
+      ${partIndex === 0 && current.intro ? `<div class="prose">${marked.parse(current.intro)}</div>` : ""}
+      <section class="step" aria-label="Part ${partIndex + 1} of ${current.steps.length}">
+        <h3 tabindex="-1">Part ${partIndex + 1} of ${current.steps.length}: ${esc(part.title)}</h3>
+        ${body}
+        ${last && nextLesson ? `<p class="nb-onward">This ${current.kind === "lab" ? "lab" : "lesson"} is done. Next: <span id="nb-next-title">${numbered(nextLesson)}</span></p>` : ""}
       </section>
-      <nav class="nb-nav">
-        <button type="button" class="prev" ${stepIndex === 0 ? "disabled" : ""}>◀ Previous</button>
-        <span>${stepIndex + 1} / ${current.steps.length}</span>
-        <button type="button" class="next" ${stepIndex + 1 >= current.steps.length ? "disabled" : ""}>Next ▶</button>
+      <nav class="nb-nav" aria-label="Lesson parts">
+        <button type="button" class="prev" ${partIndex === 0 ? "disabled" : ""}>◀ Previous part</button>
+        <span>Part ${partIndex + 1} / ${current.steps.length}</span>
+        ${onward}
       </nav>`;
-    root.querySelector(".lesson-picker")?.addEventListener("change", (e) => go((e.target as HTMLSelectElement).value, progress()[(e.target as HTMLSelectElement).value] ?? 1));
-    root.querySelector(".nb-nav .prev")?.addEventListener("click", () => go(current.id, stepIndex));
-    root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, stepIndex + 2));
-    root.querySelector(".nb-head .reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => void checkAll(true)));
-    step.parts.forEach((part, i) => wire(part, root.querySelector(`[data-part="${i}"]`) as HTMLElement | null));
+    root.querySelector(".lesson-picker")?.addEventListener("change", (e) => {
+      const id = (e.target as HTMLSelectElement).value;
+      go(id, progress()[id] ?? 1);
+    });
+    root.querySelector(".nb-nav .prev")?.addEventListener("click", () => go(current.id, partIndex));
+    root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, partIndex + 2));
+    if (nextLesson) root.querySelector(".nb-nav .next-lesson")?.addEventListener("click", () => go(nextLesson.id, 1));
+    root.querySelector(".nb-head .reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => recheck.changed()));
+
+    live?.close();
+    const section = root.querySelector(".step") as HTMLElement;
+    const indexOf = new Map<HTMLElement, number>();
+    for (const el of section.querySelectorAll<HTMLElement>(".block.predict")) indexOf.set(el, indexOf.size);
+    live = new LivePart(current, partIndex, section, (index) => predictions()[predictionKey(index)]);
+    const revealHint = applyHints(section, `${current.id}/${partIndex}`);
+    for (const el of section.querySelectorAll<HTMLElement>(".block.hint")) el.querySelector(".run")?.addEventListener("click", revealHint);
+    for (const el of section.querySelectorAll<HTMLElement>(".block:not(.hint)")) wire(el, current, indexOf.get(el));
+    recheck.changed();
   };
 
-  const renderPart = (part: StepPart, i: number): string => {
-    if (part.kind === "prose") return `<div class="prose">${marked.parse(part.markdown)}</div>`;
-    const block = part as LessonBlock;
-    switch (block.kind) {
-      case "http":
-        return `<div class="block http" data-part="${i}"><pre>${esc(`${block.method} ${block.path}\n${Object.entries(block.headers).map(([k, v]) => `${k}: ${v}\n`).join("")}${block.body ? `\n${block.body}` : ""}`)}</pre><button type="button" class="run">Run</button><pre class="answer" hidden></pre></div>`;
-      case "terminal":
-        return `<div class="block terminal-cmd" data-part="${i}"><pre>$ ${esc(block.command)}</pre><button type="button" class="run">Run in terminal</button></div>`;
-      case "check":
-        return `<div class="block check" data-part="${i}"><span class="mark" aria-hidden="true">○</span> <span class="label">${esc(block.label)}</span> <button type="button" class="run">Check</button><div class="detail"></div></div>`;
-      case "faults":
-      case "trigger":
-      case "step-mode":
-        return `<div class="block setting" data-part="${i}"><div class="kind">${block.kind === "faults" ? "Faults" : block.kind === "trigger" ? "Trigger settings" : "Step mode"}</div><pre>${esc(JSON.stringify(block.body))}</pre><button type="button" class="run">Apply</button><span class="answer"></span></div>`;
-      case "code":
-        return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line}</figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
-      case "predict": {
-        const chosen = predictions()[predictionKey(i)];
-        return `<fieldset class="block predict" data-part="${i}"><legend>Predict: ${esc(block.question)}</legend>${block.choices
-          .map((c, n) => `<label><input type="radio" name="p${i}" value="${n}" ${chosen === c.label ? "checked" : ""}/> ${esc(c.label)}</label>`)
-          .join(" ")}<button type="button" class="run">See what really happened</button><div class="answer" aria-live="polite"></div></fieldset>`;
-      }
-      case "next":
-        return `<div class="block step-next" data-part="${i}">${block.step ? `The pipeline waits before <strong>${esc(block.step)}</strong>. ` : ""}<button type="button" class="run">Next step ▶</button><span class="answer"></span></div>`;
-      case "redrive":
-        return `<div class="block action" data-part="${i}"><button type="button" class="run">Redrive the dead-letter queue</button><span class="answer"></span></div>`;
-      case "reset":
-        return `<div class="block action" data-part="${i}"><button type="button" class="run">Reset the world</button><span class="answer"></span></div>`;
+  const wire = (el: HTMLElement, current: Lesson, predictIndex: number | undefined) => {
+    const part = current.steps[partIndex]?.parts[Number(el.dataset.part)];
+    if (part?.kind === "handler") {
+      const failed = (error: unknown) => void (el.querySelector(".answer") ?? el).append(`The editor could not load: ${String(error)}`);
+      return void mountHandlerCell(el, part, `${current.id}/${partIndex}/${el.dataset.part}`).catch(failed);
     }
-  };
-
-  const predictionKey = (i: number) => `${lesson?.id}/${stepIndex}/${i}`;
-  const predictions = (): Record<string, string> => JSON.parse(localStorage.getItem(PREDICTIONS_KEY) ?? "{}") as Record<string, string>;
-
-  const wire = (part: StepPart, el: HTMLElement | null) => {
-    const button = el?.querySelector(".run");
-    if (!el || !button) return;
-    button.addEventListener("click", () => void act(part, el));
-    if (part.kind !== "predict") return;
+    const button = el.querySelector(".run");
+    if (!part || part.kind === "prose" || !button) return;
+    const visit = live;
+    button.addEventListener("click", () => {
+      if (part.kind === "predict") return visit?.reveal(el);
+      visit?.acted(el);
+      recheck.changed();
+      if (part.kind !== "check") void act(part, el, deps.runInTerminal).finally(() => recheck.changed());
+    });
+    if (part.kind !== "predict" || predictIndex === undefined) return;
     // The learner's prediction is kept in the browser, to be compared with what really happens.
     el.addEventListener("change", (e) => {
       const choice = part.choices[Number((e.target as HTMLInputElement).value)];
-      if (choice) localStorage.setItem(PREDICTIONS_KEY, JSON.stringify({ ...predictions(), [predictionKey(Number(el.dataset.part))]: choice.label }));
+      if (choice) localStorage.setItem(PREDICTIONS_KEY, JSON.stringify({ ...predictions(), [predictionKey(predictIndex)]: choice.label }));
+      // Chosen after the moment: the answer recorded then is shown at once.
+      visit?.revealIfAnswered(el);
     });
   };
 
-  const act = async (part: StepPart, el: HTMLElement) => {
-    const answer = el.querySelector(".answer") as HTMLElement | null;
-    switch (part.kind) {
-      case "http": {
-        const started = performance.now();
-        const result = await call(part.method, part.path, part.body ?? undefined, part.headers);
-        const ms = Math.round(performance.now() - started);
-        if (answer) {
-          answer.hidden = false;
-          answer.textContent = `HTTP ${result.status} — answered in ${ms} ms\n${result.json === null ? result.text : JSON.stringify(result.json, null, 2)}`;
-        }
-        return;
-      }
-      case "terminal":
-        deps.runInTerminal(part.command);
-        return;
-      case "check":
-        await runCheck(el);
-        return;
-      case "predict": {
-        const index = [...(el.parentElement?.querySelectorAll(".block.predict") ?? [])].indexOf(el);
-        const outcome = (await call("POST", `/api/lessons/${lesson?.id}/predictions`, { step: stepIndex, index })).json as PredictionOutcome;
-        const chosen = el.querySelector<HTMLInputElement>("input:checked");
-        const label = chosen ? part.choices[Number(chosen.value)]?.label : undefined;
-        const real = outcome.matching ?? JSON.stringify(outcome.actual);
-        if (answer) answer.textContent = label === undefined ? `What happened: ${real}.` : label === outcome.matching ? `You predicted "${label}" — right: ${real}. ✓` : `You predicted "${label}"; what happened: ${real}.`;
-        return;
-      }
-      case "next": {
-        const result = await call("POST", "/api/step-mode/next");
-        const released = (result.json as { released?: { stepNumber: number; step: string }; error?: { message: string } }) ?? {};
-        if (answer) answer.textContent = released.released ? ` released step ${released.released.stepNumber} (${released.released.step})` : ` ${released.error?.message ?? ""}`;
-        return;
-      }
-      case "redrive":
-      case "reset": {
-        const result = await call("POST", `/api/${part.kind}`);
-        if (answer) answer.textContent = result.ok ? (part.kind === "redrive" ? ` moved ${(result.json as { moved: number }).moved} message(s) back ✓` : " done ✓") : ` refused: ${result.status}`;
-        return;
-      }
-      case "faults":
-      case "trigger":
-      case "step-mode": {
-        const [method, path] = SETTING_ROUTE[part.kind];
-        const result = await call(method, path, part.body);
-        if (answer) answer.textContent = result.ok ? "applied ✓" : `refused: ${(result.json as { error?: { message?: string } })?.error?.message ?? result.status}`;
-        return;
-      }
-    }
-  };
-
-  const runCheck = async (el: HTMLElement) => {
-    if (!lesson) return;
-    const index = [...(el.parentElement?.querySelectorAll(".block.check") ?? [])].indexOf(el);
-    const result = await call("POST", `/api/lessons/${lesson.id}/checks`, { step: stepIndex, index });
-    const check = result.json as CheckResult;
-    el.classList.toggle("ok", check.ok);
-    el.classList.toggle("failed", !check.ok);
-    (el.querySelector(".mark") as HTMLElement).textContent = check.ok ? "✓" : "✗";
-    (el.querySelector(".detail") as HTMLElement).textContent = check.ok ? "" : `expected ${check.expected}, got ${check.actual}`;
-  };
-
-  /** Re-evaluate the step's unticked checks when the world changes, at most twice a second. */
-  const checkAll = async (force = false) => {
-    if (!force && Date.now() - lastAutoCheck < 500) return;
-    lastAutoCheck = Date.now();
-    for (const el of root.querySelectorAll<HTMLElement>(".block.check:not(.ok)")) if (force || el.classList.contains("failed")) await runCheck(el);
-  };
-
   window.addEventListener("hashchange", () => void show());
-  if (!route().id) {
+  if (!route().id && drillRoute() === null) {
     const first = lessons[0];
     if (first) history.replaceState(null, "", `#/lessons/${first.id}/${progress()[first.id] ?? 1}`);
   }
   await show();
-  return { onStateChange: () => void checkAll() };
+  return { onStateChange: () => recheck.changed() };
 }

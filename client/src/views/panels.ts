@@ -1,4 +1,5 @@
-import type { FlowEvent, QueueView, Task } from "../../../common/events.js";
+import type { FlowEvent, MessageBody, QueueView, Reply, Task } from "../../../common/events.js";
+import { heartbeatKey, isHeartbeatEvent } from "../../../common/heartbeat.js";
 import { callsFor, messageStateAt, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { esc } from "../api.js";
 import { describe } from "../describe.js";
@@ -86,24 +87,85 @@ export function mountQueue(root: HTMLElement, counts: () => Promise<QueueView[]>
   return draw;
 }
 
-/** The newest events first, in the lesson's words; choosing one shows the SQS calls behind it. */
-export function mountTimeline(root: HTMLElement): (state: PlaygroundState) => void {
-  root.innerHTML = `<h2>Timeline</h2><div class="wire" aria-live="polite"></div><ol class="timeline" reversed></ol>`;
+/** Asks the server for one message's whole body (`message:body`). */
+export type FullBody = (messageId: string) => Promise<Reply<MessageBody>>;
+
+/** Under a call whose bodies were cut to a preview: a button per message that fetches its whole body. */
+const wholeBodyButtons = (messageIds: string[]) =>
+  messageIds.map((id) => `<p><button type="button" class="full-body" data-message="${esc(id)}">Show the whole body of message ${esc(id.slice(0, 8))}…</button></p><pre class="full-body-text" data-message="${esc(id)}" hidden></pre>`).join("");
+
+/** One call as the wire inspector shows it: who sent it, its target, request and response. */
+const callHtml = (c: PlaygroundState["calls"][number]) =>
+  `<details open><summary>${esc(c.caller)} → POST / <code>X-Amz-Target: ${esc(c.target)}</code> (${c.durationMs} ms)${c.error ? ` — ${esc(c.error.code)}` : ""}</summary><div class="wire-pair"><pre>${esc(JSON.stringify(c.request, null, 2))}</pre><pre>${esc(JSON.stringify(c.error ?? c.response, null, 2))}</pre></div>${c.bodiesCut ? wholeBodyButtons(c.messageIds) : ""}</details>`;
+
+/** The calls counted since the last reset, one button per caller and operation ("other-client ReceiveMessage × 6, 5 empty"). */
+function countsHtml(callCounts: PlaygroundState["callCounts"]): string {
+  const keys = Object.keys(callCounts).sort();
+  if (keys.length === 0) return "SQS calls since the last reset: none yet.";
+  const buttons = keys.map((key) => {
+    const { calls, empty } = callCounts[key] ?? { calls: 0, empty: 0 };
+    return `<button type="button" class="calls-open" data-calls="${esc(key)}">${esc(key)} × ${calls}${key.endsWith(" ReceiveMessage") ? `, ${empty} empty` : ""}</button>`;
+  });
+  return `SQS calls since the last reset (choose one to see the latest): ${buttons.join(" ")}`;
+}
+
+/**
+ * The newest events first, in the lesson's words; choosing one shows the SQS calls behind it.
+ * Bodies in those calls are previews; the learner can ask for a whole one while SQS still holds it.
+ */
+export function mountTimeline(root: HTMLElement, fullBody: FullBody): (state: PlaygroundState) => void {
+  root.innerHTML = `<h2>Timeline</h2><p class="wire-counts"></p><div class="wire" aria-live="polite"></div><ol class="timeline" reversed></ol>`;
   const list = root.querySelector("ol") as HTMLElement;
   const wire = root.querySelector(".wire") as HTMLElement;
+  const counts = root.querySelector(".wire-counts") as HTMLElement;
   let latest: PlaygroundState | undefined;
+  let countsShown = "";
+  const showCalls = (title: string, calls: PlaygroundState["calls"]) => {
+    wire.innerHTML = `<h3>On the wire: ${esc(title)}</h3>` + (calls.length === 0 ? "<p>No SQS call of the playground concerned this event.</p>" : calls.map(callHtml).join(""));
+  };
+  // Calls that concern no message (an empty receive) are reached from their count: the latest one of that kind.
+  counts.addEventListener("click", (click) => {
+    const key = (click.target as HTMLElement).closest<HTMLElement>("[data-calls]")?.dataset.calls;
+    const call = latest?.calls.findLast((c) => `${c.caller} ${c.operation}` === key);
+    if (key && call) showCalls(`the latest ${key} call`, [call]);
+  });
+  wire.addEventListener("click", async (click) => {
+    const button = (click.target as HTMLElement).closest<HTMLButtonElement>("button.full-body");
+    const messageId = button?.dataset.message;
+    const out = [...wire.querySelectorAll<HTMLElement>("pre.full-body-text")].find((pre) => pre.dataset.message === messageId);
+    if (!button || !messageId || !out) return;
+    button.disabled = true;
+    const reply = await fullBody(messageId).catch((error: unknown) => ({ error: { code: "Unreachable", message: String(error) } }));
+    button.disabled = false;
+    out.hidden = false;
+    out.textContent = "data" in reply ? reply.data.body : `${reply.error.code}: ${reply.error.message}`;
+  });
   list.addEventListener("click", (click) => {
     const seq = Number((click.target as HTMLElement).closest("[data-seq]")?.getAttribute("data-seq"));
     const event = latest?.timeline.find((e) => e.seq === seq);
     if (!latest || !event) return;
-    const calls = callsFor(latest, event);
-    wire.innerHTML = `<h3>On the wire: ${esc(describe(event))}</h3>` + (calls.length === 0 ? "<p>No SQS call of the playground concerned this event.</p>" : calls.map((c) => `<details open><summary>${esc(c.caller)} → POST / <code>X-Amz-Target: ${esc(c.target)}</code> (${c.durationMs} ms)${c.error ? ` — ${esc(c.error.code)}` : ""}</summary><div class="wire-pair"><pre>${esc(JSON.stringify(c.request, null, 2))}</pre><pre>${esc(JSON.stringify(c.error ?? c.response, null, 2))}</pre></div></details>`).join(""));
+    showCalls(describe(event), callsFor(latest, event));
   });
   // Items are added and trimmed, never redrawn, so a button keeps its focus while events flow.
   let shownUpTo = -1;
-  const item = (e: FlowEvent) => `<li class="ev ${e.type.replace(".", "-")}"><button type="button" class="ev-open" data-seq="${e.seq}"><time>${new Date(e.at).toLocaleTimeString()}</time> ${esc(describe(e))}</button></li>`;
+  const item = (e: FlowEvent) => `<li class="ev ${e.type.replace(".", "-")}"${isHeartbeatEvent(e) ? ` data-heartbeat="${esc(heartbeatKey(e))}"` : ""}><button type="button" class="ev-open" data-seq="${e.seq}"><time>${new Date(e.at).toLocaleTimeString()}</time> <span class="ev-text">${esc(describe(e))}</span></button></li>`;
+  // Only the texts change, never the nodes: a click whose press and release land on a node swapped
+  // out in between is not a click on the button at all.
+  const refreshRow = (row: HTMLElement, e: FlowEvent) => {
+    const button = row.querySelector<HTMLButtonElement>("button.ev-open");
+    const time = button?.querySelector("time");
+    const text = button?.querySelector(".ev-text");
+    if (!button || !time || !text) return;
+    button.dataset.seq = String(e.seq);
+    const at = new Date(e.at).toLocaleTimeString();
+    if (time.textContent !== at) time.textContent = at;
+    const words = describe(e);
+    if (text.textContent !== words) text.textContent = words;
+  };
   return (state) => {
     latest = state;
+    const shown = countsHtml(state.callCounts);
+    if (shown !== countsShown) counts.innerHTML = countsShown = shown;
     const newest = state.timeline.at(-1)?.seq ?? -1;
     const oldest = state.timeline[0]?.seq ?? 0;
     if (newest === shownUpTo) return;
@@ -111,6 +173,15 @@ export function mountTimeline(root: HTMLElement): (state: PlaygroundState) => vo
       list.innerHTML = state.timeline.slice(-ROWS).reverse().map(item).join("");
     } else {
       const fresh = state.timeline.filter((e) => e.seq > shownUpTo).slice(-ROWS);
+      // A beat that took the place of the one before it in the timeline does so in the list too,
+      // by updating that row in place: a row replaced at every beat would swallow a click that
+      // lands while it is being swapped (and lose its focus).
+      const top = list.firstElementChild as HTMLElement | null;
+      const first = fresh[0];
+      if (top?.dataset.heartbeat !== undefined && first && isHeartbeatEvent(first) && heartbeatKey(first) === top.dataset.heartbeat) {
+        refreshRow(top, first);
+        fresh.shift();
+      }
       list.insertAdjacentHTML("afterbegin", fresh.reverse().map(item).join(""));
       while (list.children.length > ROWS) list.lastElementChild?.remove();
     }

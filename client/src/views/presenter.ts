@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
 import type { ClientToServerEvents, PresenterPosition, ServerToClientEvents } from "../../../common/events.js";
-import { tasksByStatus, type PlaygroundState } from "../../../common/state.js";
+import type { PlaygroundState } from "../../../common/state.js";
 import { call } from "../api.js";
 import { mountAutoplay } from "./autoplay.js";
 import type { ChaosPanel } from "./chaos.js";
@@ -32,38 +32,43 @@ export function positionOf(hash: string, seq: number | null): PresenterPosition 
 }
 
 /**
- * The presenter view (`?presenter`, or the header's toggle): large type, prose folded away, the
- * visualizer and terminal enlarged, a clock and counters, the follower address with a QR code,
- * autoplay, and the keyboard (a remote clicker sends arrows or Page Up/Down):
+ * The presenter view (`?presenter`, or the header's toggle): the drawing fills the screen, the
+ * lesson is a narrow column of its step's blocks (prose folded away), one slim bar holds a clock,
+ * counters, the follower address with a QR code, autoplay and the list of keys; and the keyboard (a remote clicker sends arrows or Page Up/Down):
  * → / Page Down next step, ← / Page Up previous, space Run (the step's next block), s step mode's
  * Next, f the chaos panel, r reset (press twice); Esc leaves a form field.
  */
 export function mountPresenter(root: HTMLElement, deps: PresenterDeps): Presenter {
   const followUrl = `${location.origin}/follow`;
+  // One slim row: what the room needs at a glance, and the presenter's controls; the followers'
+  // address with its QR code and the list of keys open on demand, over the page.
   root.innerHTML = `
-    <div class="pr-row">
-      <time class="pr-clock" aria-label="Time now"></time>
-      <span class="pr-elapsed" aria-label="Time since the presenter view opened"></span>
-      <dl class="pr-counters" aria-label="Counters"></dl>
-      <span class="pr-followers" role="status">0 followers</span>
-    </div>
-    <div class="pr-row">
-      <span>Follow along: <a class="pr-url" href="${followUrl}">${followUrl}</a></span>
-      <button type="button" class="pr-qr-toggle" aria-expanded="false">Show QR code</button>
-      <div class="pr-autoplay"></div>
-      <span class="pr-keys">→ next step · ← previous · space Run · s Next (step mode) · f chaos panel · r r reset · Esc leave a field</span>
-    </div>
-    <div class="pr-qr" hidden></div>
+    <time class="pr-clock" aria-label="Time now"></time>
+    <span class="pr-elapsed" aria-label="Time since the presenter view opened"></span>
+    <dl class="pr-counters" aria-label="Counters"></dl>
+    <span class="pr-followers" role="status">0 followers</span>
+    <button type="button" class="pr-qr-toggle" aria-expanded="false" aria-controls="pr-qr">Follow link</button>
+    <div class="pr-autoplay"></div>
+    <button type="button" class="pr-keys-toggle" aria-expanded="false" aria-controls="pr-keys">Keys</button>
+    <div class="pr-qr" id="pr-qr" hidden><p>Follow along: <a class="pr-url" href="${followUrl}">${followUrl}</a></p><div class="pr-qr-code"></div></div>
+    <p class="pr-keys" id="pr-keys" hidden>→ / Page Down next step · ← / Page Up previous · space Run (the step's next block) · s release the waiting step (step mode) · f chaos panel · r r reset the world · Esc leave a field</p>
     <p class="pr-status" role="status"></p>`;
   const status = root.querySelector(".pr-status") as HTMLElement;
   const counters = root.querySelector(".pr-counters") as HTMLElement;
   const qr = root.querySelector(".pr-qr") as HTMLElement;
+  const qrCode = root.querySelector(".pr-qr-code") as HTMLElement;
+  const keysList = root.querySelector(".pr-keys") as HTMLElement;
+  const keysToggle = root.querySelector(".pr-keys-toggle") as HTMLButtonElement;
+  keysToggle.addEventListener("click", () => {
+    keysList.hidden = !keysList.hidden;
+    keysToggle.setAttribute("aria-expanded", String(!keysList.hidden));
+  });
   const qrToggle = root.querySelector(".pr-qr-toggle") as HTMLButtonElement;
   mountAutoplay(root.querySelector(".pr-autoplay") as HTMLElement, { stepWaiting: deps.stepWaiting });
 
   const opened = Date.now();
   const tick = () => {
-    (root.querySelector(".pr-clock") as HTMLElement).textContent = new Date().toLocaleTimeString();
+    (root.querySelector(".pr-clock") as HTMLElement).textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     const seconds = Math.floor((Date.now() - opened) / 1000);
     (root.querySelector(".pr-elapsed") as HTMLElement).textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")} in`;
   };
@@ -75,16 +80,15 @@ export function mountPresenter(root: HTMLElement, deps: PresenterDeps): Presente
   });
 
   qrToggle.addEventListener("click", async () => {
-    if (!qr.innerHTML) {
+    if (!qrCode.innerHTML) {
       // The QR code library loads only when asked for.
       const { renderSVG } = await import("uqr");
-      qr.innerHTML = renderSVG(followUrl);
-      qr.querySelector("svg")?.setAttribute("role", "img");
-      qr.querySelector("svg")?.setAttribute("aria-label", `QR code for ${followUrl}`);
+      qrCode.innerHTML = renderSVG(followUrl);
+      qrCode.querySelector("svg")?.setAttribute("role", "img");
+      qrCode.querySelector("svg")?.setAttribute("aria-label", `QR code for ${followUrl}`);
     }
     qr.hidden = !qr.hidden;
     qrToggle.setAttribute("aria-expanded", String(!qr.hidden));
-    qrToggle.textContent = qr.hidden ? "Show QR code" : "Hide QR code";
   });
 
   // Playback moves the shown moment many times a second: followers hear the latest, a few times a second.
@@ -140,6 +144,8 @@ export function mountPresenter(root: HTMLElement, deps: PresenterDeps): Presente
     // Esc leaves a form field (the chaos panel's, say), so the keys drive the lesson again.
     if (key.key === "Escape" && isTyping(key.target)) return (key.target as HTMLElement).blur();
     if (isTyping(key.target)) return;
+    // On the drawer's tabs the arrows move between tabs (views/dock.ts), not between lesson steps.
+    if (key.target instanceof HTMLElement && key.target.getAttribute("role") === "tab") return;
     // Space on a focused button presses that button, as everywhere else.
     if (key.key === " " && key.target instanceof HTMLButtonElement) return;
     const action = keys[key.key];
@@ -151,15 +157,10 @@ export function mountPresenter(root: HTMLElement, deps: PresenterDeps): Presente
   return {
     announce,
     update(state) {
-      const tasks = tasksByStatus(state);
       const c = state.counters;
+      // The drawing shows tasks by status and the queues' contents; the bar adds the run's totals.
       const items: [string, number][] = [
-        ["tasks completed", tasks.completed],
-        ["failed", tasks.failed],
         ["sent", c.sent],
-        ["received", c.received],
-        ["deleted", c.deleted],
-        ["dead-lettered", c.deadLettered],
         ["invocations", c.invocations],
       ];
       const html = items.map(([label, value]) => `<div><dt>${label}</dt><dd>${value}</dd></div>`).join("");

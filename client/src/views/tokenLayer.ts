@@ -1,65 +1,83 @@
-import { messageStateAt, type MessageView } from "../../../common/state.js";
+import type { MessageView } from "../../../common/state.js";
+import { cardWords } from "../cardWords.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const RING = 2 * Math.PI * 5.5;
+
+export interface CardGrid {
+  /** Where the first card's top-left corner is, in the drawing's units. */
+  x: number;
+  y: number;
+  columns: number;
+  rows: number;
+  width: number;
+  height: number;
+  gap: number;
+}
 
 interface Slot {
   group: SVGGElement;
-  token: SVGCircleElement;
+  frame: SVGRectElement;
+  countdown: SVGRectElement;
+  lines: SVGTextElement[];
   title: SVGTitleElement;
-  ring: SVGCircleElement;
   /** What the slot shows now, so a redraw writes to the DOM only what changed. */
-  shown: { visible: boolean; state: string; label: string; ring: string };
+  shown: string;
 }
 
 /**
- * A queue's messages as tokens inside its station, with a caption under them. The tokens are a
- * fixed set of SVG nodes made once and updated in place: rewriting the layer's HTML ten times a
- * second in a burst replaced every node, and each replacement cost a style, layout and paint pass.
+ * A queue's messages as cards a person can read: the task, "receive 2 of 3", and what the
+ * message is doing ("in flight · 3 s left", a bar shrinking with its visibility timeout;
+ * "visible · waiting"; "dead-lettered"). The cards are a fixed set of SVG nodes made once and
+ * updated in place: rewriting the layer ten times a second in a burst replaced every node, and
+ * each replacement cost a style, layout and paint pass.
  */
-export function mountTokenLayer(layer: SVGGElement, at: { x: number; y: number }, max: number): (messages: readonly MessageView[], now: number, caption: string) => void {
+export function mountCardLayer(layer: SVGGElement, grid: CardGrid, caption: { x: number; y: number }): (messages: readonly MessageView[], now: number, maxReceives: number | null, text: string) => void {
   const slots: Slot[] = [];
-  for (let i = 0; i < max; i++) {
-    const x = at.x - 108 + (i % 24) * 9.4;
-    const y = at.y + 12 + Math.floor(i / 24) * 11;
-    const group = document.createElementNS(NS, "g");
-    const token = svgElement("circle", { cx: x, cy: y, r: 3.6 });
+  for (let i = 0; i < grid.columns * grid.rows; i++) {
+    const x = grid.x + (i % grid.columns) * (grid.width + grid.gap);
+    const y = grid.y + Math.floor(i / grid.columns) * (grid.height + grid.gap);
+    const group = svg("g", { class: "card" });
+    const frame = svg("rect", { x, y, width: grid.width, height: grid.height, rx: 6 });
+    const countdown = svg("rect", { class: "countdown", x: x + 4, y: y + grid.height - 9, width: 0, height: 5 });
     const title = document.createElementNS(NS, "title");
-    token.append(title);
-    const ring = svgElement("circle", { class: "countdown", cx: x, cy: y, r: 5.5, transform: `rotate(-90 ${x} ${y})` });
-    group.append(token, ring);
+    const lineCount = grid.height >= 66 ? 3 : 2;
+    const lines = Array.from({ length: lineCount }, (_, n) => svg("text", { x: x + 8, y: y + 24 + n * 24, class: n === 0 ? "card-task" : "card-line" }));
+    group.append(title, frame, ...lines, countdown);
     group.style.display = "none";
-    ring.style.display = "none";
-    slots.push({ group, token, title, ring, shown: { visible: false, state: "", label: "", ring: "" } });
+    slots.push({ group, frame, countdown, lines, title, shown: "" });
     layer.append(group);
   }
-  const text = svgElement("text", { x: at.x, y: at.y + 66, class: "small", "text-anchor": "middle" });
-  layer.append(text);
+  const captionText = svg("text", { x: caption.x, y: caption.y, class: "caption", "text-anchor": "middle" });
+  layer.append(captionText);
 
-  return (messages, now, caption) => {
+  return (messages, now, maxReceives, text) => {
     slots.forEach((slot, i) => {
       const m = messages[i];
-      const visible = m !== undefined;
-      if (slot.shown.visible !== visible) slot.group.style.display = visible ? "" : "none";
-      slot.shown.visible = visible;
-      if (!m) return;
-      const state = messageStateAt(m, now);
-      if (slot.shown.state !== state) slot.token.setAttribute("class", `token ${state}`);
-      const label = `message ${m.messageId}${m.taskId === null ? "" : ` (task ${m.taskId})`}: ${state}, received ${m.receiveCount}×`;
-      if (slot.shown.label !== label) slot.title.textContent = label;
-      // The part of the visibility timeout still to run, as a ring closing around the token.
-      const ring = state === "in-flight" && m.visibleAt !== null && m.receivedAt !== null ? `${(Math.max(0, Math.min(1, (m.visibleAt - now) / Math.max(1, m.visibleAt - m.receivedAt))) * RING).toFixed(1)} ${RING.toFixed(1)}` : "";
-      if (slot.shown.ring !== ring) {
-        if ((slot.shown.ring === "") !== (ring === "")) slot.ring.style.display = ring ? "" : "none";
-        if (ring) slot.ring.setAttribute("stroke-dasharray", ring);
+      const words = m ? cardWords(m, now, maxReceives) : null;
+      const key = words ? words.lines.join("|") + words.state : "";
+      if (words) {
+        // The bar runs down in steps of 2 %: finer steps are not seen and each one is a repaint.
+        const width = String(Math.round(Math.round(words.left * 50) / 50 * (Number(slot.frame.getAttribute("width")) - 8)));
+        if (slot.countdown.getAttribute("width") !== width) slot.countdown.setAttribute("width", width);
       }
-      slot.shown = { visible, state, label, ring };
+      if (key === slot.shown) return;
+      if ((slot.shown === "") !== (key === "")) slot.group.style.display = key ? "" : "none";
+      slot.shown = key;
+      if (!words) return;
+      slot.group.setAttribute("class", `card ${words.state}`);
+      // Two-line cards (the dead-letter queue) say the state on their second line.
+      const lines = slot.lines.length === 3 ? words.lines : [words.lines[0], `${words.lines[2]} · ${words.lines[1]}`];
+      slot.lines.forEach((line, n) => {
+        if (line.textContent !== lines[n]) line.textContent = lines[n] ?? "";
+      });
+      slot.title.textContent = words.lines.join(", ");
     });
-    if (text.textContent !== caption) text.textContent = caption;
+    if (captionText.textContent !== text) captionText.textContent = text;
   };
 }
 
-function svgElement<K extends "circle" | "text">(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+/** One SVG element with its attributes (shared by the drawing's layers). */
+export function svg<K extends "g" | "rect" | "text">(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
   const element = document.createElementNS(NS, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   return element;

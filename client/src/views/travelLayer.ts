@@ -1,8 +1,5 @@
-/** The drawing's coordinate space (the visualizer's viewBox). */
-const WIDTH = 1000;
-const HEIGHT = 320;
-const RADIUS = 7;
-const TRAVEL_MS = 450;
+const RADIUS = 9;
+const TRAVEL_MS = 550;
 
 /** Start a dot from one point of the drawing to another; false when all dots are travelling already. */
 export type Travel = (from: { x: number; y: number }, to: { x: number; y: number }, kind: string) => boolean;
@@ -12,16 +9,18 @@ export type Travel = (from: { x: number; y: number }, to: { x: number; y: number
  * transform animations, which the compositor runs without the page's main thread. As SVG circles
  * they needed a style, layout and paint pass of the drawing on every frame of a burst. At most
  * `max` travel at once (made once, reused); a dot asked for when all are busy is not drawn.
+ * A trip (550 ms) is shorter than a step of the lesson pace, so a paced step's dot has arrived
+ * before the next one leaves.
  */
-export function mountTravelLayer(overlay: HTMLElement, drawing: SVGSVGElement, max: number): Travel {
+export function mountTravelLayer(overlay: HTMLElement, drawing: SVGSVGElement, max: number, size: { width: number; height: number }): Travel {
   // Where the viewBox sits in the element (it keeps its aspect ratio, centred: preserveAspectRatio's default).
   let scale = 1;
   let offset = { x: 0, y: 0 };
   new ResizeObserver(([entry]) => {
     if (!entry) return;
     const { width, height } = entry.contentRect;
-    scale = Math.min(width / WIDTH, height / HEIGHT) || 1;
-    offset = { x: (width - WIDTH * scale) / 2, y: (height - HEIGHT * scale) / 2 };
+    scale = Math.min(width / size.width, height / size.height) || 1;
+    offset = { x: (width - size.width * scale) / 2, y: (height - size.height * scale) / 2 };
     overlay.style.setProperty("--dot", `${2 * RADIUS * scale}px`);
   }).observe(drawing);
 

@@ -1,134 +1,191 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
-import { call, esc } from "../api.js";
-import { atMostEvery, setHtml } from "../throttle.js";
-import { mountTokenLayer } from "./tokenLayer.js";
+import { stepOf } from "../stepWords.js";
+import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
+import { lanesOf, mountGroupLanes } from "./groupLanes.js";
+import { handlerStationLines, type Line } from "./handlerLines.js";
+import type { StepRelease } from "./stepRelease.js";
+import { mountCardLayer } from "./tokenLayer.js";
 import { mountTravelLayer } from "./travelLayer.js";
 
-type Station = "client" | "api" | "db" | "sqs" | "lambda" | "dlq";
-
-/** Where each station sits in the 1000×320 drawing (its centre). */
-const AT: Record<Station, { x: number; y: number; label: string }> = {
-  client: { x: 60, y: 110, label: "Client" },
-  api: { x: 200, y: 110, label: "API" },
-  db: { x: 340, y: 40, label: "Database" },
-  sqs: { x: 540, y: 110, label: "SQS interview-queue" },
-  lambda: { x: 850, y: 110, label: "Lambda" },
-  dlq: { x: 540, y: 245, label: "Dead-letter queue" },
-};
-/** Which station each paused step waits at. */
-const STEP_STATION: Record<string, Station> = { insert: "db", send: "api", receive: "sqs", invoke: "lambda", update: "db", delete: "sqs" };
-const MAX_TOKENS = 48;
 const MAX_TRAVELLING = 40;
+const BURST_DOTS = 8;
+const REDRAW_MS = 200;
+/** A draw with at most this many new events is drawn at once (a paced step); more (a burst) waits its turn. */
+const AT_ONCE_MAX = 50;
+const STATUSES = ["pending", "processing", "completed", "failed"] as const;
+const QUEUE_CARDS = { x: BOX.sqs.x + 10, y: BOX.sqs.y + 56, columns: 2, rows: 3, width: 172, height: 88, gap: 8 };
+/** FIFO group lanes take the queue's lower two card rows while FIFO messages wait. */
+const LANES = { x: QUEUE_CARDS.x, y: QUEUE_CARDS.y + QUEUE_CARDS.height + QUEUE_CARDS.gap, width: BOX.sqs.w - 20, lanes: 4, laneHeight: 40 };
+const DEAD_CARDS = { x: BOX.dlq.x + 10, y: BOX.dlq.y + 52, columns: 2, rows: 1, width: 172, height: 88, gap: 8 };
 
-/** The SVG frame: stations and arrows are drawn once; the dynamic layers are redrawn per frame. */
-export function mountVisualizer(root: HTMLElement): (state: PlaygroundState, fresh: FlowEvent[], now?: number) => void {
+export interface Visualizer {
+  /** Draw `state` as it is at `now` (epoch ms); `fresh` are the events that led there, animated. */
+  (state: PlaygroundState, fresh: FlowEvent[], now?: number): void;
+  /** The queue's maxReceiveCount, once known: cards then say "receive 2 of 3". */
+  setMaxReceives(count: number): void;
+}
+
+/**
+ * The flow drawing: six stations (API, database, SQS, Lambda trigger, handler, dead-letter queue)
+ * with the lesson's six steps numbered on them, the messages as cards inside the queues, the
+ * handler's batches, and a dot travelling for each event. What it shows is a function of the
+ * state it is given (the live fold, a paced one, or a rewound one) and the events that led there.
+ * In step mode the waiting station is outlined, and `release` (under the drawing) is handed the
+ * same state, so its Release button never names another step than the drawing shows waiting.
+ */
+export function mountVisualizer(root: HTMLElement, release: StepRelease): Visualizer {
   root.innerHTML = `
-    <div class="viz-head"><h2>The flow, live</h2><div class="viz-step" aria-live="polite"></div></div>
-    <div class="viz-box"><svg class="viz" viewBox="0 0 1000 320" role="img" aria-label="The six stations of the flow and the messages moving between them">
-      <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>
-      <g class="arrows">${arrow("client", "api")}${arrow("api", "db")}${arrow("api", "sqs")}${arrow("sqs", "lambda")}${arrow("lambda", "db")}${arrow("sqs", "dlq")}</g>
-      <g class="stations">${(Object.keys(AT) as Station[]).map(station).join("")}</g>
-      <g class="db-counts"></g><g class="queue-tokens"></g><g class="dlq-tokens"></g><g class="lambda-runs"></g>
+    <h2 class="visually-hidden">The flow, live</h2>
+    <div class="viz-box"><svg class="viz" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="The six steps of the flow: the API, the database, the SQS queue with its messages, the Lambda trigger, the handler and the dead-letter queue">
+      ${drawingMarkup()}
+      <g class="db-counts"></g><g class="queue-cards"></g><g class="group-lanes"></g><g class="dlq-cards"></g><g class="handler-batches"></g>
     </svg><div class="viz-travel" aria-hidden="true"></div></div>`;
   const svg = root.querySelector("svg") as SVGSVGElement;
   const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
-  const stepBox = root.querySelector(".viz-step") as HTMLElement;
-  const queueTokens = mountTokenLayer(layer("queue-tokens"), AT.sqs, MAX_TOKENS);
-  const deadTokens = mountTokenLayer(layer("dlq-tokens"), AT.dlq, MAX_TOKENS);
-  const travel = mountTravelLayer(root.querySelector(".viz-travel") as HTMLElement, svg, MAX_TRAVELLING);
+  const queueCards = mountCardLayer(layer("queue-cards"), QUEUE_CARDS, { x: BOX.sqs.x + BOX.sqs.w / 2, y: BOX.sqs.y + BOX.sqs.h - 12 });
+  const deadCards = mountCardLayer(layer("dlq-cards"), DEAD_CARDS, { x: BOX.dlq.x + BOX.dlq.w / 2, y: BOX.dlq.y + BOX.dlq.h - 12 });
+  const groupLanes = mountGroupLanes(layer("group-lanes"), LANES);
+  const travel = mountTravelLayer(root.querySelector(".viz-travel") as HTMLElement, svg, MAX_TRAVELLING, { width: WIDTH, height: HEIGHT });
+  let maxReceives: number | null = null;
+  let currentStep: number | null = null;
 
-  // The stations' contents are redrawn ten times a second at most; the travelling tokens move every frame.
-  const drawStations = atMostEvery(100, (state: PlaygroundState, now: number) => {
+  const dbLines = textLines(layer("db-counts"), BOX.db.x + 12, STATUSES.map((_, i) => BOX.db.y + 78 + i * 38));
+  const handlerLines = textLines(layer("handler-batches"), BOX.handler.x + 12, [0, 1, 2, 3, 4, 5].map((n) => BOX.handler.y + 70 + n * 27));
+  const drawStationsNow = (state: PlaygroundState, now: number) => {
     const counts = tasksByStatus(state);
-    setHtml(layer("db-counts"), `<text x="${AT.db.x}" y="${AT.db.y + 34}" class="small" text-anchor="middle">${counts.pending} pending · ${counts.processing} processing · ${counts.completed} completed · ${counts.failed} failed</text>`);
-    const { inQueue, dead, counts: shown } = queueContents(state, now);
-    const more = shown.inQueue > MAX_TOKENS ? ` (+${shown.inQueue - MAX_TOKENS} not drawn)` : "";
-    queueTokens(inQueue, now, `${shown.visible} visible · ${shown.inFlight} in flight · ${shown.delayed} delayed${more}`);
-    deadTokens(dead, now, `${shown.dead} dead-lettered`);
-    const running = Object.values(state.invocations).filter((i) => i.status === "running");
-    setHtml(
-      layer("lambda-runs"),
-      running.slice(0, 20).map((inv, i) => `<rect class="run" x="${AT.lambda.x - 60 + (i % 10) * 12}" y="${AT.lambda.y + 22 + Math.floor(i / 10) * 12}" width="9" height="9"><title>invocation ${esc(inv.invocationId)}: ${inv.messageIds.length} record(s)</title></rect>`).join("") +
-        `<text x="${AT.lambda.x}" y="${AT.lambda.y + 62}" class="small" text-anchor="middle">${running.length} running · limit ${state.concurrency.limit || "–"}</text>`,
-    );
-  });
-
-  // `now` is the moment shown: a rewound view draws countdowns as they were then.
-  return (state, fresh, now = Date.now()) => {
-    for (const event of fresh) {
-      const route = document.hidden ? undefined : routeOf(event);
-      if (route && !travel(AT[route[0]], AT[route[1]], route[2])) break;
+    dbLines(STATUSES.map((status) => [`${counts[status]} ${status}`, `count ${status}`]));
+    const lanes = lanesOf(Object.values(state.messages));
+    const { inQueue, dead, counts: shown } = queueContents(state, now, lanes.length > 0 ? QUEUE_CARDS.columns : undefined);
+    groupLanes(lanes, now, maxReceives);
+    const hidden = shown.inQueue - shown.inLanes - inQueue.length;
+    const waiting = `${shown.visible} visible · ${shown.inFlight} in flight${shown.delayed ? ` · ${shown.delayed} delayed` : ""}${hidden > 0 ? ` (${hidden} more not drawn)` : ""}`;
+    queueCards(inQueue, now, maxReceives, shown.inQueue === 0 ? "empty: no message waits" : waiting);
+    deadCards(dead, now, maxReceives, shown.dead ? `${shown.dead} dead-lettered` : "empty");
+    handlerLines(handlerStationLines(state));
+  };
+  // The stations' contents are redrawn five times a second at most, except for a draw that shows a
+  // few new events (a paced step): that one is drawn at once, and a redraw still waiting is dropped. A waiting redraw holds
+  // a state object that the fold keeps changing; drawn late, it showed a later moment than the
+  // sentence under the drawing (the lesson pace hands over a state a few events behind live).
+  let drawnAt = -Infinity;
+  let waiting: [PlaygroundState, number] | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const drawStations = (state: PlaygroundState, now: number, atOnce: boolean) => {
+    const since = performance.now() - drawnAt;
+    if (atOnce || since >= REDRAW_MS) {
+      clearTimeout(timer);
+      timer = undefined;
+      drawnAt = performance.now();
+      drawStationsNow(state, now);
+      return;
     }
-    drawStations(state, now);
+    waiting = [state, now];
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      drawnAt = performance.now();
+      if (waiting) drawStationsNow(...waiting);
+    }, REDRAW_MS - since);
+  };
+
+  const draw = ((state, fresh, now = Date.now()) => {
+    // A burst sends a handful of dots, not forty: each dot started is a style and layout pass.
+    let dots = fresh.length > AT_ONCE_MAX ? BURST_DOTS : MAX_TRAVELLING;
+    for (const event of fresh) {
+      const route = document.hidden || dots === 0 ? undefined : routeOf(event);
+      if (route) {
+        if (!travel(...TRIP[route[0]], route[1])) dots = 0;
+        else dots -= 1;
+      }
+      currentStep = stepOf(event) ?? currentStep;
+    }
+    drawStations(state, now, fresh.length > 0 && fresh.length <= AT_ONCE_MAX);
 
     const waiting = state.stepMode.paused[0];
-    for (const el of svg.querySelectorAll(".station")) el.classList.toggle("waiting", el.getAttribute("data-station") === (waiting ? STEP_STATION[waiting.step] : ""));
-    const step = state.stepMode.enabled
-      ? waiting
-        ? `Step mode — waiting before step ${waiting.stepNumber}: ${esc(waiting.detail)} <button type="button" class="next-step">Next ▶</button>`
-        : "Step mode — nothing is waiting yet"
-      : "";
-    if (stepBox.dataset.shown !== step) {
-      stepBox.dataset.shown = step;
-      stepBox.innerHTML = step;
-      stepBox.querySelector(".next-step")?.addEventListener("click", () => void call("POST", "/api/step-mode/next"));
-    }
+    const waitAt = waiting ? STEP_STATION[waiting.step] : "";
+    for (const el of svg.querySelectorAll(".station")) el.classList.toggle("waiting", el.getAttribute("data-station") === waitAt);
+    const lit = waiting ? waiting.stepNumber : currentStep;
+    for (const el of svg.querySelectorAll(".step-badge")) el.classList.toggle("current", Number(el.getAttribute("data-step")) === lit);
+    release(state.stepMode);
+  }) as Visualizer;
+  draw.setMaxReceives = (count) => {
+    maxReceives = count;
+    for (const el of svg.querySelectorAll(".max-receives")) el.textContent = String(count);
   };
+  return draw;
 }
 
-function routeOf(event: FlowEvent): [Station, Station, string] | undefined {
+
+/**
+ * Text lines at fixed places, made once and rewritten in place. Replacing the elements (innerHTML)
+ * ten times a second in a burst made the browser lay each new SVG text out from scratch.
+ */
+function textLines(layer: SVGGElement, x: number, ys: number[]): (lines: Line[]) => void {
+  const texts = ys.map((y) => {
+    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    text.setAttribute("x", String(x));
+    text.setAttribute("y", String(y));
+    layer.append(text);
+    return text;
+  });
+  return (lines) =>
+    texts.forEach((text, i) => {
+      const [words, className] = lines[i] ?? ["", ""];
+      if (text.textContent !== words) text.textContent = words;
+      if (text.getAttribute("class") !== className) text.setAttribute("class", className);
+    });
+}
+
+/** The trip a dot makes for an event (along the arrow of its step) and the dot's kind. */
+function routeOf(event: FlowEvent): [Trip, string] | undefined {
   switch (event.type) {
     case "task.created":
-      return ["api", "db", "task"];
+      return ["insert", "task"];
     case "message.sent":
-      return ["api", "sqs", "visible"];
+      return ["send", "visible"];
     case "message.received":
-      return event.consumer === "lambda-trigger" ? ["sqs", "lambda", "in-flight"] : ["sqs", "client", "in-flight"];
+      return [event.consumer === "lambda-trigger" ? "receive" : "receiveElsewhere", "in-flight"];
+    case "lambda.invoked":
+      return ["invoke", "in-flight"];
     case "task.updated":
-      return event.task.status === "completed" || event.task.status === "processing" ? ["lambda", "db", "task"] : undefined;
+      return event.task.status === "completed" || event.task.status === "processing" ? ["update", "task"] : undefined;
     case "message.deleted":
-      return ["lambda", "sqs", "deleted"];
+      return ["delete", "deleted"];
     case "message.dead-lettered":
-      return ["sqs", "dlq", "dead-lettered"];
+      return ["deadLetter", "dead-lettered"];
     default:
       return undefined;
   }
 }
 
-function arrow(from: Station, to: Station): string {
-  const a = AT[from];
-  const b = AT[to];
-  return `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" marker-end="url(#arrow)"/>`;
-}
-
-function station(name: Station): string {
-  const { x, y, label } = AT[name];
-  // Queues are taller: their messages are drawn inside them.
-  const queue = name === "sqs" || name === "dlq";
-  const width = queue ? 240 : 110;
-  const height = queue ? 72 : 44;
-  return `<g class="station" data-station="${name}"><rect x="${x - width / 2}" y="${y - 22}" width="${width}" height="${height}" rx="8"/><text x="${x}" y="${y - 4}" text-anchor="middle">${label}</text></g>`;
-}
-
-/** The messages drawn in each queue (at most MAX_TOKENS each) and how many are in each state, in one pass over them. */
-function queueContents(state: PlaygroundState, now: number) {
-  const inQueue: MessageView[] = [];
+/** The messages drawn in each queue (in-flight ones first: they are the ones changing) and how many are in each state, in one pass. */
+function queueContents(state: PlaygroundState, now: number, cardLimit?: number) {
+  const limit = cardLimit ?? QUEUE_CARDS.columns * QUEUE_CARDS.rows;
+  const busy: MessageView[] = [];
+  const resting: MessageView[] = [];
   const dead: MessageView[] = [];
-  const counts = { inQueue: 0, visible: 0, inFlight: 0, delayed: 0, dead: 0 };
+  const counts = { inQueue: 0, visible: 0, inFlight: 0, delayed: 0, dead: 0, inLanes: 0 };
   for (const id in state.messages) {
     const m = state.messages[id] as MessageView;
     if (m.state === "dead-lettered") {
       counts.dead += 1;
-      if (dead.length < MAX_TOKENS) dead.push(m);
+      if (dead.length < DEAD_CARDS.columns * DEAD_CARDS.rows) dead.push(m);
       continue;
     }
     counts.inQueue += 1;
-    if (inQueue.length < MAX_TOKENS) inQueue.push(m);
     const current = messageStateAt(m, now);
+    // A FIFO message is drawn in its group's lane, not as a card.
+    if (m.queue.endsWith(".fifo")) {
+      counts.inLanes += 1;
+      if (current === "in-flight") counts.inFlight += 1;
+      else if (current === "visible") counts.visible += 1;
+      continue;
+    }
     if (current === "in-flight") counts.inFlight += 1;
     else if (current === "visible") counts.visible += 1;
     else if (current === "delayed") counts.delayed += 1;
+    if (current === "in-flight" && busy.length < limit) busy.push(m);
+    else if (current !== "in-flight" && resting.length < limit) resting.push(m);
   }
-  return { inQueue, dead, counts };
+  return { inQueue: [...busy, ...resting].slice(0, limit), dead, counts };
 }

@@ -1,6 +1,7 @@
 // The aws CLI's command line for the sqs operations awslocal knows. node:util parseArgs cannot
 // read the CLI's lists (`--attribute-names A B`) or tell a value from the next flag the way the
 // CLI does, so this is a small tokenizer over a table of flags.
+import { readFileSync } from "node:fs";
 
 /** A wrong command line; main prints it with the usage and exits 252, as the aws CLI does. */
 export class UsageError extends Error {
@@ -19,6 +20,16 @@ const PARAMETERS = {
   "visibility-timeout": "int",
   "wait-time-seconds": "int",
   "delay-seconds": "int",
+  "message-group-id": "string",
+  "message-deduplication-id": "string",
+  /** delete-message-batch's entries, in the CLI's JSON form (`[{"Id": "0", "ReceiptHandle": "…"}]`). */
+  entries: "string",
+  /** set-queue-attributes' attributes: the CLI's shorthand (`MessageRetentionPeriod=60`) or a JSON object of strings. */
+  attributes: "string",
+  "source-arn": "string",
+  "destination-arn": "string",
+  "max-number-of-messages-per-second": "int",
+  "max-results": "int",
 } as const;
 
 const GLOBALS = { "endpoint-url": "string", region: "string", output: "string", "no-cli-pager": "flag" } as const;
@@ -31,16 +42,23 @@ export type Parameter = keyof typeof PARAMETERS;
 export type Values = { [Name in keyof Kinds]?: ValueOf<Kinds[Name]> };
 
 export const OPERATIONS = {
-  "send-message": { required: ["queue-url", "message-body"], optional: ["delay-seconds"] },
+  // The FIFO queue (interview-queue.fifo) needs a group; its deduplication is content-based unless an id is given.
+  "send-message": { required: ["queue-url", "message-body"], optional: ["delay-seconds", "message-group-id", "message-deduplication-id"] },
   "receive-message": {
     required: ["queue-url"],
     optional: ["attribute-names", "message-attribute-names", "max-number-of-messages", "visibility-timeout", "wait-time-seconds"],
   },
   "delete-message": { required: ["queue-url", "receipt-handle"], optional: [] },
+  "change-message-visibility": { required: ["queue-url", "receipt-handle", "visibility-timeout"], optional: [] },
+  "delete-message-batch": { required: ["queue-url", "entries"], optional: [] },
   "get-queue-attributes": { required: ["queue-url"], optional: ["attribute-names"] },
+  "set-queue-attributes": { required: ["queue-url", "attributes"], optional: [] },
   "list-queues": { required: [], optional: ["queue-name-prefix"] },
   "purge-queue": { required: ["queue-url"], optional: [] },
   "get-queue-url": { required: ["queue-name"], optional: [] },
+  // Redrive as AWS does it: a message move task from a dead-letter queue (to its source queue unless a destination is given).
+  "start-message-move-task": { required: ["source-arn"], optional: ["destination-arn", "max-number-of-messages-per-second"] },
+  "list-message-move-tasks": { required: ["source-arn"], optional: ["max-results"] },
 } as const satisfies Record<string, { required: readonly Parameter[]; optional: readonly Parameter[] }>;
 
 export type Operation = keyof typeof OPERATIONS;
@@ -135,9 +153,21 @@ export function parseCommandLine(argv: readonly string[]): Invocation | "help" {
 function convert(name: string, kind: Kind | undefined, given: string[]): string | number | string[] {
   if (kind === "list") return given;
   const value = given[0] ?? "";
-  if (kind !== "int") return value;
+  if (kind !== "int") return value.startsWith("file://") ? fileValue(name, value.slice("file://".length)) : value;
   if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`argument --${name}: invalid int value: '${value}'`);
   return Number(value);
+}
+
+/**
+ * As the aws CLI reads any string parameter given as `file://path`: the file's text, e.g. a message
+ * body too long for one command-line argument (Linux allows 128 KiB; SQS takes 1 MiB).
+ */
+function fileValue(name: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`Error parsing parameter '--${name}': Unable to load paramfile file://${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {

@@ -2,6 +2,7 @@
 // command that reads the environment. It prints what the aws CLI prints and exits as it does:
 // 0, 252 for a wrong command line, 254 for an error from SQS, 255 when SQS cannot be reached.
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { keepProtoNamedAttributes } from "../../queue/protoNamedAttributes.js";
 import { apiName, help, parseCommandLine, USAGE_LINE, UsageError, type Invocation } from "./args.js";
 import { endpointFor } from "./endpoint.js";
 import { perform } from "./operations.js";
@@ -26,14 +27,18 @@ function describeFailure(error: unknown, invocation: Invocation, endpoint: strin
   return { text: `\n${error instanceof Error ? error.message : String(error)}\n`, exitCode: EXIT_OTHER_ERROR };
 }
 
+function usageFailure(error: UsageError): number {
+  process.stderr.write(`${USAGE_LINE}\nTo see the operations and their parameters: awslocal help\n\nawslocal: error: ${error.message}\n`);
+  return EXIT_USAGE;
+}
+
 async function main(argv: readonly string[], env: Env): Promise<number> {
   let invocation: Invocation | "help";
   try {
     invocation = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${USAGE_LINE}\nTo see the operations and their parameters: awslocal help\n\nawslocal: error: ${error.message}\n`);
-    return EXIT_USAGE;
+    return usageFailure(error);
   }
   if (invocation === "help") {
     process.stdout.write(help());
@@ -48,11 +53,15 @@ async function main(argv: readonly string[], env: Env): Promise<number> {
     // A local SQS accepts any key; LocalStack's convention is test/test.
     credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : { accessKeyId: "test", secretAccessKey: "test" },
   });
+  // A message attribute named __proto__ would otherwise reach `perform` without its value.
+  keepProtoNamedAttributes(client);
   try {
     const output = await perform(client, invocation);
     if (output) process.stdout.write(`${JSON.stringify(output, null, 4)}\n`);
     return 0;
   } catch (error) {
+    // A value read only when the call is built (--entries, --attributes) is still the command line's fault.
+    if (error instanceof UsageError) return usageFailure(error);
     const failure = describeFailure(error, invocation, endpoint);
     process.stderr.write(failure.text);
     return failure.exitCode;

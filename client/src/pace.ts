@@ -1,0 +1,118 @@
+// The lesson pace: live events played to the drawing in order, each step of the flow shown long
+// enough for a person to follow it, while a burst is shown as it happens. No DOM and no clock
+// here: the caller passes the time in, so the tests can play any sequence exactly.
+import type { FlowEvent } from "../../common/events.js";
+
+export interface PaceOptions {
+  /** How long each step of the flow stays on screen before the next is shown, in ms. */
+  dwellMs: number;
+  /** More steps than this waiting at once is a burst: everything is shown at once, in real time. */
+  burstThreshold: number;
+  /** A burst ends after this long without new events (ms); until then new events are shown at once. */
+  burstQuietMs: number;
+}
+
+export const LESSON_PACE: PaceOptions = { dwellMs: 700, burstThreshold: 24, burstQuietMs: 2000 };
+
+/** What a tick let through: the events to show now (in order) and whether a burst is being shown. */
+export interface Released {
+  events: FlowEvent[];
+  burst: boolean;
+}
+
+/**
+ * Events a learner watches happen: each takes one dwell. Everything else (SQS calls, concurrency
+ * changes, settings) goes through at once with the step that follows it.
+ */
+export function isStep(event: FlowEvent): boolean {
+  switch (event.type) {
+    case "task.created":
+    case "message.sent":
+    case "message.received":
+    case "message.visible-again":
+    case "message.deleted":
+    case "message.dead-lettered":
+    case "message.expired":
+    case "lambda.throttled":
+    case "lambda.invoked":
+    case "step.paused":
+      return true;
+    case "task.updated":
+      return event.from !== event.task.status;
+    default:
+      return false;
+  }
+}
+
+/**
+ * A queue of live events between the fold and the drawing. `arrive` adds events as they come;
+ * `tick(now)` lets through what is due: the next step (and the instant events before it) once the
+ * previous step has been on screen for `dwellMs`, or everything during a burst. With `realTime`
+ * on, every tick lets everything through.
+ */
+export class Pacer {
+  private waiting: FlowEvent[] = [];
+  private steps = 0;
+  private nextAt = -Infinity;
+  private burstUntil = -Infinity;
+  private lastBurst = 0;
+  realTime = false;
+
+  constructor(private readonly options: PaceOptions = LESSON_PACE) {}
+
+  /** Live events, in sequence order, at time `now` (ms, any clock as long as it is the same one). */
+  arrive(events: readonly FlowEvent[], now: number): void {
+    for (const event of events) {
+      this.waiting.push(event);
+      if (isStep(event)) this.steps += 1;
+    }
+    if (this.steps > this.options.burstThreshold || now < this.burstUntil) {
+      if (now >= this.burstUntil) this.lastBurst = 0;
+      this.lastBurst += this.waiting.length;
+      this.burstUntil = now + this.options.burstQuietMs;
+    }
+  }
+
+  /** The events due at `now`, in order; an empty list when the drawing should stay as it is. */
+  tick(now: number): Released {
+    const burst = now < this.burstUntil;
+    if (this.realTime || burst) return { events: this.flush(), burst };
+    if (now < this.nextAt || this.waiting.length === 0) return { events: [], burst: false };
+    // Through the next step, with the instant events before it.
+    const index = this.waiting.findIndex(isStep);
+    const events = index < 0 ? this.flush() : this.waiting.splice(0, index + 1);
+    if (index >= 0) {
+      this.steps -= 1;
+      this.nextAt = now + this.options.dwellMs;
+    }
+    return { events, burst: false };
+  }
+
+  /** Everything still waiting, let through at once (the switch to real time, a rewind, a reconnect). */
+  flush(): FlowEvent[] {
+    const events = this.waiting;
+    this.waiting = [];
+    this.steps = 0;
+    return events;
+  }
+
+  /** How many events wait to be shown: the "catching up (n events)" counter. */
+  get behind(): number {
+    return this.waiting.length;
+  }
+
+  /** How many of the waiting events are steps of the flow (the ones that take a dwell each). */
+  get stepsBehind(): number {
+    return this.steps;
+  }
+
+  /** How many events the current (or last) burst showed at once. */
+  get burstSize(): number {
+    return this.lastBurst;
+  }
+
+  /** When the step on screen may give way to the next (ms, the caller's clock). */
+  get dueAt(): number {
+    return this.nextAt;
+  }
+}

@@ -1,0 +1,107 @@
+// Which of the six steps an event belongs to, and what it did, in one plain sentence: the line
+// under the drawing ("Step 4: the trigger received the message of task 12, receive 2 of 3").
+// No DOM here, so the words can be tested as they are. The step numbers are the lessons' own
+// (lessons/01-the-whole-flow.md, QUEUE_FLOW_EXPLAINED.md).
+import type { FlowEvent } from "../../common/events.js";
+
+/** The six steps of the flow, as the lessons name them. */
+export const STEP_NAMES = ["the API creates the task", "the API sends a message", "SQS holds the message", "the trigger receives it and invokes the handler", "the handler updates the task", "the message is deleted (or comes back)"] as const;
+
+export type StepNumber = 1 | 2 | 3 | 4 | 5 | 6;
+
+/** The step of the flow an event shows happening, or null when it is not one (settings, SQS calls). */
+export function stepOf(event: FlowEvent): StepNumber | null {
+  switch (event.type) {
+    case "task.created":
+      return 1;
+    case "message.sent":
+      return 2;
+    case "message.delayed":
+    case "message.visible-again":
+    case "message.expired":
+      return 3;
+    case "message.received":
+    case "lambda.invoked":
+    case "lambda.throttled":
+      return 4;
+    case "task.updated":
+      if (event.from === event.task.status) return null;
+      return event.task.status === "failed" ? 6 : 5;
+    case "lambda.completed":
+    case "lambda.failed":
+      return 5;
+    case "message.deleted":
+    case "message.dead-lettered":
+    case "trigger.delete-failed":
+    case "trigger.filtered":
+      return 6;
+    case "step.paused":
+      return event.stepNumber as StepNumber;
+    default:
+      return null;
+  }
+}
+
+const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
+const tasksOf = (ids: (number | null)[]) => {
+  const named = ids.filter((id): id is number => id !== null);
+  if (named.length === 0) return "";
+  return named.length <= 4 ? ` (task${named.length === 1 ? "" : "s"} ${named.join(", ")})` : ` (tasks ${named.slice(0, 4).join(", ")} and ${named.length - 4} more)`;
+};
+
+/**
+ * One event as a sentence that starts with its step: "Step 4: the trigger received the message of
+ * task 12, receive 2 of 3." `maxReceives` is the queue's maxReceiveCount when known (null: not
+ * said). Null for events that are not a step of the flow.
+ */
+export function stepSentence(event: FlowEvent, maxReceives: number | null): string | null {
+  const step = stepOf(event);
+  if (step === null) return null;
+  // The step's own words, with the Release button beside them (views/stepRelease.ts).
+  if (event.type === "step.paused") return `Step ${step} waits: ${event.detail}.`;
+  const of = (count: number) => (maxReceives === null ? `receive ${count}` : `receive ${count} of ${maxReceives}`);
+  const text = ((): string => {
+    switch (event.type) {
+      case "task.created":
+        return `the API created task ${event.taskId} in the database (pending)`;
+      case "message.sent":
+        return `the API sent ${ofTask(event.taskId)} to ${event.queue}; SQS holds it (step 3) until the trigger receives it`;
+      case "message.delayed":
+        return `SQS holds ${ofTask(event.taskId)}, delayed until ${new Date(event.visibleAt).toLocaleTimeString()}`;
+      case "message.visible-again":
+        return `the visibility timeout ran out: ${ofTask(event.taskId)} is visible again in ${event.queue}, waiting for ${of(event.receiveCount + 1)}`;
+      case "message.received": {
+        const seconds = Math.max(0, Math.round((event.visibleAt - event.at) / 1000));
+        const who = event.consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)";
+        return `${who} received ${ofTask(event.taskId)}, ${of(event.receiveCount)}; it is invisible to others for ${seconds} s`;
+      }
+      case "message.expired":
+        return `${ofTask(event.taskId)} was ${Math.round((event.at - event.sentAt) / 1000)} s old: ${event.queue}'s retention period (${event.retentionSeconds} s) ended, and SQS deleted it, read or not`;
+      case "lambda.throttled":
+        return `Lambda throttled the batch${tasksOf(event.taskIds)}: ${event.running} of the function's ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive counted"}`;
+      case "lambda.invoked":
+        return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
+      case "task.updated":
+        return event.task.status === "failed"
+          ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${event.task.lastError})` : ""}`
+          : `the handler set task ${event.taskId} to ${event.task.status}${event.task.status === "pending" && event.task.lastError ? ` after an error (${event.task.lastError})` : ""}`;
+      case "lambda.completed":
+        return event.failedMessageIds.length === 0
+          ? `the handler returned in ${event.durationMs} ms: every record succeeded${event.note ? ` — ${event.note}` : ""}`
+          : `the handler returned in ${event.durationMs} ms; ${event.failedMessageIds.length} record(s) failed and stay in the queue`;
+      case "lambda.failed":
+        return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
+      case "message.deleted":
+        return `${ofTask(event.taskId)} was deleted from ${event.queue}: done`;
+      case "message.dead-lettered":
+        return `after ${event.receiveCount} receives, SQS moved ${ofTask(event.taskId)} to ${event.deadLetterQueue}`;
+      case "trigger.filtered":
+        return `${event.messageIds.length} message(s) matched none of the trigger's filter patterns: Lambda deletes them without invoking the handler`;
+      case "trigger.delete-failed":
+        return `the trigger could not delete ${event.messageIds.length} message(s) (${event.error})${event.retrying ? "; it tries again" : "; they come back after their visibility timeout"}`;
+      default:
+        return "";
+    }
+  })();
+  return `Step ${step}: ${text}.`;
+}

@@ -1,0 +1,143 @@
+// The live side of one visit to a lesson part: its checks, predictions and Release buttons follow
+// the real state. Every evaluation reads the state after the latest change (see recheck.ts).
+import { predictionMoment, type CheckResult, type Lesson, type PredictBlock, type PredictionOutcome } from "../../../common/lessons.js";
+import type { StepModeView } from "../../../common/events.js";
+import { call } from "../api.js";
+import { predictionText, stepName } from "./notebookBlocks.js";
+
+interface LiveCheck {
+  el: HTMLElement;
+  index: number;
+  /** Evaluated on every change once the learner acted in the part before it, or pressed Check. */
+  live: boolean;
+  /** A check that passed stays ✓ for this visit: the learner did it. */
+  passed: boolean;
+}
+
+interface LivePrediction {
+  el: HTMLElement;
+  index: number;
+  block: PredictBlock;
+  /** The check whose first pass answers a prediction answered "checked". */
+  answeredBy: LiveCheck | undefined;
+  baseline?: PredictionOutcome;
+  answer?: PredictionOutcome;
+}
+
+/** Blocks a learner presses to change the world. */
+const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "next", "redrive", "reset"]);
+
+// Glyphs every font draws (an hourglass emoji showed as a box in Debian's Chromium).
+const MARKS = { unchecked: "○", waiting: "…", passed: "✓", failed: "✗" } as const;
+
+/** Shows a check's state: waiting says what for; ✗ says why it can no longer pass. */
+export function showCheck(el: HTMLElement, result: CheckResult): void {
+  el.dataset.status = result.status;
+  el.classList.toggle("ok", result.status === "passed");
+  el.classList.toggle("failed", result.status === "failed");
+  el.classList.toggle("waiting", result.status === "waiting");
+  (el.querySelector(".mark") as HTMLElement).textContent = MARKS[result.status];
+  const detail = el.querySelector(".detail") as HTMLElement;
+  detail.textContent =
+    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${result.why}.` : `Can no longer pass: ${result.why} (expected ${result.expected}, got ${result.actual}).`;
+}
+
+export class LivePart {
+  private readonly checks: LiveCheck[] = [];
+  private readonly predictions: LivePrediction[] = [];
+  private readonly nexts: HTMLElement[];
+  private closed = false;
+
+  constructor(
+    private readonly lesson: Lesson,
+    private readonly part: number,
+    section: HTMLElement,
+    /** The learner's kept choice for prediction `index` of this part. */
+    private readonly chosen: (index: number) => string | undefined,
+  ) {
+    const blocks = [...section.querySelectorAll<HTMLElement>(".block")];
+    const steps = lesson.steps[part]?.parts ?? [];
+    // A check with nothing to do before it in its part is about the world as it is: live at once.
+    let acted = false;
+    for (const el of blocks) {
+      const block = steps[Number(el.dataset.part)];
+      if (block && ACTIONS.has(block.kind)) acted = true;
+      if (block?.kind === "check") this.checks.push({ el, index: this.checks.length, live: !acted, passed: false });
+      if (block?.kind === "predict") this.predictions.push({ el, index: this.predictions.length, block, answeredBy: undefined });
+    }
+    for (const prediction of this.predictions) {
+      prediction.answeredBy = this.checks.find((c) => prediction.el.compareDocumentPosition(c.el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }
+    this.nexts = blocks.filter((el) => el.classList.contains("step-next"));
+  }
+
+  /** The learner pressed `el` (an action or a Check): it and every check after it go live. */
+  acted(el: HTMLElement): void {
+    for (const check of this.checks) if (check.el === el || el.compareDocumentPosition(check.el) & Node.DOCUMENT_POSITION_FOLLOWING) check.live = true;
+  }
+
+  /** Whether time alone may change something shown (a deadline, a countdown, a step arriving). */
+  get waiting(): boolean {
+    return this.checks.some((c) => c.live && !c.passed) || this.predictions.some((p) => !p.answer) || this.nexts.some((el) => !el.classList.contains("done"));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Show what really happened for a prediction (its answer, or when it will come). */
+  reveal(el: HTMLElement): void {
+    const prediction = this.predictions.find((p) => p.el === el);
+    if (prediction) (el.querySelector(".answer") as HTMLElement).textContent = predictionText(prediction.block, this.chosen(prediction.index), prediction.answer);
+  }
+
+  /** Show a prediction's answer if its moment has already come. */
+  revealIfAnswered(el: HTMLElement): void {
+    if (this.predictions.find((p) => p.el === el)?.answer) this.reveal(el);
+  }
+
+  /** Re-evaluate everything live on the state as it is now. */
+  async evaluate(): Promise<void> {
+    for (const check of this.checks) {
+      if (!check.live || check.passed) continue;
+      const answer = await call("POST", `/api/lessons/${this.lesson.id}/checks`, { step: this.part, index: check.index });
+      if (this.closed) return;
+      if (!answer.ok) throw new Error(`check ${check.index}: HTTP ${answer.status}`);
+      const result = answer.json as CheckResult;
+      check.passed = result.status === "passed";
+      showCheck(check.el, result);
+    }
+    for (const prediction of this.predictions) {
+      if (prediction.answer) continue;
+      if (prediction.block.when === "checked" && !prediction.answeredBy?.passed) continue;
+      const answer = await call("POST", `/api/lessons/${this.lesson.id}/predictions`, { step: this.part, index: prediction.index });
+      if (this.closed) return;
+      if (!answer.ok) throw new Error(`prediction ${prediction.index}: HTTP ${answer.status}`);
+      const outcome = answer.json as PredictionOutcome;
+      if (prediction.block.when === "checked") prediction.answer = outcome;
+      else if (!prediction.baseline) prediction.baseline = outcome;
+      else prediction.answer = predictionMoment(prediction.baseline, outcome);
+      // Answered at its moment: shown at once to a learner who made a choice.
+      if (prediction.answer && this.chosen(prediction.index) !== undefined) this.reveal(prediction.el);
+    }
+    await this.showWaitingStep();
+  }
+
+  /** Beside the first Release button still to press: whether its step has arrived. */
+  private async showWaitingStep(): Promise<void> {
+    const next = this.nexts.find((el) => !el.classList.contains("done"));
+    if (!next) return;
+    const reply = await call("GET", "/api/step-mode");
+    const view = reply.ok ? (reply.json as StepModeView) : null;
+    // Released while the answer was on its way: "released step n ✓" stays (it once got overwritten).
+    if (this.closed || !view || next.classList.contains("done")) return;
+    const waiting = view.paused[0];
+    const named = next.dataset.step;
+    const answer = next.querySelector(".answer") as HTMLElement;
+    next.classList.toggle("ready", Boolean(waiting && (!named || waiting.step === named)));
+    if (!view.enabled) answer.textContent = " step mode is off";
+    else if (waiting && (!named || waiting.step === named)) answer.textContent = ` ${stepName(waiting.step)} is waiting for you`;
+    else if (waiting) answer.textContent = ` ${stepName(waiting.step)} waits first`;
+    else answer.textContent = named ? ` ${stepName(named)} has not arrived yet` : " no step is waiting yet";
+  }
+}

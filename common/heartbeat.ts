@@ -1,0 +1,44 @@
+// Step mode's visibility heartbeat as it shows on the wire: the trigger's ChangeMessageVisibility
+// calls. In the playground the trigger changes a message's visibility for one reason only, to keep
+// a message in flight while a paused step holds it (server/trigger/visibilityHeartbeat.ts), so its
+// calls of that operation are the heartbeat. The timeline lists them, unlike every other SQS call.
+import type { FlowEvent, SqsCall } from "./events.js";
+
+/** The caller name of the trigger's SQS client (server/backends/embedded.ts). */
+const TRIGGER_CALLER = "lambda-trigger";
+
+type CallEvent = Extract<FlowEvent, { type: "sqs.call" }>;
+
+/** Whether a call is a beat of step mode's heartbeat. */
+export function isHeartbeat(call: SqsCall): boolean {
+  return call.caller === TRIGGER_CALLER && (call.operation === "ChangeMessageVisibilityBatch" || call.operation === "ChangeMessageVisibility");
+}
+
+/** Whether an event is a heartbeat call: the one kind of SQS call the timeline shows. */
+export function isHeartbeatEvent(event: FlowEvent): event is CallEvent {
+  return event.type === "sqs.call" && isHeartbeat(event.call);
+}
+
+/** The visibility timeout a ChangeMessageVisibility(Batch) call set (seconds), or null when its entries disagree or it sent none. */
+export function visibilityTimeoutSet(call: SqsCall): number | null {
+  const request = call.request as { VisibilityTimeout?: unknown; Entries?: { VisibilityTimeout?: unknown }[] } | null;
+  const timeouts = new Set(call.operation === "ChangeMessageVisibility" ? [request?.VisibilityTimeout] : (request?.Entries ?? []).map((e) => e.VisibilityTimeout));
+  const [seconds] = timeouts;
+  return timeouts.size === 1 && typeof seconds === "number" ? seconds : null;
+}
+
+/** Which held messages a beat concerned: two beats with the same key are the same pause's heartbeat. */
+export function heartbeatKey(event: CallEvent): string {
+  return event.call.messageIds.join(" ");
+}
+
+/**
+ * Adds an event to a timeline. A beat that follows a beat of the same messages replaces it: a
+ * pause of minutes beats dozens of times, and one row per beat would push the pause itself (and
+ * everything before it) off the list. The row shows the latest beat.
+ */
+export function addToTimeline(timeline: FlowEvent[], event: FlowEvent): void {
+  const last = timeline.at(-1);
+  if (isHeartbeatEvent(event) && last && isHeartbeatEvent(last) && heartbeatKey(last) === heartbeatKey(event)) timeline[timeline.length - 1] = event;
+  else timeline.push(event);
+}

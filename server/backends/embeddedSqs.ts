@@ -1,0 +1,96 @@
+import type { IncomingMessage } from "node:http";
+import type { Consumer, SqsCall } from "../../common/events.js";
+import type { Publish } from "../events/eventLog.js";
+import { foreignCaller } from "../queue/sqsGuard.js";
+import { callRecord } from "../queue/wireRecorder.js";
+import { parseReceiptHandle } from "../sqs/model/receiptHandle.js";
+import type { ServedCall } from "../sqs/server.js";
+import { HostRule, splitHost } from "../security/hostRule.js";
+import type { SqsFsync } from "../sqs/durable/sqsDisk.js";
+import { startEmbeddedEngine, type EmbeddedEngine } from "../sqs/embedded.js";
+import { flowEventsOf } from "./sqsFlowEvents.js";
+
+export interface PlaygroundSqsOptions {
+  /** Interface to listen on; loopback unless the user asks otherwise. */
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  region: string;
+  publish: Publish;
+  /** User-Agent fragment our Lambda trigger sends, so its receives are told apart from anyone else's. */
+  triggerUserAgent: string;
+  /** PUBLIC_HOST: its name (with this port) is a name this endpoint may be called by too. */
+  publicHost?: string;
+  /** Whether an Origin is the playground's own page; by default no browser page may call this endpoint. */
+  pageOrigin?: (origin: string) => boolean;
+  /** DATA_DIR: queues and messages survive a restart there (see server/sqs/durable/). */
+  dataDir?: string;
+  fsync?: SqsFsync;
+  log?: (message: string) => void;
+}
+
+/**
+ * The playground's embedded SQS: our engine (server/sqs/) on loopback, queue URLs on `localhost`
+ * as LocalStack writes them, behind the API's Host/Origin rule, with every engine event passed on
+ * as a flow event and each receive labelled with who made it (our trigger or any other client).
+ */
+export async function startEmbeddedSqs(options: PlaygroundSqsOptions): Promise<EmbeddedEngine> {
+  let port = options.port;
+  const publicName = options.publicHost ? splitHost(options.publicHost)?.name : undefined;
+  const hosts = new HostRule({ port: () => port, bindHost: options.host, classroom: false, ...(publicName ? { publicHost: publicName } : {}) });
+  const rules = { hosts, pageOrigin: options.pageOrigin ?? (() => false) };
+  const consumerOf = (request: IncomingMessage): Consumer => {
+    const userAgent = `${request.headers["user-agent"] ?? ""} ${request.headers["x-amz-user-agent"] ?? ""}`;
+    return userAgent.includes(options.triggerUserAgent) ? "lambda-trigger" : "other-client";
+  };
+  const sqs = await startEmbeddedEngine({
+    host: options.host,
+    port: options.port,
+    urlHost: "localhost",
+    region: options.region,
+    consumerOf,
+    refuse: (request) => foreignCaller(request.headers, rules),
+    // The playground's own clients record their calls themselves (server/queue/wireRecorder.ts).
+    onCall: (call) => {
+      if (!call.userAgent.includes(PLAYGROUND_USER_AGENT)) options.publish({ type: "sqs.call", call: otherClientCall(call) });
+    },
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.fsync ? { fsync: options.fsync } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  port = sqs.port;
+  let resetting = false;
+  sqs.subscribe(flowEventsOf(options.publish, sqs.messageBody, () => resetting));
+  return {
+    ...sqs,
+    purgeAll: () => {
+      resetting = true;
+      try {
+        sqs.purgeAll();
+      } finally {
+        resetting = false;
+      }
+    },
+  };
+}
+
+/** What every SQS client of the playground itself puts in its User-Agent (server/backends/names.ts). */
+const PLAYGROUND_USER_AGENT = "queue-flow-playground/";
+
+/**
+ * Another client's call (a terminal's awslocal, a script) as the wire inspector records the
+ * playground's own: the learner's empty receives and visibility changes are counted from these.
+ * Receipt handles of this engine name their message, so a call by receipt is linked to it too.
+ */
+function otherClientCall(call: ServedCall): SqsCall {
+  const output = call.output ?? {};
+  const ids = new Set<string>();
+  if (typeof output.MessageId === "string") ids.add(output.MessageId);
+  for (const m of Array.isArray(output.Messages) ? (output.Messages as { MessageId?: unknown }[]) : []) if (typeof m.MessageId === "string") ids.add(m.MessageId);
+  const entries = Array.isArray(call.input.Entries) ? (call.input.Entries as { ReceiptHandle?: unknown }[]) : [call.input];
+  for (const entry of entries) {
+    const handle = typeof entry.ReceiptHandle === "string" ? parseReceiptHandle(entry.ReceiptHandle) : undefined;
+    if (handle) ids.add(handle.messageId);
+  }
+  return callRecord({ caller: "other-client", operation: call.action, input: call.input, response: call.output, error: call.error, durationMs: call.durationMs, messageIds: [...ids] });
+}

@@ -1,0 +1,64 @@
+import type { Task } from "../../common/events.js";
+import { messageStateAt, type PlaygroundState } from "../../common/state.js";
+import { ORDER_SELECTORS } from "./orderSelectors.js";
+
+type Selector = (state: PlaygroundState, now: number) => string | number | boolean | null;
+
+/** The tasks of the trial in progress (created after POST /api/trial); every task when no trial began. */
+function trialTasks(state: PlaygroundState): Task[] {
+  const after = state.trialAfterTaskId ?? 0;
+  return Object.values(state.tasks).filter((t) => t.id > after);
+}
+
+/**
+ * A task that is not finished and has no message left to finish it: its message was deleted (or
+ * never kept) while the task still waits. Nothing will ever pick it up again — a lost record.
+ */
+function isLost(state: PlaygroundState, task: Task): boolean {
+  if (task.status === "completed" || task.status === "failed") return false;
+  return task.messageId !== null && state.messages[task.messageId] === undefined;
+}
+
+const lostCount = (state: PlaygroundState, tasks: Task[]) => tasks.filter((t) => isLost(state, t)).length;
+
+/**
+ * What a failure lab's checks may read (lessons/labs/). A lab's verdict combines a cause ("the work
+ * still takes 2.5 s") with a symptom measured on a fresh trial ("every message received once"), so
+ * hiding a symptom — purging the queue, switching the failures off — never passes it. Each is a
+ * pure function of the state fold, as every selector in checks.ts is.
+ */
+export const LAB_SELECTORS: Record<string, Selector> = {
+  /** Unfinished tasks whose message is gone: no retry, no dead-letter queue, nothing will finish them. */
+  "tasks.lost": (s) => lostCount(s, Object.values(s.tasks)),
+  "trial.tasks": (s) => trialTasks(s).length,
+  "trial.completed": (s) => trialTasks(s).filter((t) => t.status === "completed").length,
+  "trial.failed": (s) => trialTasks(s).filter((t) => t.status === "failed").length,
+  "trial.lost": (s) => lostCount(s, trialTasks(s)),
+  /** Whether the trial has tasks and every one of them is completed. */
+  "trial.allCompleted": (s) => {
+    const tasks = trialTasks(s);
+    return tasks.length > 0 && tasks.every((t) => t.status === "completed");
+  },
+  /** Whether the trial has tasks and every one of them ended: completed, or failed with its message dead-lettered. */
+  "trial.allSettled": (s) => {
+    const tasks = trialTasks(s);
+    return tasks.length > 0 && tasks.every((t) => t.status === "completed" || t.status === "failed");
+  },
+  /** The most times any trial task's message was received (1: each was delivered once). */
+  "trial.mostReceives": (s) => Math.max(0, ...trialTasks(s).map((t) => s.receivesByTask[t.id] ?? 0)),
+  /** The longest a completed trial task took from the API's insert to the handler's completion, in whole seconds. */
+  "trial.slowestSeconds": (s) => {
+    const spans = trialTasks(s).flatMap((t) => (t.completedAt ? [Date.parse(t.completedAt) - Date.parse(t.createdAt)] : []));
+    return spans.length === 0 ? null : Math.floor(Math.max(...spans) / 1000);
+  },
+  /** How long the oldest message still waiting in a task queue (not dead-lettered) has been there, in whole seconds. */
+  "queue.oldestAgeSeconds": (s, now) => {
+    const waiting = Object.values(s.messages).filter((m) => messageStateAt(m, now) !== "dead-lettered");
+    return waiting.length === 0 ? 0 : Math.floor((now - Math.min(...waiting.map((m) => m.sentAt))) / 1000);
+  },
+  "faults.delayMs": (s) => s.faults?.delayMs ?? null,
+  "faults.responseKey": (s) => s.faults?.responseKey ?? null,
+  "trigger.reportsBatchItemFailures": (s) => s.trigger.settings?.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? null,
+  "trigger.maximumConcurrency": (s) => s.trigger.settings?.ScalingConfig.MaximumConcurrency ?? null,
+  ...ORDER_SELECTORS,
+};

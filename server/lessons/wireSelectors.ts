@@ -1,0 +1,28 @@
+import { visibilityTimeoutSet } from "../../common/heartbeat.js";
+import type { PlaygroundState } from "../../common/state.js";
+
+type Selector = (state: PlaygroundState, now: number) => string | number | boolean | null;
+
+const count = (state: PlaygroundState, key: string) => state.callCounts[key] ?? { calls: 0, empty: 0 };
+
+/**
+ * What lesson checks may read on the wire: SQS calls counted since the last reset (the wire
+ * inspector's records, never the learner's word), by who called. "other-client" is any client
+ * that is not the playground itself: the terminal's awslocal, a script. The lessons on polling
+ * and backoff (19, 20) read these.
+ */
+export const WIRE_SELECTORS: Record<string, Selector> = {
+  "wire.otherClientReceives": (s) => count(s, "other-client ReceiveMessage").calls,
+  /** ReceiveMessage calls of other clients that returned no message: each is a billed request. */
+  "wire.otherClientEmptyReceives": (s) => count(s, "other-client ReceiveMessage").empty,
+  "wire.otherClientVisibilityChanges": (s) => count(s, "other-client ChangeMessageVisibility").calls,
+  "wire.triggerReceives": (s) => count(s, "lambda-trigger ReceiveMessage").calls,
+  "wire.triggerEmptyReceives": (s) => count(s, "lambda-trigger ReceiveMessage").empty,
+  /** ChangeMessageVisibility calls the function made itself (its backoff on a failed record). */
+  "wire.functionVisibilityChanges": (s) => count(s, "function ChangeMessageVisibility").calls,
+  /** The visibility timeout (s) the function's latest ChangeMessageVisibility set, or null. */
+  "wire.functionLastVisibilityTimeout": (s) => {
+    const last = s.calls.findLast((c) => c.caller === "function" && c.operation === "ChangeMessageVisibility" && !c.error);
+    return last ? visibilityTimeoutSet(last) : null;
+  },
+};

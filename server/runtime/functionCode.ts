@@ -1,0 +1,154 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FlowEventBody, FunctionLanguage } from "../../common/events.js";
+import { CompileError, checkPythonFunction, compileNodeFunction } from "./compile.js";
+import type { EnvironmentPool } from "./pool.js";
+import type { PythonInfo } from "./python.js";
+import { RUNTIME_DIR, type Deployment } from "./runtimes.js";
+
+/** What `GET /api/function/code` answers. */
+export interface FunctionCodeView {
+  language: FunctionLanguage;
+  code: string;
+  /** 0: the lesson's handler (in the playground's process); 1, 2, …: deployed versions. */
+  version: number;
+  pythonAvailable: boolean;
+  /** The lesson's handler in each language: what an editor's Reset starts from. */
+  defaults: Record<FunctionLanguage, string>;
+}
+
+/** Deploying is refused: Python without python3, or code cells off. */
+export class DeployRefused extends Error {
+  override readonly name = "DeployRefused";
+  constructor(
+    readonly code: "PythonUnavailable",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const FILES: Record<FunctionLanguage, { source: string; handler: string }> = {
+  nodejs: { source: "handler.ts", handler: "handler.handler" },
+  python: { source: "lambda_function.py", handler: "lambda_function.lambda_handler" },
+};
+
+export interface FunctionCodeOptions {
+  pool: EnvironmentPool;
+  /** Looks for python3 (once: it takes a process start); null when there is none. */
+  python: () => Promise<PythonInfo | null>;
+  publish: (event: FlowEventBody) => void;
+}
+
+/**
+ * The function's code: the lesson's handler (version 0, run in the playground's process) until a
+ * learner deploys their own, which is checked (compiled), written to its own task root and run
+ * by the environment pool from the next invocation on; every deploy is a new version.
+ */
+export class FunctionCode {
+  private current: Deployment | null = null;
+  private lastVersion = 0;
+  /** Deploys one after another, so versions are numbered in the order they are made. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private helper: Promise<string> | undefined;
+
+  private constructor(
+    private readonly options: FunctionCodeOptions,
+    private readonly root: string,
+    private readonly defaults: Record<FunctionLanguage, string>,
+  ) {}
+
+  static async create(options: FunctionCodeOptions): Promise<FunctionCode> {
+    const root = await mkdtemp(join(tmpdir(), "qfp-function-"));
+    const [nodejs, python] = await Promise.all([readFile(join(RUNTIME_DIR, FILES.nodejs.source), "utf8"), readFile(join(RUNTIME_DIR, FILES.python.source), "utf8")]);
+    return new FunctionCode(options, root, { nodejs, python });
+  }
+
+  /** The deployed function, or null while the lesson's handler runs in process. */
+  get deployment(): Deployment | null {
+    return this.current;
+  }
+
+  /** The code now, its version, and whether Python functions can run here. */
+  async view(): Promise<FunctionCodeView> {
+    const python = await this.options.python();
+    const current = this.current;
+    return {
+      language: current?.language ?? "nodejs",
+      code: current?.code ?? this.defaults.nodejs,
+      version: current?.version ?? 0,
+      pythonAvailable: python !== null,
+      defaults: this.defaults,
+    };
+  }
+
+  /**
+   * Checks and deploys new code as the next version; the running version is untouched when it
+   * does not compile.
+   * @throws CompileError (with line and column), DeployRefused (Python without python3)
+   */
+  deploy(language: FunctionLanguage, code: string): Promise<FunctionCodeView> {
+    return this.serial(async () => {
+      const { source, handler } = FILES[language];
+      const files: Record<string, string> = {};
+      if (language === "python") {
+        const python = await this.options.python();
+        if (!python) throw new DeployRefused("PythonUnavailable", "python3 is not installed on this machine, so Python functions cannot run; install Python 3.8 or later and start the playground again, or write the function in TypeScript");
+        await checkPythonFunction(python.executable, code, source);
+        files[source] = code;
+        files["playground.py"] = await readFile(join(RUNTIME_DIR, "playground.py"), "utf8");
+      } else {
+        files["handler.js"] = await compileNodeFunction(code, source);
+        files["playground.js"] = await this.nodeHelper();
+        files["package.json"] = JSON.stringify({ type: "module" });
+      }
+      const version = this.lastVersion + 1;
+      const taskRoot = join(this.root, `v${version}`);
+      await mkdir(taskRoot);
+      for (const [name, text] of Object.entries(files)) await writeFile(join(taskRoot, name), text);
+      this.lastVersion = version;
+      this.switchTo({ version, language, code, taskRoot, handler, sourceFile: source });
+      return this.view();
+    });
+  }
+
+  /** Back to the lesson's handler (version 0), said only when a learner's version was running (a world reset). */
+  async resetIfDeployed(): Promise<void> {
+    if (this.current) await this.reset();
+  }
+
+  /** Back to the lesson's handler (version 0). */
+  reset(): Promise<FunctionCodeView> {
+    return this.serial(async () => {
+      this.switchTo(null);
+      return this.view();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.options.pool.stop();
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  private switchTo(deployment: Deployment | null): void {
+    // The old version's folder stays until the playground stops: its environments may still be finishing an invocation.
+    this.current = deployment;
+    this.options.pool.use(deployment);
+    this.options.publish({ type: "function.deployed", version: deployment?.version ?? 0, language: deployment?.language ?? "nodejs" });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** lambda/runtime/playground.ts bundled once into the ES module `playground.js`. */
+  private nodeHelper(): Promise<string> {
+    this.helper ??= import("esbuild").then(({ build }) => build({ entryPoints: [join(RUNTIME_DIR, "playground.ts")], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" })).then((result) => result.outputFiles[0]?.text ?? "");
+    return this.helper;
+  }
+}
+
+export { CompileError };

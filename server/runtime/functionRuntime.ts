@@ -1,0 +1,45 @@
+import type { FlowEventBody } from "../../common/events.js";
+import { FunctionCode } from "./functionCode.js";
+import { EnvironmentPool } from "./pool.js";
+import { findPython, type PythonInfo } from "./python.js";
+import { runtimeHandler, type DeployedHandler } from "./runtimeHandler.js";
+import type { FunctionSetup } from "./runtimes.js";
+
+export interface FunctionRuntimeOptions extends Omit<FunctionSetup, "pythonExecutable"> {
+  publish: (event: FlowEventBody) => void;
+  /** The Python interpreter to look for (`python3` on PATH by default). */
+  pythonCommand?: string;
+  /** Execution environments at once (default 8): one process each, and the machine is shared. */
+  maxEnvironments?: number;
+  /** An idle environment is stopped after this long (ms; default 10 minutes). */
+  idleMs?: number;
+}
+
+/** Deployed functions in embedded mode: their code, their environments, and the handler the trigger calls while one is deployed. */
+export interface FunctionRuntime {
+  code: FunctionCode;
+  pool: EnvironmentPool;
+  /** For the trigger: while `active()`, invocations go through the Runtime API to the deployed code. */
+  deployedFunction: { active(): boolean; handler: DeployedHandler };
+  stop(): Promise<void>;
+}
+
+/** Sets up the runtime side; python3 is looked for only when first asked about (it costs a process start), never at start-up. */
+export async function startFunctionRuntime(options: FunctionRuntimeOptions): Promise<FunctionRuntime> {
+  let python: PythonInfo | null = null;
+  let looked: Promise<PythonInfo | null> | undefined;
+  const pythonFound = () => (looked ??= findPython(options.pythonCommand).then((found) => (python = found)));
+  const pool = new EnvironmentPool({
+    setup: { ...options, pythonExecutable: () => python?.executable ?? null },
+    publish: options.publish,
+    maxEnvironments: options.maxEnvironments ?? 8,
+    idleMs: options.idleMs ?? 10 * 60_000,
+  });
+  const code = await FunctionCode.create({ pool, python: pythonFound, publish: options.publish });
+  return {
+    code,
+    pool,
+    deployedFunction: { active: () => code.deployment !== null, handler: runtimeHandler(code, pool) },
+    stop: () => code.stop(),
+  };
+}

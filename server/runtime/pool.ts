@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import type { FlowEventBody } from "../../common/events.js";
+import { ExecutionEnvironment, type InvokeOutcome } from "./environment.js";
+import type { RuntimeInvocation } from "./runtimeApi.js";
+import { environmentSpec, type Deployment, type FunctionSetup } from "./runtimes.js";
+
+export interface PoolOptions {
+  setup: FunctionSetup;
+  publish: (event: FlowEventBody) => void;
+  /** Environments at once, busy or idle; an invocation beyond them is throttled, as Lambda does at a function's concurrency limit. */
+  maxEnvironments: number;
+  /** An idle environment is stopped after this long (ms). */
+  idleMs: number;
+}
+
+/** An invocation's outcome, and whether it paid for a cold start. */
+export type PoolOutcome = (InvokeOutcome | { kind: "throttled" }) & { coldStart?: { environmentId: string; initMs: number } };
+
+/**
+ * The function's execution environments: one process per concurrent invocation, reused while
+ * warm (the most recently used first, as Lambda tends to), started cold when none is free, and
+ * replaced when one ends. A deploy retires the old version's environments: idle ones at once,
+ * busy ones when their invocation ends.
+ */
+export class EnvironmentPool {
+  private readonly environments = new Set<ExecutionEnvironment>();
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  private current: Deployment | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Environments alive now (busy or idle). */
+  get size(): number {
+    return this.environments.size;
+  }
+
+  /** The version the next invocations run; environments of other versions are retired. */
+  use(deployment: Deployment | null): void {
+    this.current = deployment;
+    for (const environment of [...this.idle]) if (environment.spec.version !== deployment?.version) this.stopIdle(environment, "retired", `version ${environment.spec.version} was replaced`);
+  }
+
+  /**
+   * Runs one invocation of the current deployment. Never rejects. `duringInit` is told of a cold
+   * start's init (it settles when the runtime asks for its first event), so the caller can stop
+   * the invocation's clock meanwhile: on Lambda the timeout counts from the end of init.
+   */
+  async invoke(invocation: RuntimeInvocation, duringInit: (init: Promise<unknown>) => void = () => {}): Promise<PoolOutcome> {
+    const deployment = this.current;
+    if (!deployment || this.stopped) return { kind: "ended", payload: { errorType: "Runtime.Unavailable", errorMessage: "no function code is deployed", stackTrace: [] } };
+    let environment = this.takeIdle(deployment.version);
+    let coldStart: PoolOutcome["coldStart"];
+    if (!environment) {
+      if (this.environments.size >= this.options.maxEnvironments) this.evictIdle();
+      if (this.environments.size >= this.options.maxEnvironments) return { kind: "throttled" };
+      environment = await this.startEnvironment(deployment);
+      const started = environment;
+      // Cold: the event says so once the runtime asks for its first event (its init time).
+      void environment.ready.then(
+        (initMs) => this.options.publish({ type: "lambda.cold-start", invocationId: invocation.requestId, environmentId: started.spec.id, language: deployment.language, version: deployment.version, initMs: Math.round(initMs * 10) / 10 }),
+        () => {},
+      );
+      coldStart = { environmentId: environment.spec.id, initMs: 0 };
+      duringInit(environment.ready.catch(() => {}));
+    }
+    const outcome = await environment.invoke(invocation);
+    if (coldStart) coldStart.initMs = await environment.ready.catch(() => 0);
+    this.release(environment);
+    return coldStart ? { ...outcome, coldStart } : outcome;
+  }
+
+  /** Stops every environment (the playground is stopping). */
+  stop(): void {
+    this.stopped = true;
+    for (const environment of this.environments) environment.kill("retired", "the playground stopped");
+  }
+
+  private async startEnvironment(deployment: Deployment): Promise<ExecutionEnvironment> {
+    const id = randomBytes(8).toString("hex");
+    const environment = await ExecutionEnvironment.start(environmentSpec(this.options.setup, deployment, id), {
+      onLog: (invocationId, stream, message) => this.options.publish({ type: "lambda.log", invocationId, environmentId: id, stream, message }),
+      onEnded: (reason, detail) => {
+        this.forget(environment);
+        this.options.publish({ type: "lambda.environment-ended", environmentId: id, reason, detail });
+      },
+    });
+    this.environments.add(environment);
+    return environment;
+  }
+
+  private takeIdle(version: number): ExecutionEnvironment | undefined {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const environment = this.idle[i];
+      if (!environment || environment.spec.version !== version || !environment.alive) continue;
+      this.idle.splice(i, 1);
+      clearTimeout(this.idleTimers.get(environment));
+      this.idleTimers.delete(environment);
+      return environment;
+    }
+    return undefined;
+  }
+
+  private release(environment: ExecutionEnvironment): void {
+    if (!environment.alive) return;
+    if (this.stopped || environment.spec.version !== this.current?.version) {
+      environment.kill("retired", `version ${environment.spec.version} was replaced`);
+      return;
+    }
+    this.idle.push(environment);
+    const timer = setTimeout(() => this.stopIdle(environment, "idle", `idle for ${Math.round(this.options.idleMs / 1000)} s`), this.options.idleMs);
+    timer.unref();
+    this.idleTimers.set(environment, timer);
+  }
+
+  /** At the limit with an idle environment of an older version: it makes room. */
+  private evictIdle(): void {
+    const stale = this.idle.find((environment) => environment.spec.version !== this.current?.version);
+    if (stale) this.stopIdle(stale, "retired", `version ${stale.spec.version} was replaced`);
+  }
+
+  private stopIdle(environment: ExecutionEnvironment, reason: "retired" | "idle", detail: string): void {
+    this.forget(environment);
+    environment.kill(reason, detail);
+  }
+
+  private forget(environment: ExecutionEnvironment): void {
+    this.environments.delete(environment);
+    const at = this.idle.indexOf(environment);
+    if (at >= 0) this.idle.splice(at, 1);
+    clearTimeout(this.idleTimers.get(environment));
+    this.idleTimers.delete(environment);
+  }
+}

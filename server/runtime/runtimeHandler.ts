@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import type { Context, SQSEvent } from "aws-lambda";
+import type { FunctionErrorDetail } from "../../common/events.js";
+import { errorPlace } from "./errorLine.js";
+import { FunctionError } from "./functionError.js";
+import type { FunctionCode } from "./functionCode.js";
+import type { EnvironmentPool } from "./pool.js";
+import type { RuntimeErrorPayload } from "./runtimeApi.js";
+
+/**
+ * The trigger's handler, plus the trigger's way to stop the invocation's clock while a promise is
+ * pending (a cold start's init: LambdaTrigger.frozenWhile).
+ */
+export type DeployedHandler = (event: SQSEvent, context: Context, frozenWhile: (pending: Promise<unknown>) => Promise<unknown>) => Promise<unknown>;
+
+/** An X-Ray trace header as Lambda-Runtime-Trace-Id carries it (sampling off: nothing records it). */
+function traceId(): string {
+  const seconds = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${seconds}-${randomBytes(12).toString("hex")};Parent=${randomBytes(8).toString("hex")};Sampled=0`;
+}
+
+/**
+ * The deployed function as the trigger calls it: the invocation goes through the environment
+ * pool and the Lambda Runtime API to a runtime process, and comes back as the handler's return
+ * value or as a FunctionError (the runtime's error, with the line in the learner's file; a
+ * process that ended; a timeout, after which the process is gone; a throttle). The request id is
+ * the context's, so `lambda.log` and `lambda.cold-start` name the invocation the trigger
+ * announced.
+ */
+export function runtimeHandler(code: FunctionCode, pool: EnvironmentPool): DeployedHandler {
+  return async (event: SQSEvent, context: Context, frozenWhile) => {
+    const deployment = code.deployment;
+    const timeoutMs = context.getRemainingTimeInMillis();
+    const invocation = { requestId: context.awsRequestId, event: JSON.stringify(event), timeoutMs, functionArn: context.invokedFunctionArn, traceId: traceId() };
+    const outcome = await pool.invoke(invocation, (init) => void frozenWhile(init));
+    const detail = (payload: RuntimeErrorPayload): FunctionErrorDetail => ({
+      errorType: payload.errorType,
+      errorMessage: payload.errorMessage,
+      ...(deployment ? errorPlace(payload.stackTrace, deployment.sourceFile) : null),
+    });
+    switch (outcome.kind) {
+      case "response":
+        try {
+          return JSON.parse(outcome.body) as unknown;
+        } catch {
+          throw new FunctionError({ errorType: "Runtime.InvalidResponse", errorMessage: "the function's response is not JSON" });
+        }
+      case "error":
+      case "ended":
+        throw new FunctionError(detail(outcome.payload));
+      case "timeout":
+        throw new FunctionError({ errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${Math.ceil(timeoutMs / 1000).toFixed(2)} seconds` });
+      case "throttled":
+        throw new FunctionError({ errorType: "TooManyRequestsException", errorMessage: `Rate Exceeded: all ${pool.size} execution environments are busy` });
+    }
+  };
+}

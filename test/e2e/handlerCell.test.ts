@@ -1,0 +1,85 @@
+// A learner writes the handler: in lesson 21's cell they deploy a version with a typo, see the
+// failure marked at its line, fix the one word in the editor, deploy again, and the task completes —
+// in TypeScript and in Python, at a projector's 1024×768, pressing at a person's pace.
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, pagesPerTest } from "../helpers/browser.js";
+import { hasPython } from "../helpers/functionCode.js";
+import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
+
+if (!hasChromium() && process.env.CI) throw new Error("CI must have chromium (apt-get install chromium)");
+const browser = pagesPerTest({ viewport: { width: 1024, height: 768 } });
+const playgrounds = playgroundPerTest();
+const PAUSE_MS = 1_500;
+
+/** The typo's line in each language's file (lessons/handlers/), and how far its word ends from the line's end. */
+const TYPO = {
+  nodejs: { line: 7, text: "event.records", fromEnd: 3, error: "TypeError" },
+  python: { line: 9, text: 'event["records"]', fromEnd: 3, error: "KeyError" },
+} as const;
+
+async function lastTask(playground: TestPlayground): Promise<{ id: number; status: string }> {
+  const tasks = (await (await playground.get("/tasks")).json()) as { id: number; status: string }[];
+  return tasks.reduce((a, b) => (b.id > a.id ? b : a));
+}
+
+async function deploy(cell: ReturnType<Page["locator"]>, page: Page): Promise<void> {
+  await page.waitForTimeout(PAUSE_MS);
+  await cell.locator("button.deploy").click();
+  await cell.locator(".answer:has-text('Deployed as version')").waitFor({ timeout: 30_000 });
+}
+
+describe.skipIf(!hasChromium())("the handler cell", () => {
+  it.each(["nodejs", "python"] as const)("finds a typo at its line and fixes it in the editor (%s)", { timeout: 120_000 }, async (language) => {
+    if (language === "python" && !hasPython()) {
+      if (process.env.CI) throw new Error("CI must have python3");
+      return;
+    }
+    const playground = await playgrounds.start();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => void errors.push(String(error)));
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/3`);
+    await page.waitForSelector("body[data-ready=true]");
+    const cell = page.locator(".block.handler").first();
+    await cell.locator(".cm-editor").waitFor();
+    await cell.locator("select.handler-language").selectOption(language);
+    const typo = TYPO[language];
+    await cell.locator(`.cm-line:has-text('${typo.text}')`).waitFor();
+
+    // The version with the typo, then a task: the invocation fails, marked at the typo's line.
+    await deploy(cell, page);
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".block.http .run").first().click();
+    await cell.locator(`.handler-log:has-text('${typo.error}')`).waitFor({ timeout: 30_000 });
+    const marked = cell.locator(".cm-line:has(.cm-lintRange-error)");
+    await marked.waitFor({ timeout: 10_000 });
+    await expect(marked.textContent()).resolves.toContain(typo.text);
+    const lines = await cell.locator(".cm-line").allTextContents();
+    expect(lines.findIndex((line) => line.includes(typo.text)) + 1).toBe(typo.line);
+    await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-error.png` });
+    const failed = await lastTask(playground);
+    expect(failed.status).not.toBe("completed");
+
+    // The fix, typed as a learner would: the word "records" becomes "Records".
+    await page.waitForTimeout(PAUSE_MS);
+    await cell.locator(`.cm-line:has-text('${typo.text}')`).click();
+    await page.keyboard.press("End");
+    for (let i = 0; i < typo.fromEnd; i++) await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < "records".length; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type("Records");
+    await deploy(cell, page);
+
+    // A task sent now meets the fixed version and completes (the one that met the typo comes back
+    // after its visibility timeout too, or sits in the DLQ if the fix took longer than three receives).
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".block.http .run").first().click();
+    await expect.poll(async () => (await lastTask(playground)).id, { timeout: 10_000 }).toBeGreaterThan(failed.id);
+    const fresh = await lastTask(playground);
+    await expect.poll(async () => ((await (await playground.get(`/tasks/${fresh.id}`)).json()) as { status: string }).status, { timeout: 30_000, interval: 500 }).toBe("completed");
+    await cell.locator(".handler-log:has-text('processing task')").waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-fixed.png` });
+    expect(errors).toEqual([]);
+  });
+});

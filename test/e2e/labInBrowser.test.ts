@@ -1,0 +1,88 @@
+// A failure lab solved by clicking, at a person's pace, on a 1024×768 window: chosen from the
+// picker's labs group, the incident set up, the tools looked at, the hints opened one by one (the
+// fix stays hidden until the last), the fix run in the terminal, and the verdict ✓ on a trial.
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { hasChromium, moveToPart, openTab, pagesPerTest } from "../helpers/browser.js";
+import { playgroundPerTest } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
+
+const playgrounds = playgroundPerTest();
+const browser = pagesPerTest({ viewport: { width: 1024, height: 768 } });
+/** A person reads before pressing. */
+const PAUSE_MS = 1500;
+const CHECK_PATIENCE_MS = 45_000;
+
+async function pressUntilTicked(page: Page, check: Locator): Promise<void> {
+  const deadline = Date.now() + CHECK_PATIENCE_MS;
+  while (!(await check.evaluate((el) => el.classList.contains("ok")))) {
+    if (Date.now() > deadline) throw new Error(`check never passed: ${await check.textContent()}`);
+    if ((await check.getAttribute("data-status")) === "failed") throw new Error(`check failed: ${await check.textContent()}`);
+    await check.locator(".run").click();
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** Every visible block of the part in order, as its buttons invite, with a pause before each. */
+async function doPart(page: Page): Promise<void> {
+  const blocks = page.locator(".step > [data-part]");
+  for (let i = 0; i < (await blocks.count()); i++) {
+    const block = blocks.nth(i);
+    if (await block.isHidden()) continue;
+    const kind = (await block.getAttribute("class")) ?? "";
+    if (kind.includes("hint")) continue;
+    await page.waitForTimeout(PAUSE_MS);
+    if (kind.includes("check")) await pressUntilTicked(page, block);
+    else await block.locator(".run").click();
+  }
+}
+
+describe.skipIf(!hasChromium())("a failure lab in the browser", () => {
+  it("solves lab 4 (the slow consumer) by clicking: symptom seen, hints opened one by one, fix applied, verdict ✓", { timeout: 240_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => void errors.push(String(error)));
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
+    await page.waitForSelector("body[data-ready=true]");
+
+    // The labs are a group of their own in the picker.
+    const groups = await page.locator(".lesson-picker optgroup").evaluateAll((els) => els.map((el) => el.getAttribute("label")));
+    expect(groups).toEqual(["Lessons", "Failure labs: find and fix the cause"]);
+    await moveToPart(page, () => page.selectOption(".lesson-picker", "lab-slow-consumer"));
+    await expect.poll(() => page.locator(".lesson-title").textContent()).toContain("Failure lab 4");
+    await openTab(page, "terminal");
+    await page.waitForSelector(".term .xterm");
+
+    // The incident: set up for real, the symptom seen.
+    await doPart(page);
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+
+    // Investigate: the queue inspector and the timeline, then the hints, one at a time.
+    await openTab(page, "queue");
+    await page.waitForTimeout(PAUSE_MS);
+    await openTab(page, "timeline");
+    await page.waitForTimeout(PAUSE_MS);
+    const hints = page.locator(".step > .block.hint");
+    const fix = page.locator(".step > .block.terminal-cmd").last();
+    expect(await hints.count()).toBe(3);
+    for (let n = 0; n < 3; n++) {
+      expect(await fix.isHidden()).toBe(true);
+      await hints.nth(n).locator(".run").click();
+      await expect.poll(() => hints.nth(n).locator(".hint-text").isVisible()).toBe(true);
+      if (n < 2) expect(await hints.nth(n + 1).locator(".run").textContent()).toBe(`Show hint ${n + 2} of 3`);
+      await page.waitForTimeout(PAUSE_MS);
+    }
+    expect(await fix.isVisible()).toBe(true);
+    await page.screenshot({ path: `${ROOT}test-results/lab-04-hints-1024.png` });
+    await openTab(page, "terminal");
+    await doPart(page);
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+
+    // Prove it: a trial under the same slow work; the verdict passes.
+    await doPart(page);
+    await page.screenshot({ path: `${ROOT}test-results/lab-04-proved-1024.png` });
+    expect(await page.locator(".step .block.check").first().getAttribute("data-status")).toBe("passed");
+    expect(errors).toEqual([]);
+  });
+});

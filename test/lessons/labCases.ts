@@ -1,0 +1,128 @@
+// The failure labs' broken setups are really broken: each shows its symptom, and its verdict does
+// not pass without the fix — nor when the symptom is only hidden (the queue purged, the failures
+// or the slow work switched off). The fixed path is solved by the generated test in solves.*.test.ts.
+// Two files (labs.test.ts, labsHiding.test.ts) define these tests, so that they run side by side.
+import { expect, it } from "vitest";
+import type { Lesson, LessonBlock, StepPart } from "../../common/lessons.js";
+import { loadLessons } from "../../server/lessons/loadLessons.js";
+import { localizeAddresses } from "../../server/lessons/lessonService.js";
+import { PROJECT_ROOT } from "../../server/playground.js";
+import { solveLesson } from "../helpers/lessonSolver.js";
+import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
+
+const labs = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((lesson) => lesson.kind === "lab");
+const playgrounds = playgroundPerTest();
+
+/** Long enough for the fixed verdict to pass (it does within about 20 s); a failing one stops at its ✗. */
+const VERDICT_WAIT_MS = 30_000;
+
+/** Order-8's three events sent from a shell, each in the group `group` (`$e` is the event), `pause` seconds apart. */
+function sendOrder8(group: string, pause: number): LessonBlock {
+  const json = `{\\"title\\": \\"order-8: $e\\", \\"queue\\": \\"fifo\\", \\"messageGroupId\\": \\"${group}\\"}`;
+  const post = `curl -s -o /dev/null -X POST http://localhost:8000/tasks -H "Content-Type: application/json" -d "${json}"`;
+  return { kind: "terminal", command: `for e in created paid shipped; do ${post}; sleep ${pause}; done` };
+}
+
+/**
+ * What a learner might do to make a lab's symptom go away without fixing its cause, as lesson
+ * blocks run between the broken setup and the proof; `shows`: what the verdict's actual values
+ * then say (the symptom is gone, the cause is not).
+ */
+const HIDING: Record<string, { what: string; blocks: LessonBlock[]; shows: string[] }> = {
+  "lab-poison-forever": {
+    what: "purging the FIFO queue",
+    blocks: [{ kind: "terminal", command: "awslocal sqs purge-queue --queue-url http://localhost:4566/000000000000/interview-queue.fifo" }],
+    shows: ["tasks.completed = 0"],
+  },
+  "lab-lost-records": { what: "switching the failures off", blocks: [{ kind: "faults", body: {} }], shows: ["trial.lost = 0", "faults.failRate = 0"] },
+  "lab-slow-consumer": { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.mostReceives = 1", "faults.delayMs = 0"] },
+  "lab-backlog": { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.allCompleted = true", "faults.delayMs = 0"] },
+  "lab-out-of-order": { what: "sending the events one at a time, still one group each", blocks: [], shows: ["trial.ordersInSequence = true", "trial.ordersInOneGroup = false"] },
+};
+
+/** How each lab's verdict stands after the proof without the fix: ✗ where it can tell it can no longer pass. */
+const UNFIXED_STATUS: Record<string, "failed" | "waiting"> = {
+  "lab-poison-forever": "waiting",
+  "lab-lost-records": "failed",
+  "lab-slow-consumer": "failed",
+  "lab-backlog": "failed",
+  "lab-out-of-order": "failed",
+};
+
+/**
+ * The proof a learner sends themselves where a lab leaves that to them (lab 5: the next order),
+ * without the fix and with the symptom hidden. Other labs' proofs send their own load.
+ */
+const OWN_PROOF: Record<string, { unfixed: LessonBlock[]; hiding: LessonBlock[] }> = {
+  "lab-out-of-order": { unfixed: [sendOrder8("order-8-$e", 0)], hiding: [sendOrder8("order-8-$e", 2)] },
+};
+
+/** A part without what its hints hide (a hint hides what follows it up to the next hint or check). */
+function withoutHidden(parts: StepPart[]): StepPart[] {
+  let hidden = false;
+  return parts.filter((part) => {
+    if (part.kind === "check") hidden = false;
+    if (part.kind === "hint") hidden = true;
+    return !hidden;
+  });
+}
+
+async function labOf(playground: TestPlayground, id: string): Promise<Lesson> {
+  return (await (await playground.get(`/api/lessons/${id}`)).json()) as Lesson;
+}
+
+/**
+ * The lab as a learner who has not found the cause takes it: the setup, their attempt (in place of
+ * the investigate part, whose last hint holds the fix), and the proof without its hidden blocks,
+ * with their own sends (if the lab leaves them to the learner) before its verdict.
+ */
+function withAttempt(lab: Lesson, attempt: LessonBlock[], ownProof: LessonBlock[]): { lesson: Lesson; proofParts: number[] } {
+  const last = lab.steps.length - 1;
+  const proof = withoutHidden(lab.steps[last]?.parts ?? []);
+  const verdictAt = proof.findIndex((part) => part.kind === "check");
+  const proofBlocks = [...proof.slice(0, verdictAt), ...ownProof, ...proof.slice(verdictAt)];
+  const steps = lab.steps.map((step, i) => (i === 1 ? { ...step, parts: attempt } : i === last ? { ...step, parts: proofBlocks } : step));
+  return { lesson: { ...lab, steps }, proofParts: attempt.length ? [1, last] : [last] };
+}
+
+/** A block written for the default addresses, given this playground's (as the server does for a lesson's own blocks). */
+function localized(playground: TestPlayground, block: LessonBlock): LessonBlock {
+  const addresses = { playgroundUrl: playground.url, sqsPort: Number(new URL(playground.sqsEndpoint).port) };
+  return block.kind === "terminal" ? { ...block, command: localizeAddresses(block.command, addresses) } : block;
+}
+
+async function verdictWithout(playground: TestPlayground, lab: Lesson, attempt: LessonBlock[], ownProof: LessonBlock[]) {
+  const here = (blocks: LessonBlock[]) => blocks.map((block) => localized(playground, block));
+  const { lesson, proofParts } = withAttempt(lab, here(attempt), here(ownProof));
+  const setup = await solveLesson(playground, lesson, { parts: [0] });
+  const proof = await solveLesson(playground, lesson, { parts: proofParts, checkTimeoutMs: VERDICT_WAIT_MS, stopOnFailed: true });
+  return { symptoms: setup.checks, verdict: proof.checks.at(-1) };
+}
+
+/** The labs are there, and each broken setup shows its symptom while its verdict does not pass. */
+export function brokenSetupsShowTheirSymptoms(): void {
+  it("are there: at least five, each with a setup, a part to investigate and a proof", () => {
+    expect(labs.length).toBeGreaterThanOrEqual(5);
+    for (const lab of labs) expect(lab.steps.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(labs.map((lab) => [lab.order, lab.title, lab.id] as const))("lab %i (%s): the broken setup shows its symptom, and the verdict does not pass without the fix", { timeout: 180_000 }, async (_order, _title, id) => {
+    const playground = await playgrounds.start();
+    const { symptoms, verdict } = await verdictWithout(playground, await labOf(playground, id), [], OWN_PROOF[id]?.unfixed ?? []);
+    expect(symptoms.filter((c) => !c.ok)).toEqual([]);
+    expect(verdict?.status).toBe(UNFIXED_STATUS[id]);
+  });
+
+}
+
+/** A symptom hidden without fixing its cause does not pass a lab's verdict. */
+export function hiddenSymptomsDoNotPass(): void {
+  it.each(labs.map((lab) => [lab.order, HIDING[lab.id]?.what ?? "", lab.id] as const))("lab %i: %s hides the symptom but does not pass the verdict", { timeout: 180_000 }, async (_order, _what, id) => {
+    const hiding = HIDING[id];
+    expect(hiding, `a way to hide lab ${id}'s symptom is listed`).toBeDefined();
+    const playground = await playgrounds.start();
+    const { verdict } = await verdictWithout(playground, await labOf(playground, id), hiding?.blocks ?? [], OWN_PROOF[id]?.hiding ?? []);
+    expect(verdict?.ok).toBe(false);
+    for (const shown of hiding?.shows ?? []) expect(verdict?.actual).toContain(shown);
+  });
+}

@@ -1,0 +1,4 @@
+import { describe } from "vitest";
+import { brokenSetupsShowTheirSymptoms } from "./labCases.js";
+
+describe("the failure labs", () => brokenSetupsShowTheirSymptoms());

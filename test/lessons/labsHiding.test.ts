@@ -1,0 +1,4 @@
+import { describe } from "vitest";
+import { hiddenSymptomsDoNotPass } from "./labCases.js";
+
+describe("the failure labs, their symptoms hidden", () => hiddenSymptomsDoNotPass());

@@ -1,0 +1,4 @@
+import { describe } from "vitest";
+import { solvesShard } from "./solveShard.js";
+
+describe("the lessons and labs, shard 3 of 3", () => solvesShard(2));

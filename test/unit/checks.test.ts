@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
+import type { CheckBlock } from "../../common/lessons.js";
+import { foldEvents } from "../../common/state.js";
+import { evaluateCheck, interpolate } from "../../server/lessons/checks.js";
+
+let seq = 0;
+const at = (body: FlowEventBody, time = 1000): FlowEvent => ({ ...body, seq: ++seq, at: time }) as FlowEvent;
+const task = (status: Task["status"]): Task => ({ id: 1, title: "t", status, messageId: "m1", createdAt: new Date(1000).toISOString(), updatedAt: "", completedAt: null, attempts: 0, sendError: null, lastError: null });
+const withTask = (status: Task["status"]) => foldEvents([at({ type: "task.created", taskId: 1, task: task(status) })]);
+
+const check = (extra: Partial<CheckBlock> = {}): CheckBlock => ({
+  kind: "check",
+  expect: "lastTask.status",
+  comparison: { equals: "completed" },
+  label: "the task is completed",
+  waiting: null,
+  failsWhen: null,
+  deadline: null,
+  ...extra,
+});
+
+describe("a lesson check", () => {
+  it("passes when its state holds", () => {
+    expect(evaluateCheck(check(), withTask("completed"), 2000)).toMatchObject({ status: "passed", ok: true, why: "" });
+  });
+
+  it("waits, saying what for, while its state can still become true", () => {
+    const result = evaluateCheck(check({ waiting: "the handler completes it (now {lastTask.status})" }), withTask("processing"), 2000);
+    expect(result).toMatchObject({ status: "waiting", ok: false, why: "the handler completes it (now processing)", actual: "lastTask.status = processing" });
+  });
+
+  it("waits with a plain explanation when the lesson gives none", () => {
+    expect(evaluateCheck(check(), withTask("pending"), 2000).why).toBe("waiting for lastTask.status = completed");
+  });
+
+  it("fails once its failsWhen holds, saying why", () => {
+    const failsWhen = { expect: "lastTask.status", comparison: { equals: "failed" }, because: "the task failed" };
+    expect(evaluateCheck(check({ failsWhen }), withTask("failed"), 2000)).toMatchObject({ status: "failed", why: "the task failed" });
+    expect(evaluateCheck(check({ failsWhen }), withTask("pending"), 2000).status).toBe("waiting");
+  });
+
+  it("fails once its stated deadline has passed, and not before", () => {
+    const deadline = { seconds: 10, after: "lastTask.createdAt" };
+    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_000).status).toBe("waiting");
+    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_001)).toMatchObject({ status: "failed", why: "not within 10 s of lastTask.createdAt" });
+  });
+
+  it("keeps waiting on a deadline whose moment has not happened yet", () => {
+    expect(evaluateCheck(check({ deadline: { seconds: 1, after: "lastTask.createdAt" } }), foldEvents([]), 1e12).status).toBe("waiting");
+  });
+
+  it("shows a missing state as none in its explanation", () => {
+    expect(interpolate("receive {lastTaskMessage.receiveCount} of 3", foldEvents([]), 0)).toBe("receive none of 3");
+  });
+});
+
+describe("the retention selectors", () => {
+  const expired = (deadLetteredAt: number, expiredAt: number) =>
+    foldEvents([
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }, 1000),
+      at({ type: "message.dead-lettered", queue: "q", deadLetterQueue: "q-dlq", messageId: "m1", taskId: 1, receiveCount: 3 }, deadLetteredAt),
+      at({ type: "message.expired", queue: "q-dlq", messageId: "m1", taskId: 1, sentAt: 1000, retentionSeconds: 60 }, expiredAt),
+    ]);
+  const countedFrom = (deadLetteredAt: number, expiredAt: number) => interpolate("{dlq.lastExpiryCountedFrom}", expired(deadLetteredAt, expiredAt), expiredAt);
+
+  it("reads a dead-lettered message expiring one period after its first send as counted from that send", () => {
+    expect(countedFrom(16_000, 61_050)).toBe("first send");
+  });
+
+  it("reads one expiring one period after it reached the dead-letter queue as counted from its arrival", () => {
+    expect(countedFrom(16_000, 76_050)).toBe("arrival in the dead-letter queue");
+  });
+
+  it("gives the age at expiry in whole seconds, rounded", () => {
+    expect(interpolate("{lastExpired.ageSeconds}", expired(16_000, 61_400), 61_400)).toBe("60");
+  });
+});
+
+describe("a check with more conditions (a lab's verdict)", () => {
+  const verdict = check({ and: [{ expect: "tasks.count", comparison: { atLeast: 2 } }] });
+
+  it("passes only when every condition holds", () => {
+    const two = foldEvents([at({ type: "task.created", taskId: 1, task: task("completed") }), at({ type: "task.created", taskId: 2, task: { ...task("completed"), id: 2 } })]);
+    expect(evaluateCheck(verdict, two, 2000).status).toBe("passed");
+  });
+
+  it("waits while one condition does not hold, naming each in expected and actual", () => {
+    expect(evaluateCheck(verdict, withTask("completed"), 2000)).toMatchObject({
+      status: "waiting",
+      expected: "lastTask.status = completed and tasks.count = at least 2",
+      actual: "lastTask.status = completed, tasks.count = 1",
+    });
+  });
+});
+
+describe("the labs' states", () => {
+  const sent = (taskId: number, messageId: string): FlowEventBody => ({ type: "message.sent", queue: "interview-queue", messageId, taskId, body: "{}", bodyLength: 2, truncated: false });
+  const received = (taskId: number, messageId: string): FlowEventBody => ({ type: "message.received", queue: "interview-queue", messageId, taskId, receiptHandle: "r", receiveCount: 1, visibleAt: 9e12, consumer: "lambda-trigger" });
+
+  it("counts a task as lost when it is unfinished and its message was deleted", () => {
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task("pending") }), at(sent(1, "m1")), at({ type: "message.deleted", queue: "interview-queue", messageId: "m1", taskId: 1 })]);
+    expect(evaluateCheck(check({ expect: "tasks.lost", comparison: { equals: 1 } }), state, 2000).status).toBe("passed");
+  });
+
+  it("does not count a task whose message still waits as lost", () => {
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task("pending") }), at(sent(1, "m1"))]);
+    expect(evaluateCheck(check({ expect: "tasks.lost", comparison: { equals: 0 } }), state, 2000).status).toBe("passed");
+  });
+
+  it("counts a trial's tasks only from the task after the trial began", () => {
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task("pending") }), at({ type: "trial.started", afterTaskId: 1 }), at({ type: "task.created", taskId: 2, task: { ...task("completed"), id: 2 } })]);
+    expect(evaluateCheck(check({ expect: "trial.allCompleted", comparison: { equals: true } }), state, 2000).status).toBe("passed");
+  });
+
+  it("keeps the receives of a task's message after the message is deleted", () => {
+    const state = foldEvents([at({ type: "task.created", taskId: 1, task: task("completed") }), at(sent(1, "m1")), at(received(1, "m1")), at(received(1, "m1")), at({ type: "message.deleted", queue: "interview-queue", messageId: "m1", taskId: 1 })]);
+    expect(evaluateCheck(check({ expect: "trial.mostReceives", comparison: { equals: 2 } }), state, 2000).status).toBe("passed");
+  });
+});
+
+describe("lab 5's order states", () => {
+  const event = (id: number, name: string): FlowEventBody => ({ type: "task.created", taskId: id, task: { ...task("completed"), id, title: `order-7: ${name}`, queue: "fifo", messageGroupId: "g", completedAt: new Date(5000 + id).toISOString() } });
+  const invoked = (invocationId: string, taskIds: number[]): FlowEventBody => ({ type: "lambda.invoked", invocationId, functionName: "f", messageIds: taskIds.map((id) => `m${id}`), taskIds });
+  const completed = (invocationId: string, durationMs: number): FlowEventBody => ({ type: "lambda.completed", invocationId, durationMs, failedMessageIds: [] });
+  const inSequence = (events: FlowEvent[]) => evaluateCheck(check({ expect: "orders.inSequence", comparison: { equals: true } }), foldEvents(events), 9000).actual;
+
+  it("reads an order's events handled in one batch, in the order sent, as in sequence", () => {
+    expect(inSequence([at(event(1, "created")), at(event(2, "paid")), at(invoked("a", [1, 2]), 1000), at(completed("a", 500), 1500)])).toBe("orders.inSequence = true");
+  });
+
+  it("reads an order's events handled by batches one after the other as in sequence", () => {
+    expect(inSequence([at(event(1, "created")), at(event(2, "paid")), at(invoked("a", [1]), 1000), at(completed("a", 500), 1500), at(invoked("b", [2]), 1600), at(completed("b", 500), 2100)])).toBe("orders.inSequence = true");
+  });
+
+  it("reads an order's events handled at the same time by two batches as not in sequence", () => {
+    expect(inSequence([at(event(1, "created")), at(event(2, "paid")), at(invoked("a", [1]), 1000), at(invoked("b", [2]), 1010), at(completed("a", 500), 1500), at(completed("b", 500), 1510)])).toBe("orders.inSequence = false");
+  });
+});

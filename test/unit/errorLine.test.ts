@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { errorPlace } from "../../server/runtime/errorLine.js";
+
+describe("errorPlace", () => {
+  it("reads the line and column of the first Node frame in the learner's file", () => {
+    const stack = ["at Array.map (<anonymous>)", "at handler (file:///tmp/qfp-function-x/v3/handler.ts:12:9)", "at loop (file:///work/lambda/runtime/bootstrap.mjs:88:26)"];
+    expect(errorPlace(stack, "handler.ts")).toEqual({ line: 12, column: 9 });
+  });
+
+  it("reads the line of the first Python frame in the learner's file", () => {
+    const stack = ['  File "/work/lambda/runtime/bootstrap.py", line 99, in main\n    result = handler(json.loads(text), context)\n', '  File "/tmp/qfp-function-x/v2/lambda_function.py", line 7, in lambda_handler\n    raise ValueError("bad")\n'];
+    expect(errorPlace(stack, "lambda_function.py")).toEqual({ line: 7 });
+  });
+
+  it("finds no place when no frame names the learner's file", () => {
+    expect(errorPlace(["at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"], "handler.ts")).toBeNull();
+  });
+
+  it("does not take a file whose name only ends like the learner's", () => {
+    expect(errorPlace(["at f (file:///x/myhandler.ts:3:1)"], "handler.ts")).toBeNull();
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEvent, Task } from "../../common/events.js";
+import { stepOf, stepSentence } from "../../client/src/stepWords.js";
+
+const queue = "interview-queue";
+let seq = 0;
+const event = (body: object) => ({ ...body, seq: ++seq, at: 10_000 }) as unknown as FlowEvent;
+const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
+
+describe("the sentence under the drawing", () => {
+  it("names step 4 and the receive count out of maxReceiveCount when the trigger receives a message", () => {
+    const received = event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 2, visibleAt: 15_000, consumer: "lambda-trigger" });
+    expect(stepSentence(received, 3)).toBe("Step 4: the trigger received the message of task 12, receive 2 of 3; it is invisible to others for 5 s.");
+  });
+
+  it("leaves out the maximum when the queue's maxReceiveCount is not known", () => {
+    const received = event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 1, visibleAt: 15_000, consumer: "other-client" });
+    expect(stepSentence(received, null)).toBe("Step 4: another client (not the trigger) received the message of task 12, receive 1; it is invisible to others for 5 s.");
+  });
+
+  it("numbers each kind of event with the lesson's step", () => {
+    const steps = [
+      event({ type: "task.created", taskId: 1, task: task(1, "pending") }),
+      event({ type: "message.sent", queue, messageId: "m", taskId: 1, body: "{}" }),
+      event({ type: "message.visible-again", queue, messageId: "m", taskId: 1, receiveCount: 1 }),
+      event({ type: "lambda.invoked", invocationId: "i", functionName: "f", messageIds: ["m"], taskIds: [1] }),
+      event({ type: "task.updated", taskId: 1, from: "processing", task: task(1, "completed") }),
+      event({ type: "message.deleted", queue, messageId: "m", taskId: 1 }),
+    ].map(stepOf);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("says nothing for events that are not a step of the flow", () => {
+    expect(stepSentence(event({ type: "lambda.concurrency", running: 1, limit: 5, maximum: 5 }), 3)).toBeNull();
+  });
+
+  it("says what waits in step mode in the pause's own words, for the line beside the Release button", () => {
+    const paused = event({ type: "step.paused", pauseId: 3, step: "invoke", stepNumber: 4, taskId: 1, messageIds: ["m"], detail: "the trigger is about to invoke the handler with 1 record(s) (task 1)" });
+    expect(stepSentence(paused, 3)).toBe("Step 4 waits: the trigger is about to invoke the handler with 1 record(s) (task 1).");
+  });
+
+  it("says where a dead-lettered message went and after how many receives", () => {
+    const dead = event({ type: "message.dead-lettered", queue, deadLetterQueue: "interview-queue-dlq", messageId: "m", taskId: 7, receiveCount: 3 });
+    expect(stepSentence(dead, 3)).toBe("Step 6: after 3 receives, SQS moved the message of task 7 to interview-queue-dlq.");
+  });
+});
