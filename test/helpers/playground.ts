@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../server/config.js";
 import { PROJECT_ROOT, startPlayground, type Playground, type PlaygroundOptions } from "../../server/playground.js";
 import type { FlowEvent } from "../../common/events.js";
+import { testShellEnv } from "./shellHome.js";
 
 export interface TestPlayground extends Playground {
   dataDir: string;
@@ -25,9 +26,9 @@ export async function makeDataDir(): Promise<string> {
 export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string, options: PlaygroundOptions = {}): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
-  // The terminal's shell inherits the environment, as server/main.ts arranges.
+  // The terminal's shell inherits the environment, as server/main.ts arranges (HOME aside: see testShellEnv).
   // The built client (npm test builds it first), so browser tests see what `npm start` serves.
-  const playground = await startPlayground(config, { log: () => {}, shellEnv: process.env, clientDir: `${PROJECT_ROOT}dist/client`, ...options });
+  const playground = await startPlayground(config, { log: () => {}, shellEnv: testShellEnv(), clientDir: `${PROJECT_ROOT}dist/client`, ...options });
   const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
     new Promise<FlowEvent>((resolve, reject) => {
       const seen = playground.events.recent().find(match);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach } from "vitest";
 import { makeDataDir, removeDataDir } from "./playground.js";
+import { testShellEnv } from "./shellHome.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -20,7 +21,8 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   // Exactly what `npm start` runs: the bundle `npm run build` makes (npm test builds it first).
   const child = spawn(process.execPath, ["dist/server/main.js"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", SQS_PORT: "0", ...env },
+    // The server passes its environment to the terminal's shells: HOME as in testShellEnv.
+    env: { ...testShellEnv(), PORT: "0", SQS_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
