@@ -211,9 +211,18 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground);
     await expect(page.locator(".pace-toggle").getAttribute("aria-pressed")).resolves.toBe("true");
+    // Every sentence the learner was shown, kept by the page: each one stays up for the lesson pace's
+    // dwell (700 ms), which a loaded machine's polling could miss, while the learner would not.
+    await page.evaluate(() => {
+      const { document, MutationObserver } = globalThis as unknown as PageGlobals & { MutationObserver: new (f: () => void) => { observe(node: unknown, options: object): void } };
+      const lines: string[] = [];
+      (globalThis as unknown as { lines: string[] }).lines = lines;
+      const note = () => lines.push(document.querySelector(".narration-line")?.textContent ?? "");
+      new MutationObserver(note).observe(document.querySelector("body"), { subtree: true, childList: true, characterData: true });
+    });
     await page.click(".block.http .run");
     await page.waitForSelector(".pace-status:has-text('catching up')");
-    await page.waitForSelector(".narration-line:has-text('Step 1: the API created task 1')");
+    await page.waitForFunction(() => (globalThis as unknown as { lines: string[] }).lines.some((line) => line.includes("Step 1: the API created task 1")));
     await page.click(".pace-toggle");
     await page.waitForSelector(".pace-status:text('real time')");
     await page.waitForSelector(".viz .count.completed:text('1 completed')");

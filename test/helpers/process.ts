@@ -28,7 +28,12 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    // A server that did not start in time is killed: the test that wanted it has failed, and a
+    // child left running would outlive the test file (its worker exits without killing it).
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       // Up to the line's end: a chunk may stop in the middle of the URL.

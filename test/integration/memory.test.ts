@@ -89,7 +89,7 @@ describe("10 messages of 1 MB, with pages connected", () => {
     }
   });
 
-  it(`sends ${CLIENTS} pages asking for snapshots over and over snapshots within the budget, with message bodies cut to a preview`, async () => {
+  it(`sends ${CLIENTS} pages asking for snapshots over and over snapshots within the budget, with message bodies cut to a preview`, { timeout: 120_000 }, async () => {
     const pages = Array.from({ length: CLIENTS }, () => connect(playground.url));
     const snapshots = await Promise.all(
       pages.map(async ({ socket, snapshot }) => {
