@@ -1,46 +1,22 @@
 // The payment service behind the `charge` helper (failure lab 1): a deployed function reaches it
 // the way it reaches the task database, in TypeScript and in Python; every call is one more
 // charge; and the route refuses bad input clearly without charging anything.
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { FlowEvent } from "../../common/events.js";
-import { deployed, hasPython } from "../helpers/functionCode.js";
+import { deployed, hasPython, nodeHandler, pythonHandler } from "../helpers/functionCode.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
 
 const python = hasPython();
 const playgrounds = playgroundPerTest();
 
-/** Charges each record's order twice, logs what `charge` answered, then completes the task. */
-const nodeCharging = `import { charge, tasks } from "./playground.js";
-export const handler = async (event, context) => {
-  for (const record of event.Records) {
-    const { task_id: task } = JSON.parse(record.body);
+/** Charges each record's order twice and logs what `charge` answered, then completes the task (the helpers' handlers). */
+const nodeCharging = nodeHandler(`const { charge } = await import("./playground.js");
     const first = await charge(task);
     const second = await charge(task);
-    console.log("charges " + first + " then " + second);
-    const owner = context.awsRequestId + "/" + record.messageId;
-    const claim = await tasks.claim(task, owner, context.getRemainingTimeInMillis());
-    if (claim.outcome === "claimed") await tasks.complete(task, owner);
-  }
-  return { batchItemFailures: [] };
-};
-`;
-
-const pythonCharging = `import json
-from playground import charge, tasks
-
-
-def lambda_handler(event, context):
-    for record in event["Records"]:
-        task = json.loads(record["body"])["task_id"]
-        first = charge(task)
-        second = charge(task)
-        print("charges %d then %d" % (first, second))
-        owner = context.aws_request_id + "/" + record["messageId"]
-        claim = tasks.claim(task, owner, context.get_remaining_time_in_millis())
-        if claim["outcome"] == "claimed":
-            tasks.complete(task, owner)
-    return {"batchItemFailures": []}
-`;
+    console.log("charges " + first + " then " + second);`);
+const pythonCharging = pythonHandler("from playground import charge", "first = charge(task)", "second = charge(task)", 'print("charges %d then %d" % (first, second))');
 
 const chargesOf = (playground: TestPlayground) => playground.events.recent().filter((e): e is Extract<FlowEvent, { type: "charge.made" }> => e.type === "charge.made");
 
@@ -69,6 +45,18 @@ describe("the charge helper and the payment service", () => {
   it.skipIf(!python && !process.env.CI)("charges from a Python function the same way", { timeout: 60_000 }, async () => {
     await chargedTwiceBy("python", pythonCharging);
   });
+
+  // Lab 1's handlers, broken and fixed, in each language: each charges a lone order once (the
+  // difference shows only when a message comes back, which the lab's own tests make happen).
+  const runsOnce = async (language: "nodejs" | "python", file: string) => {
+    const playground = await playgrounds.start();
+    await deployed(playground, language, await readFile(`${ROOT}${file}`, "utf8"));
+    const { id } = (await (await playground.post("/tasks", { title: "order 1" })).json()) as { id: number };
+    await playground.waitForEvent(isType("task.updated", (e) => e.taskId === id && e.task.status === "completed"), 30_000);
+    expect(chargesOf(playground).map(({ taskId, charges }) => ({ taskId, charges }))).toEqual([{ taskId: id, charges: 1 }]);
+  };
+  it.each(["lessons/handlers/charge-orders.ts", "lessons/handlers/charge-once.ts"])("runs lab 1's TypeScript handler %s: a lone order charged once and completed", { timeout: 60_000 }, (file) => runsOnce("nodejs", file));
+  it.skipIf(!python && !process.env.CI).each(["lessons/handlers/charge_orders.py", "lessons/handlers/charge_once.py"])("runs lab 1's Python handler %s: a lone order charged once and completed", { timeout: 60_000 }, (file) => runsOnce("python", file));
 
   it("answers a charge only after the payment service's latency, the chaos panel's delay per record", async () => {
     const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
