@@ -46,14 +46,20 @@ async function doPart(page: Page): Promise<void> {
   }
 }
 
+/** A learner's page on a fresh playground, ready; `errors` collects the page's uncaught errors. */
+async function openPlayground(): Promise<{ page: Page; errors: string[] }> {
+  const playground = await playgrounds.start();
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => void errors.push(String(error)));
+  await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
+}
+
 describe.skipIf(!hasChromium())("a failure lab in the browser", () => {
   it("opens lab 1 (duplicate charges) from the picker and plays its incident: the handler deployed from its cell, orders charged twice", { timeout: 180_000 }, async () => {
-    const playground = await playgrounds.start();
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => void errors.push(String(error)));
-    await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
-    await page.waitForSelector("body[data-ready=true]");
+    const { page, errors } = await openPlayground();
 
     // Lab 1 is the first of the picker's labs group.
     const labs = await page.locator(".lesson-picker optgroup[label^='Failure labs'] option").evaluateAll((els) => els.map((el) => el.getAttribute("value")));
@@ -76,12 +82,7 @@ describe.skipIf(!hasChromium())("a failure lab in the browser", () => {
   });
 
   it("solves lab 4 (the slow consumer) by clicking: symptom seen, hints opened one by one, fix applied, verdict ✓", { timeout: 240_000 }, async () => {
-    const playground = await playgrounds.start();
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => void errors.push(String(error)));
-    await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
-    await page.waitForSelector("body[data-ready=true]");
+    const { page, errors } = await openPlayground();
 
     // The labs are a group of their own in the picker.
     const groups = await page.locator(".lesson-picker optgroup").evaluateAll((els) => els.map((el) => el.getAttribute("label")));
