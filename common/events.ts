@@ -119,6 +119,12 @@ export type FlowEventBody =
   | { type: "world.reset" }
   /** A lab's trial began (POST /api/trial): the tasks created after it are the trial's. */
   | { type: "trial.started"; afterTaskId: number }
+  /**
+   * The function charged a task's order through the playground's payment service (the `charge`
+   * helper, lab 1): a side effect outside the task database, so a redelivered message that runs it
+   * again charges again. `charges`: this task's charges so far, this one included.
+   */
+  | { type: "charge.made"; taskId: number; charges: number }
   /** One SQS call the playground made (the wire inspector). */
   | { type: "sqs.call"; call: SqsCall };
 

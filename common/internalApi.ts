@@ -14,6 +14,7 @@ export const INTERNAL_ROUTES = {
   invocationConfig: "/invocation-config",
   invocationStarted: "/invocations/started",
   invocationEnded: "/invocations/ended",
+  charge: "/payments/charge",
 } as const;
 
 /** The Lambda function's environment: where the playground is and how to prove who it is. */
@@ -35,6 +36,15 @@ export interface ReleaseRequest {
   taskId: number;
   invocationId: string;
   reason: string;
+}
+
+/** One charge of a task's order by the playground's payment service (lab 1's side effect). */
+export interface ChargeRequest {
+  taskId: number;
+}
+/** `charges`: how many times this task's order has been charged, this charge included. */
+export interface ChargeResult {
+  charges: number;
 }
 
 /** Read at the start of every invocation, so faults and settings changed in the UI apply at once. */

@@ -99,6 +99,7 @@ const flowEvent = z.discriminatedUnion("type", [
   event("step.released", { pauseId: int, step: flowStep }),
   event("world.reset", {}),
   event("trial.started", { afterTaskId: z.number().int().min(0) }),
+  event("charge.made", { taskId: int, charges: count }),
   event("sqs.call", { call: sqsCall }),
 ]);
 

@@ -103,6 +103,8 @@ export interface PlaygroundState {
   trialAfterTaskId: number | null;
   /** How many times each task's messages were received (by anyone), kept after the message is deleted. */
   receivesByTask: Record<number, number>;
+  /** How many times each task's order was charged (`charge.made`): more than once is a duplicate side effect. */
+  chargesByTask: Record<number, number>;
 }
 
 export const TIMELINE_LIMIT = 1000;
@@ -133,6 +135,7 @@ export function emptyState(): PlaygroundState {
     lastDeadLetterExpired: null,
     trialAfterTaskId: null,
     receivesByTask: {},
+    chargesByTask: {},
   };
 }
 
@@ -334,6 +337,9 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       break;
     case "trial.started":
       state.trialAfterTaskId = event.afterTaskId;
+      break;
+    case "charge.made":
+      state.chargesByTask[event.taskId] = event.charges;
       break;
     case "function.deployed":
       state.functionCode = { version: event.version, language: event.version === 0 ? null : event.language };

@@ -2,6 +2,8 @@ import type { ClaimResult, TaskStore } from "./taskStore.js";
 import {
   INTERNAL_PREFIX,
   INTERNAL_ROUTES,
+  type ChargeRequest,
+  type ChargeResult,
   type ClaimRequest,
   type CompleteRequest,
   type InvocationConfig,
@@ -42,6 +44,12 @@ export class PlaygroundLink implements TaskStore {
 
   async release(taskId: number, invocationId: string, reason: string): Promise<void> {
     await this.call("POST", INTERNAL_ROUTES.release, { taskId, invocationId, reason } satisfies ReleaseRequest);
+  }
+
+  /** Charges the task's order through the playground's payment service (lab 1); resolves with that order's charges so far. */
+  async charge(taskId: number): Promise<number> {
+    const { charges } = await this.call<ChargeResult>("POST", INTERNAL_ROUTES.charge, { taskId } satisfies ChargeRequest);
+    return charges;
   }
 
   invocationConfig(): Promise<InvocationConfig> {

@@ -28,6 +28,7 @@ import { LowdbTaskStore } from "./store/lowdbTaskStore.js";
 import { Controls } from "./control/controls.js";
 import { ControlError } from "./control/errors.js";
 import { FaultSwitch } from "./control/faults.js";
+import { Payments } from "./flow/payments.js";
 import { StepGate } from "./control/stepGate.js";
 import { terminalOff } from "./terminal/access.js";
 import { attachTerminal } from "./terminal/terminalServer.js";
@@ -141,6 +142,8 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   let backend: Backend | undefined;
   const faults = new FaultSwitch(events.publish, (f) => backend?.setSqsUnavailable(f.sqsUnavailable));
   const reports = new InvocationReports(events.publish, clock);
+  // Lab 1's payment service: as slow as the chaos panel's delay per record.
+  const payments = new Payments({ taskExists: (taskId) => store.get(taskId) !== undefined, latencyMs: () => faults.faults.delayMs, publish: events.publish });
   const internalToken = options.internalToken ?? randomBytes(24).toString("hex");
   const backendDeps = { config, queueSettings, fifoQueueSettings, triggerSettings, fifoTriggerSettings, publish: events.publish, onCall, clock, log };
   // The port never changes once listening; server.address() on every request cost 1% of a burst.
@@ -264,6 +267,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
     await functionRuntime?.code.resetIfDeployed();
     await world.purgeAll();
     await store.clear();
+    payments.clear();
     events.publish({ type: "world.reset" });
   };
   const redrive = () => apiQueue.redrive();
@@ -282,6 +286,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const drillService = drill ? new DrillService(drill, mirror, clock, listeningAt) : undefined;
   const internal = {
     store,
+    payments,
     token: internalToken,
     reports,
     invocationConfig: () => ({

@@ -89,6 +89,8 @@ export const describe = (e: FlowEvent): string => {
       return "the world was reset";
     case "trial.started":
       return `a trial began: the checks count the tasks after task ${e.afterTaskId}`;
+    case "charge.made":
+      return `task ${e.taskId}'s order charged${e.charges > 1 ? ` again: charge ${e.charges} for one order` : ""}`;
     case "sqs.call": {
       if (!isHeartbeat(e.call)) return `${e.call.caller}: ${e.call.operation}`;
       const n = e.call.messageIds.length;

@@ -4,6 +4,10 @@
 #   tasks.claim(task_id, owner, lease_ms) -> {"outcome": "claimed"|"done"|"busy"|"failed"|"missing", "task": {...}}
 #   tasks.complete(task_id, owner) -> True when this owner still held the claim
 #   tasks.release(task_id, owner, reason) -> None: the task waits for its message's next delivery
+# and the playground's payment service, a side effect outside the database (failure lab 1):
+#   charge(task_id) -> that order's charges so far; every call charges again (one `charge.made`
+#   event), however often the same order was charged before; each takes the chaos panel's
+#   delay per record (the payment service is that slow)
 # A refused or failed call raises PlaygroundLinkError.
 import json
 import os
@@ -29,6 +33,9 @@ class Tasks:
     def release(self, task_id, owner, reason):
         self._call("/store/release", {"taskId": task_id, "invocationId": owner, "reason": str(reason)[:2000]})
 
+    def charge(self, task_id):
+        return self._call("/payments/charge", {"taskId": task_id})["charges"]
+
     def _call(self, path, body):
         request = urllib.request.Request(
             self._base + path,
@@ -46,3 +53,8 @@ class Tasks:
 
 
 tasks = Tasks(os.environ.get("PLAYGROUND_INTERNAL_URL", ""), os.environ.get("PLAYGROUND_INTERNAL_TOKEN", ""))
+
+
+def charge(task_id):
+    """Charges the task's order: every call is one more charge, as a real payment provider's would be."""
+    return tasks.charge(task_id)

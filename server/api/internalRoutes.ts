@@ -1,9 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
 import express, { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import { INTERNAL_ROUTES, type InvocationConfig } from "../../common/internalApi.js";
+import { INTERNAL_ROUTES, type ChargeResult, type InvocationConfig } from "../../common/internalApi.js";
 import type { TaskStore } from "../../lambda/taskStore.js";
 import type { InvocationReports } from "../backends/invocationReports.js";
+import type { Payments } from "../flow/payments.js";
 import { ApiError } from "./errors.js";
 
 export interface InternalDeps {
@@ -11,12 +12,15 @@ export interface InternalDeps {
   token: string;
   invocationConfig: () => InvocationConfig;
   reports: InvocationReports;
+  /** The payment service behind the `charge` helper (null: none, e.g. in a test of the store routes). */
+  payments?: Payments;
 }
 
 const taskRef = { taskId: z.number().int().positive(), invocationId: z.string().min(1).max(200) };
 const claimSchema = z.strictObject({ ...taskRef, leaseMs: z.number().int().min(0).max(900_000) });
 const completeSchema = z.strictObject(taskRef);
 const releaseSchema = z.strictObject({ ...taskRef, reason: z.string().max(2000) });
+const chargeSchema = z.strictObject({ taskId: taskRef.taskId });
 const ids = z.array(z.string().min(1).max(200)).max(10_000);
 const startedSchema = z.strictObject({
   invocationId: z.string().min(1).max(200),
@@ -70,6 +74,12 @@ export function internalRoutes(deps: InternalDeps): Router {
     const { taskId, invocationId, reason } = parse(releaseSchema, req.body);
     await deps.store.release(taskId, invocationId, reason);
     res.json({});
+  });
+  router.post(INTERNAL_ROUTES.charge, async (req, res) => {
+    const { taskId } = parse(chargeSchema, req.body);
+    const charges = deps.payments ? await deps.payments.charge(taskId) : null;
+    if (charges === null) throw new ApiError(404, "TaskNotFound", `task ${taskId} does not exist: there is no order to charge`);
+    res.json({ charges } satisfies ChargeResult);
   });
   router.get(INTERNAL_ROUTES.invocationConfig, (_req, res) => void res.json(deps.invocationConfig()));
   router.post(INTERNAL_ROUTES.invocationStarted, (req, res) => {

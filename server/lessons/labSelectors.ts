@@ -44,6 +44,10 @@ export const LAB_SELECTORS: Record<string, Selector> = {
     const tasks = trialTasks(s);
     return tasks.length > 0 && tasks.every((t) => t.status === "completed" || t.status === "failed");
   },
+  /** Charges made for the trial's orders (lab 1's payment service): one per order when the handler is idempotent. */
+  "trial.charges": (s) => trialTasks(s).reduce((sum, t) => sum + (s.chargesByTask[t.id] ?? 0), 0),
+  /** The most charges of any one trial order (1: nobody was charged twice). */
+  "trial.mostCharges": (s) => Math.max(0, ...trialTasks(s).map((t) => s.chargesByTask[t.id] ?? 0)),
   /** The most times any trial task's message was received (1: each was delivered once). */
   "trial.mostReceives": (s) => Math.max(0, ...trialTasks(s).map((t) => s.receivesByTask[t.id] ?? 0)),
   /** The longest a completed trial task took from the API's insert to the handler's completion, in whole seconds. */

@@ -1,6 +1,7 @@
 // A failure lab solved by clicking, at a person's pace, on a 1024×768 window: chosen from the
 // picker's labs group, the incident set up, the tools looked at, the hints opened one by one (the
-// fix stays hidden until the last), the fix run in the terminal, and the verdict ✓ on a trial.
+// fix stays hidden until the last), the fix run in the terminal, and the verdict ✓ on a trial; and lab
+// 1 opened from the picker, its handler deployed from its code cell and its incident played.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, moveToPart, openTab, pagesPerTest } from "../helpers/browser.js";
@@ -23,6 +24,13 @@ async function pressUntilTicked(page: Page, check: Locator): Promise<void> {
   }
 }
 
+/** A code cell's Deploy, once its editor has loaded; resolves when the page says the version is deployed. */
+async function deployCell(cell: Locator): Promise<void> {
+  await cell.locator(".cm-editor").waitFor({ timeout: 30_000 });
+  await cell.locator("button.deploy").click();
+  await cell.locator(".answer:has-text('Deployed as version')").waitFor({ timeout: 30_000 });
+}
+
 /** Every visible block of the part in order, as its buttons invite, with a pause before each. */
 async function doPart(page: Page): Promise<void> {
   const blocks = page.locator(".step > [data-part]");
@@ -33,18 +41,48 @@ async function doPart(page: Page): Promise<void> {
     if (kind.includes("hint")) continue;
     await page.waitForTimeout(PAUSE_MS);
     if (kind.includes("check")) await pressUntilTicked(page, block);
+    else if (kind.includes("handler")) await deployCell(block);
     else await block.locator(".run").click();
   }
 }
 
+/** A learner's page on a fresh playground, ready; `errors` collects the page's uncaught errors. */
+async function openPlayground(): Promise<{ page: Page; errors: string[] }> {
+  const playground = await playgrounds.start();
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => void errors.push(String(error)));
+  await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
+}
+
 describe.skipIf(!hasChromium())("a failure lab in the browser", () => {
+  it("opens lab 1 (duplicate charges) from the picker and plays its incident: the handler deployed from its cell, orders charged twice", { timeout: 180_000 }, async () => {
+    const { page, errors } = await openPlayground();
+
+    // Lab 1 is the first of the picker's labs group.
+    const labs = await page.locator(".lesson-picker optgroup[label^='Failure labs'] option").evaluateAll((els) => els.map((el) => el.getAttribute("value")));
+    expect(labs[0]).toBe("lab-duplicate-charges");
+    await moveToPart(page, () => page.selectOption(".lesson-picker", "lab-duplicate-charges"));
+    await expect.poll(() => page.locator(".lesson-title").textContent()).toContain("Failure lab 1");
+    const cell = page.locator(".step > .block.handler").first();
+    await cell.locator(".cm-line:has-text('charge(task_id)')").first().waitFor({ timeout: 30_000 });
+    await openTab(page, "terminal");
+    await page.waitForSelector(".term .xterm");
+
+    // The incident by clicking: its checks pass only once an order was charged twice.
+    await doPart(page);
+    await cell.locator(".handler-log:has-text('charge 2 of this order')").waitFor({ timeout: 30_000 });
+    const checks = page.locator(".step > .block.check");
+    expect(await checks.count()).toBe(3);
+    for (let i = 0; i < 3; i++) expect(await checks.nth(i).getAttribute("data-status")).toBe("passed");
+    await page.screenshot({ path: `${ROOT}test-results/lab-01-incident-1024.png` });
+    expect(errors).toEqual([]);
+  });
+
   it("solves lab 4 (the slow consumer) by clicking: symptom seen, hints opened one by one, fix applied, verdict ✓", { timeout: 240_000 }, async () => {
-    const playground = await playgrounds.start();
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => void errors.push(String(error)));
-    await page.goto(`${playground.url}/?token=${playground.terminalToken}`);
-    await page.waitForSelector("body[data-ready=true]");
+    const { page, errors } = await openPlayground();
 
     // The labs are a group of their own in the picker.
     const groups = await page.locator(".lesson-picker optgroup").evaluateAll((els) => els.map((el) => el.getAttribute("label")));

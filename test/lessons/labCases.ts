@@ -3,7 +3,7 @@
 // or the slow work switched off). The fixed path is solved by the generated test in solves.*.test.ts.
 // Two files (labs.test.ts, labsHiding.test.ts) define these tests, so that they run side by side.
 import { expect, it } from "vitest";
-import type { Lesson, LessonBlock, StepPart } from "../../common/lessons.js";
+import type { CheckResult, Lesson, LessonBlock, StepPart } from "../../common/lessons.js";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { localizeAddresses } from "../../server/lessons/lessonService.js";
 import { PROJECT_ROOT } from "../../server/playground.js";
@@ -29,6 +29,11 @@ function sendOrder8(group: string, pause: number): LessonBlock {
  * then say (the symptom is gone, the cause is not).
  */
 const HIDING: Record<string, { what: string; blocks: LessonBlock[]; shows: string[] }> = {
+  "lab-duplicate-charges": {
+    what: "raising the visibility timeout only",
+    blocks: [{ kind: "terminal", command: "awslocal sqs set-queue-attributes --queue-url http://localhost:4566/000000000000/interview-queue --attributes VisibilityTimeout=30" }],
+    shows: ["trial.charges = 10", "trial.allCompleted = true", "trial.mostReceives = 1"],
+  },
   "lab-poison-forever": {
     what: "purging the FIFO queue",
     blocks: [{ kind: "terminal", command: "awslocal sqs purge-queue --queue-url http://localhost:4566/000000000000/interview-queue.fifo" }],
@@ -42,11 +47,24 @@ const HIDING: Record<string, { what: string; blocks: LessonBlock[]; shows: strin
 
 /** How each lab's verdict stands after the proof without the fix: ✗ where it can tell it can no longer pass. */
 const UNFIXED_STATUS: Record<string, "failed" | "waiting"> = {
+  "lab-duplicate-charges": "failed",
   "lab-poison-forever": "waiting",
   "lab-lost-records": "failed",
   "lab-slow-consumer": "failed",
   "lab-backlog": "failed",
   "lab-out-of-order": "failed",
+};
+
+/** A state's number in a check's `actual` text ("trial.charges = 14 and …"), or NaN. */
+const numberIn = (actual: string | undefined, state: string) => Number(new RegExp(`${state.replace(".", "\\.")} = (\\d+)`).exec(actual ?? "")?.[1]);
+
+/** What the broken setup's symptom checks measured, beyond passing: the symptom in numbers. */
+const SYMPTOM_SHOWS: Record<string, (symptoms: CheckResult[]) => void> = {
+  // The 10 orders of the incident (the story's 100, scaled): more charges than orders.
+  "lab-duplicate-charges": (symptoms) => {
+    const charges = symptoms.map((check) => numberIn(check.actual, "trial.charges")).find((n) => !Number.isNaN(n));
+    expect(charges).toBeGreaterThan(10);
+  },
 };
 
 /**
@@ -111,6 +129,7 @@ export function brokenSetupsShowTheirSymptoms(): void {
     const { symptoms, verdict } = await verdictWithout(playground, await labOf(playground, id), [], OWN_PROOF[id]?.unfixed ?? []);
     expect(symptoms.filter((c) => !c.ok)).toEqual([]);
     expect(verdict?.status).toBe(UNFIXED_STATUS[id]);
+    SYMPTOM_SHOWS[id]?.(symptoms);
   });
 
 }

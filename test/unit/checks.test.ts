@@ -117,6 +117,26 @@ describe("the labs' states", () => {
     const state = foldEvents([at({ type: "task.created", taskId: 1, task: task("completed") }), at(sent(1, "m1")), at(received(1, "m1")), at(received(1, "m1")), at({ type: "message.deleted", queue: "interview-queue", messageId: "m1", taskId: 1 })]);
     expect(evaluateCheck(check({ expect: "trial.mostReceives", comparison: { equals: 2 } }), state, 2000).status).toBe("passed");
   });
+
+  it("counts the charges of the trial's orders only, and forgets them at a world reset", () => {
+    const charged = (taskId: number, charges: number): FlowEventBody => ({ type: "charge.made", taskId, charges });
+    const events = [
+      at({ type: "task.created", taskId: 1, task: task("completed") }),
+      at(charged(1, 1)),
+      at(charged(1, 2)),
+      at({ type: "trial.started", afterTaskId: 1 }),
+      at({ type: "task.created", taskId: 2, task: { ...task("completed"), id: 2 } }),
+      at({ type: "task.created", taskId: 3, task: { ...task("completed"), id: 3 } }),
+      at(charged(2, 1)),
+      at(charged(3, 1)),
+      at(charged(3, 2)),
+    ];
+    const state = foldEvents(events);
+    expect(evaluateCheck(check({ expect: "trial.charges", comparison: { equals: 3 } }), state, 2000).actual).toBe("trial.charges = 3");
+    expect(evaluateCheck(check({ expect: "trial.mostCharges", comparison: { equals: 2 } }), state, 2000).status).toBe("passed");
+    const reset = foldEvents([at({ type: "world.reset" })], state);
+    expect(reset.chargesByTask).toEqual({});
+  });
 });
 
 describe("lab 5's order states", () => {
