@@ -82,4 +82,25 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-fixed.png` });
     expect(errors).toEqual([]);
   });
+
+  it("keeps Deploy off until the editor is loaded and wired, so an early press is never lost", { timeout: 60_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await browser.newPage();
+    // The editor's code arrives three seconds late, as on a slow machine's first visit.
+    let release: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/codeEditor-[^/]*\.js$/, async (route) => {
+      await arrived;
+      await route.continue();
+    });
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/1`);
+    await page.waitForSelector("body[data-ready=true]");
+    const cell = page.locator(".block.handler").first();
+    await cell.waitFor();
+    expect(await cell.locator("button.deploy").isDisabled()).toBe(true);
+    expect(await cell.locator("button.reset-code").isDisabled()).toBe(true);
+    expect(await cell.locator(".answer").textContent()).toBe("Loading the editor…");
+    release();
+    await deploy(cell, page);
+  });
 });
