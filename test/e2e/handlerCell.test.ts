@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     const marked = cell.locator(".cm-line:has(.cm-lintRange-error)");
     await marked.waitFor({ timeout: 10_000 });
     await expect(marked.textContent()).resolves.toContain(typo.text);
+    // The marked text is in sight at 1024×768, not past the editor's right edge.
+    const [range, scroller] = await Promise.all([cell.locator(".cm-lintRange-error").first().boundingBox(), cell.locator(".cm-scroller").boundingBox()]);
+    expect(range && scroller && range.x + range.width).toBeLessThanOrEqual((scroller?.x ?? 0) + (scroller?.width ?? 0));
     const lines = await cell.locator(".cm-line").allTextContents();
     expect(lines.findIndex((line) => line.includes(typo.text)) + 1).toBe(typo.line);
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-error.png` });
@@ -65,7 +68,8 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     // The fix, typed as a learner would: the word "records" becomes "Records".
     await page.waitForTimeout(PAUSE_MS);
     await cell.locator(`.cm-line:has-text('${typo.text}')`).click();
-    await page.keyboard.press("End");
+    // End goes to the next wrap point of a wrapped line: pressed until the line's real end.
+    for (let i = 0; i < 4; i++) await page.keyboard.press("End");
     for (let i = 0; i < typo.fromEnd; i++) await page.keyboard.press("ArrowLeft");
     for (let i = 0; i < "records".length; i++) await page.keyboard.press("Backspace");
     await page.keyboard.type("Records");
