@@ -44,8 +44,11 @@ export type FlowEventBody =
   | { type: "task.created"; taskId: number; task: Task }
   | { type: "task.updated"; taskId: number; from: TaskStatus; task: Task }
   /** `body` is a preview (common/bodyPreview.ts); the whole body is `message:body`'s answer while SQS holds the message. */
-  /** `groupId`: the MessageGroupId of a message sent to a FIFO queue. */
-  | ({ type: "message.sent"; queue: string; messageId: string; taskId: number | null; groupId?: string } & BodyPreview)
+  /**
+   * `groupId`: the MessageGroupId of a message sent to a FIFO queue. `movedFrom`: the queue a
+   * message move task (a redrive) took it from; absent for a message someone sent.
+   */
+  | ({ type: "message.sent"; queue: string; messageId: string; taskId: number | null; groupId?: string; movedFrom?: string } & BodyPreview)
   | {
       type: "message.received";
       queue: string;

@@ -64,7 +64,10 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
     switch (event.type) {
       case "task.created":
         return `the API created task ${event.taskId} in the database (pending)`;
+      // Who sent it: the API sends only tasks' messages; a redrive is SQS's own move task.
       case "message.sent":
+        if (event.movedFrom) return `a redrive (SQS's message move task) put ${ofTask(event.taskId)} back on ${event.queue} from ${event.movedFrom}, as a new message`;
+        if (event.taskId === null) return `another client (not the API) sent a message without a task to ${event.queue}; SQS holds it (step 3) until a consumer receives it`;
         return `the API sent ${ofTask(event.taskId)} to ${event.queue}; SQS holds it (step 3) until the trigger receives it`;
       case "message.delayed":
         return `SQS holds ${ofTask(event.taskId)}, delayed until ${new Date(event.visibleAt).toLocaleTimeString()}`;

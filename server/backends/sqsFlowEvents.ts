@@ -62,7 +62,7 @@ export function flowEventsOf(publish: Publish, body: (queue: string, messageId: 
         gone(event.queue, event.messageId);
         taskIds.set(event.newMessageId, taskId);
         const whole = body(event.destinationQueue, event.newMessageId) ?? "";
-        publish({ type: "message.sent", queue: event.destinationQueue, messageId: event.newMessageId, taskId, ...previewOf(whole) });
+        publish({ type: "message.sent", queue: event.destinationQueue, messageId: event.newMessageId, taskId, movedFrom: event.queue, ...previewOf(whole) });
         return;
       }
       // A PurgeQueue from a terminal empties the queue: each message leaves as a deletion would.

@@ -74,6 +74,7 @@ export const SELECTORS: Record<string, Selector> = {
   "concurrency.scaledUp": (s) => s.peakConcurrencyLimit > 5,
   "trigger.state": (s) => s.trigger.state,
   "trigger.BatchSize": (s) => s.trigger.settings?.BatchSize ?? null,
+  "trigger.MaximumBatchingWindowInSeconds": (s) => s.trigger.settings?.MaximumBatchingWindowInSeconds ?? null,
   "faults.failRate": (s) => s.faults?.failRate ?? null,
   "faults.sqsUnavailable": (s) => s.faults?.sqsUnavailable ?? null,
   "stepMode.enabled": (s) => s.stepMode.enabled,

@@ -262,7 +262,18 @@ function parseHttp(fence: Fence, fail: (line: number, detail: string) => never):
 }
 
 const FUNCTION_LANGUAGES: readonly FunctionLanguage[] = ["nodejs", "python"];
-const fenceAttributes = (fence: Fence) => Object.fromEntries([...fence.info.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]])) as Record<string, string | undefined>;
+/**
+ * A fence's `key=value` attributes. A value runs to the next ` key=` (or the end), so it may hold
+ * spaces: `anchor=async redrive( lines=14` anchors on "async redrive(". Cut at the first space, that
+ * anchor was "async", and lessons quoted the first async method of the file instead.
+ */
+const fenceAttributes = (fence: Pick<Fence, "info">) =>
+  Object.fromEntries(
+    fence.info
+      .split(/\s+(?=\w+=)/)
+      .map((token) => /^(\w+)=(.*)$/s.exec(token))
+      .flatMap((m) => (m ? [[m[1], (m[2] ?? "").trim()]] : [])),
+  ) as Record<string, string | undefined>;
 
 /** A project file a block names: inside the project, and there. */
 function projectFile(file: string, fence: Fence, options: ParseOptions, fail: (line: number, detail: string) => never, what: string): string[] {

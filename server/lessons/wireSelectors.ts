@@ -1,9 +1,16 @@
 import { visibilityTimeoutSet } from "../../common/heartbeat.js";
+import type { SqsCall } from "../../common/events.js";
 import type { PlaygroundState } from "../../common/state.js";
 
 type Selector = (state: PlaygroundState, now: number) => string | number | boolean | null;
 
 const count = (state: PlaygroundState, key: string) => state.callCounts[key] ?? { calls: 0, empty: 0 };
+
+/** The retention period (s) a SetQueueAttributes request sets, or null when it sets none. */
+function retentionSet(call: SqsCall): number | null {
+  const value = (call.request as { Attributes?: { MessageRetentionPeriod?: unknown } } | null)?.Attributes?.MessageRetentionPeriod;
+  return value === undefined || value === null || value === "" || !Number.isFinite(Number(value)) ? null : Number(value);
+}
 
 /**
  * What lesson checks may read on the wire: SQS calls counted since the last reset (the wire
@@ -16,6 +23,14 @@ export const WIRE_SELECTORS: Record<string, Selector> = {
   /** ReceiveMessage calls of other clients that returned no message: each is a billed request. */
   "wire.otherClientEmptyReceives": (s) => count(s, "other-client ReceiveMessage").empty,
   "wire.otherClientVisibilityChanges": (s) => count(s, "other-client ChangeMessageVisibility").calls,
+  /**
+   * The MessageRetentionPeriod (s) the latest answered SetQueueAttributes of another client set, or
+   * null: an experiment waits on it before it sends, since the terminal's command may still run.
+   */
+  "wire.otherClientRetentionSeconds": (s) => {
+    const last = s.calls.findLast((c) => c.caller === "other-client" && c.operation === "SetQueueAttributes" && !c.error && retentionSet(c) !== null);
+    return last ? retentionSet(last) : null;
+  },
   "wire.triggerReceives": (s) => count(s, "lambda-trigger ReceiveMessage").calls,
   "wire.triggerEmptyReceives": (s) => count(s, "lambda-trigger ReceiveMessage").empty,
   /** ChangeMessageVisibility calls the function made itself (its backoff on a failed record). */

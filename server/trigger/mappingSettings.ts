@@ -150,7 +150,9 @@ export function settingsWarnings(
   if (visibilityTimeoutSeconds < recommended) {
     warnings.push(
       `The queue's visibility timeout (${visibilityTimeoutSeconds} s) is below AWS's recommended 6 × function timeout + batching window = ${recommended} s: ` +
-        "a message can become visible again while its batch is still being processed, and be processed twice.",
+        // AWS's reason (services-sqs-configure.html), not "the batch outlives the timeout": that
+        // would need only a little more than 1 ×, and the refusal above covers it.
+        "AWS's reason is room for Lambda to retry a throttled batch before its messages become visible again, each return counting a receive toward maxReceiveCount.",
     );
   }
   const { reserved, maximumConcurrency } = concurrency;

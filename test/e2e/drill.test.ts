@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, pagesPerTest, seriousViolations } from "../helpers/browser.js";
 import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
+import { sqsCall } from "../helpers/sqsWorld.js";
 
 const pages = pagesPerTest({ viewport: { width: 1024, height: 768 } });
 const playgrounds = playgroundPerTest();
@@ -69,6 +70,22 @@ describe.skipIf(!hasChromium())("the interview drill in the browser", () => {
     expect(marks).toEqual(["passed", "passed", "passed", "passed"]);
   });
 
+  // Both failed for a learner on a loaded machine: the task was sent while the terminal's
+  // set-queue-attributes still ran (its message kept 4 days), and three requests paced by the
+  // drawing spread wider than the 2 s window.
+  it("runs the retention experiment: the task is sent once the terminal set 60 s, and its message expires", { timeout: 240_000 }, async () => {
+    const page = await open(await playgrounds.start(), "#/drill/7");
+    const { marks, status } = await runExperiment(page);
+    expect(marks).toEqual(["passed", "passed", "passed", "passed", "passed"]);
+    expect(status).toMatch(/every check passed/);
+  });
+
+  it("runs the batching-window experiment at the lesson pace: the three tasks go in one invocation", { timeout: 180_000 }, async () => {
+    const page = await open(await playgrounds.start(), "#/drill/13");
+    const { marks } = await runExperiment(page);
+    expect(marks).toEqual(["passed", "passed", "passed", "passed"]);
+  });
+
   it("puts back the settings an experiment changed when the learner leaves it half-way", { timeout: 120_000 }, async () => {
     const playground = await playgrounds.start();
     const page = await open(playground, "#/drill/1");
@@ -86,6 +103,23 @@ describe.skipIf(!hasChromium())("the interview drill in the browser", () => {
     await page.click(".nb-nav .next");
     await until(async () => (await read("/api/faults")).delayMs === 0 && (await read("/api/trigger")).Enabled === true);
     expect(await page.textContent(".drill h3")).toMatch(/^Question 2 of/);
+  });
+
+  it("puts the queue's retention back when the learner leaves the retention experiment during its wait", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await open(playground, "#/drill/7");
+    const retention = async () => {
+      const urls = ((await sqsCall(playground.sqsEndpoint, "ListQueues", {})).json.QueueUrls ?? []) as string[];
+      const url = urls.find((u) => u.endsWith("/interview-queue"));
+      const { json } = await sqsCall(playground.sqsEndpoint, "GetQueueAttributes", { QueueUrl: url, AttributeNames: ["MessageRetentionPeriod"] });
+      return (json.Attributes as Record<string, string>).MessageRetentionPeriod;
+    };
+    await page.click(".run-experiment");
+    // The terminal set 60 s and the task was sent: the minute's wait has begun.
+    await page.waitForSelector(".drill-blocks .block.check.ok >> nth=1", { timeout: 60_000 });
+    expect(await retention()).toBe("60");
+    await page.click(".nb-nav .next");
+    await expect.poll(retention, { timeout: 30_000, interval: 250 }).toBe("345600");
   });
 
   it("links each question to the lesson that teaches it", { timeout: 60_000 }, async () => {

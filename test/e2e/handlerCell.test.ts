@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     const marked = cell.locator(".cm-line:has(.cm-lintRange-error)");
     await marked.waitFor({ timeout: 10_000 });
     await expect(marked.textContent()).resolves.toContain(typo.text);
+    // The marked text is in sight at 1024×768, not past the editor's right edge.
+    const [range, scroller] = await Promise.all([cell.locator(".cm-lintRange-error").first().boundingBox(), cell.locator(".cm-scroller").boundingBox()]);
+    expect(range && scroller && range.x + range.width).toBeLessThanOrEqual((scroller?.x ?? 0) + (scroller?.width ?? 0));
     const lines = await cell.locator(".cm-line").allTextContents();
     expect(lines.findIndex((line) => line.includes(typo.text)) + 1).toBe(typo.line);
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-error.png` });
@@ -65,7 +68,8 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     // The fix, typed as a learner would: the word "records" becomes "Records".
     await page.waitForTimeout(PAUSE_MS);
     await cell.locator(`.cm-line:has-text('${typo.text}')`).click();
-    await page.keyboard.press("End");
+    // End goes to the next wrap point of a wrapped line: pressed until the line's real end.
+    for (let i = 0; i < 4; i++) await page.keyboard.press("End");
     for (let i = 0; i < typo.fromEnd; i++) await page.keyboard.press("ArrowLeft");
     for (let i = 0; i < "records".length; i++) await page.keyboard.press("Backspace");
     await page.keyboard.type("Records");
@@ -81,5 +85,26 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await cell.locator(".handler-log:has-text('processing task')").waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-fixed.png` });
     expect(errors).toEqual([]);
+  });
+
+  it("keeps Deploy off until the editor is loaded and wired, so an early press is never lost", { timeout: 60_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await browser.newPage();
+    // The editor's code arrives three seconds late, as on a slow machine's first visit.
+    let release: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/codeEditor-[^/]*\.js$/, async (route) => {
+      await arrived;
+      await route.continue();
+    });
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/1`);
+    await page.waitForSelector("body[data-ready=true]");
+    const cell = page.locator(".block.handler").first();
+    await cell.waitFor();
+    expect(await cell.locator("button.deploy").isDisabled()).toBe(true);
+    expect(await cell.locator("button.reset-code").isDisabled()).toBe(true);
+    expect(await cell.locator(".answer").textContent()).toBe("Loading the editor…");
+    release();
+    await deploy(cell, page);
   });
 });

@@ -98,4 +98,10 @@ describe("function settings and the visibility-timeout rules", () => {
     expect(settingsWarnings(20, 3, 2)).toEqual([]);
     expect(settingsWarnings(5, 10, 0)[0]).toMatch(/would refuse to create this trigger now \(Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds\)/);
   });
+
+  it("gives AWS's reason for the 6 × rule, room to retry throttled batches, not the batch outliving the timeout (issue 19, item 5)", () => {
+    const [warning] = settingsWarnings(5, 3, 0);
+    expect(warning).toMatch(/retry a throttled batch/);
+    expect(warning).not.toMatch(/still being processed|processed twice/);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { parseConfig } from "../../server/config.js";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { parseLesson } from "../../server/lessons/parseLesson.js";
 import { startPlayground } from "../../server/playground.js";
+import { ROOT } from "../helpers/process.js";
 
 const source: Record<string, string[]> = { "server/x.ts": ["line one", "line two", "line three"], "lessons/handlers/h.py": ["def lambda_handler(event, context):", "    return None"], "lessons/handlers/h.ts": ["export const handler = async () => {};"] };
 const parse = (text: string) => parseLesson(text, { file: "lessons/99-test.md", order: 99, readSource: (f) => source[f] });
@@ -105,6 +106,20 @@ describe("code blocks", () => {
   it("find their lines by an anchor, so edits above them do not break the lesson", () => {
     const lesson = parse(front + "## S\n```code file=server/x.ts anchor=two lines=2\n```\n");
     expect(lesson.steps[0]?.parts[0]).toEqual({ kind: "code", file: "server/x.ts", line: 2, code: "line two\nline three" });
+  });
+
+  it("take an anchor with spaces whole, up to the next attribute", () => {
+    const lesson = parse(front + "## S\n```code file=server/x.ts anchor=line three lines=1\n```\n");
+    expect(lesson.steps[0]?.parts[0]).toEqual({ kind: "code", file: "server/x.ts", line: 3, code: "line three" });
+  });
+
+  it("in every lesson, start at the line that holds the whole anchor the lesson names", () => {
+    const shown = loadLessons(join(ROOT, "lessons"), ROOT).flatMap((lesson) => lesson.steps.flatMap((step) => step.parts.flatMap((part) => (part.kind === "code" ? [`${lesson.id} ${part.file}: ${part.code.split("\n")[0]}`] : []))));
+    const named = readdirSync(join(ROOT, "lessons"))
+      .filter((name) => /^\d+-.+\.md$/.test(name))
+      .flatMap((name) => [...readFileSync(join(ROOT, "lessons", name), "utf8").matchAll(/^```code file=(\S+) anchor=(.*) lines=\d+$/gm)].map((m) => ({ file: m[1], anchor: m[2] as string })));
+    expect(named.length).toBeGreaterThan(10);
+    for (const { file, anchor } of named) expect(shown.some((line) => line.includes(` ${file}: `) && line.includes(anchor)), `${file} at "${anchor}"`).toBe(true);
   });
 
   it("refuse an anchor that is not in the file", () => {

@@ -39,7 +39,7 @@ describe("the engine's events as flow events", () => {
     map({ type: "message.moved", queue: "q-dlq", destinationQueue: "q", messageId: "m", newMessageId: "n" });
     expect(published.slice(1)).toMatchObject([
       { type: "message.deleted", queue: "q-dlq", messageId: "m", taskId: 7 },
-      { type: "message.sent", queue: "q", messageId: "n", taskId: 7, body: TASK },
+      { type: "message.sent", queue: "q", messageId: "n", taskId: 7, movedFrom: "q-dlq", body: TASK },
     ]);
   });
 

@@ -18,6 +18,12 @@ describe("the sentence under the drawing", () => {
     expect(stepSentence(received, null)).toBe("Step 4: another client (not the trigger) received the message of task 12, receive 1; it is invisible to others for 5 s.");
   });
 
+  it("says who sent a message: the API a task's, another client one without a task, a redrive SQS's move task", () => {
+    expect(stepSentence(event({ type: "message.sent", queue, messageId: "m", taskId: 3, body: "{}" }), 3)).toBe(`Step 2: the API sent the message of task 3 to ${queue}; SQS holds it (step 3) until the trigger receives it.`);
+    expect(stepSentence(event({ type: "message.sent", queue, messageId: "m", taskId: null, body: "poison" }), 3)).toBe(`Step 2: another client (not the API) sent a message without a task to ${queue}; SQS holds it (step 3) until a consumer receives it.`);
+    expect(stepSentence(event({ type: "message.sent", queue, messageId: "m", taskId: 9, body: "{}", movedFrom: "interview-queue-dlq" }), 3)).toBe(`Step 2: a redrive (SQS's message move task) put the message of task 9 back on ${queue} from interview-queue-dlq, as a new message.`);
+  });
+
   it("numbers each kind of event with the lesson's step", () => {
     const steps = [
       event({ type: "task.created", taskId: 1, task: task(1, "pending") }),

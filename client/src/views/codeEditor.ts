@@ -37,6 +37,9 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
         mode.of(modeOf(language)),
         readOnly.of(EditorState.readOnly.of(false)),
         lintGutter(),
+        // The lesson column is narrow (about 35 columns at 1024×768): unwrapped, lesson 21's typo
+        // `event.records` ran past the right edge of its marked line, out of sight.
+        EditorView.lineWrapping,
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
         }),

@@ -45,11 +45,18 @@ export interface ExperimentRun {
 export function runExperiment(question: DrillQuestion, section: HTMLElement, deps: RunDeps): ExperimentRun {
   let cancelled = false;
   const caughtUp = () => drawingCaughtUp(deps.drawingBehind, () => cancelled);
+  let pressed = false;
   const done = (async () => {
     const found = await settingsNow();
     const finished = await pressAll();
-    // Cut short (the learner left, a check failed): what it changed is put back, as a finished one does itself.
-    if (!finished && found) await restore(found);
+    // Cut short (the learner left, a check failed): what it changed is put back, as a finished one
+    // does itself. An experiment that began with a Reset owns the world it made: a Reset puts back
+    // what its terminal commands changed too (left during its minute-long wait, the retention
+    // experiment kept the queue at 60 s, and later lessons' messages expired).
+    if (!finished && found) {
+      if (pressed && question.experiment.find((b) => b.kind !== "prose")?.kind === "reset") await call("POST", "/api/reset");
+      await restore(found);
+    }
     return finished;
   })();
   async function pressAll(): Promise<boolean> {
@@ -62,6 +69,7 @@ export function runExperiment(question: DrillQuestion, section: HTMLElement, dep
       await caughtUp();
       el.classList.add("running");
       el.scrollIntoView({ block: "nearest" });
+      if (block.kind !== "check") pressed = true;
       const ok = block.kind === "check" ? await waitForCheck(question, checkIndex++, el, caughtUp, () => cancelled) : await press(block, el, deps);
       el.classList.remove("running");
       if (!ok) return false;

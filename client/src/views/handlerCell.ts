@@ -50,8 +50,8 @@ export function renderHandlerCell(block: HandlerBlock, i: number): string {
       <label>Language <select class="handler-language"${block.sources.length < 2 ? " disabled" : ""}>${options}</select></label>
       <span class="handler-file">${esc(first?.file ?? "")}</span></div>
     <div class="handler-editor"><pre><code>${esc(first?.code ?? "")}</code></pre></div>
-    <div class="handler-actions"><button type="button" class="deploy">Deploy</button> <button type="button" class="reset-code">Reset</button>
-      <span class="answer" aria-live="polite"></span></div>
+    <div class="handler-actions"><button type="button" class="deploy" disabled>Deploy</button> <button type="button" class="reset-code" disabled>Reset</button>
+      <span class="answer" aria-live="polite">Loading the editor…</span></div>
     <div class="handler-log-head">Function log <span class="handler-log-hint">(cold starts, <code>console.log</code> / <code>print</code>, results and errors of your deployed version)</span></div>
     <pre class="handler-log" aria-live="polite">Nothing yet: deploy, then send a task.</pre>
   </div>`;
@@ -98,7 +98,9 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   select.addEventListener("change", () => apply(select.value as FunctionLanguage));
   follow(el, editor, now?.version ?? 0, () => language);
   apply(language);
-  if (following) reset.disabled = true;
+  // Rendered disabled: a press while the editor still loaded found no listener and did nothing.
+  // apply() set Deploy; nothing awaits between here and the listeners below.
+  reset.disabled = following;
 
   deploy.addEventListener("click", async () => {
     editor.clearErrors();

@@ -154,9 +154,18 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     const visit = live;
     button.addEventListener("click", () => {
       if (part.kind === "predict") return visit?.reveal(el);
-      visit?.acted(el);
-      recheck.changed();
-      if (part.kind !== "check") void act(part, el, deps.runInTerminal).finally(() => recheck.changed());
+      if (part.kind === "check") {
+        visit?.acted(el);
+        return recheck.changed();
+      }
+      // The checks after an action go live once its request is answered. Live at the press, they
+      // were judged on the world the action was about to change: a Reset's part showed ✓ and ✗
+      // about the previous part's task (lesson 18's "two receives spent on throttles" ✓ before
+      // any task was sent, and "lifted in time" ✗).
+      void act(part, el, deps.runInTerminal).finally(() => {
+        visit?.acted(el);
+        recheck.changed();
+      });
     });
     if (part.kind !== "predict" || predictIndex === undefined) return;
     // The learner's prediction is kept in the browser, to be compared with what really happens.
