@@ -45,7 +45,9 @@ interface CliMessage {
   Attributes?: Record<string, string>;
 }
 
-describe("awslocal, as a real process against the playground's SQS", () => {
+// Each test runs awslocal several times, a Node process each: on a loaded machine (the whole suite
+// on two cores) a test took longer than the default 30 s.
+describe("awslocal, as a real process against the playground's SQS", { timeout: 90_000 }, () => {
   it("prints get-queue-url's answer as the aws CLI's indented JSON", async () => {
     const playground = await start();
     const result = await awslocal(playground, "get-queue-url", "--queue-name", "interview-queue");

@@ -25,6 +25,13 @@ async function healthy(playground: TestPlayground): Promise<number> {
 }
 
 /**
+ * The settings of the tests that use exitBesideSlowTask: a function timeout of 30 s, so that on a
+ * loaded machine the slow task's 1.5 s never reaches it (its environment then ended at the
+ * timeout, not by the other's exit).
+ */
+const SLOW_BESIDE_EXIT = { BATCH_SIZE: "1", FUNCTION_TIMEOUT_SECONDS: "30", VISIBILITY_TIMEOUT_SECONDS: "180" };
+
+/**
  * A task titled "slow" keeps one environment busy while a task titled "exit" ends another: the
  * exit fails only its own invocation, the slow task completes in its environment, which lives on,
  * and /health answers throughout. Resolves with the exit's failed invocation.
@@ -174,27 +181,29 @@ describe("a function cannot harm the playground or its other environments", () =
     expect(await healthy(playground)).toBe(200);
   });
 
-  it("ends only its own environment when the function calls process.exit(1)", async () => {
-    const playground = await playgrounds.start({ BATCH_SIZE: "1" });
+  it("ends only its own environment when the function calls process.exit(1)", { timeout: 90_000 }, async () => {
+    const playground = await playgrounds.start(SLOW_BESIDE_EXIT);
     await deployed(playground, "nodejs", nodeHandler(`if (title === "slow") await new Promise((r) => setTimeout(r, 1500)); if (title === "exit") process.exit(1);`));
     const failed = await exitBesideSlowTask(playground);
     expect(failed.errorDetail?.errorType).toBe("Runtime.ExitError");
     expect(failed.errorDetail?.errorMessage).toMatch(/Runtime exited with error: exit status 1/);
   });
 
-  it.skipIf(!python)("ends only its own environment when a Python function calls sys.exit", async () => {
-    const playground = await playgrounds.start({ BATCH_SIZE: "1" });
+  it.skipIf(!python)("ends only its own environment when a Python function calls sys.exit", { timeout: 90_000 }, async () => {
+    const playground = await playgrounds.start(SLOW_BESIDE_EXIT);
     await deployed(playground, "python", pythonHandler(`if title == "slow": time.sleep(1.5)`, `if title == "exit": sys.exit(3)`));
     const failed = await exitBesideSlowTask(playground);
     expect(failed.errorDetail?.errorMessage).toMatch(/Runtime exited with error: exit status 3/);
   });
 
-  it("ends the environment of a function that runs out of its 128 MB, and starts a new one for the next invocation", async () => {
-    const playground = await playgrounds.start({ BATCH_SIZE: "1" });
+  it("ends the environment of a function that runs out of its 128 MB, and starts a new one for the next invocation", { timeout: 90_000 }, async () => {
+    // A function timeout of 30 s: on a loaded machine filling 128 MB took longer than the default
+    // 3 s, and the environment then ended at the timeout instead (Sandbox.Timedout).
+    const playground = await playgrounds.start({ BATCH_SIZE: "1", FUNCTION_TIMEOUT_SECONDS: "30", VISIBILITY_TIMEOUT_SECONDS: "60" });
     await deployed(playground, "nodejs", nodeHandler(`if (title === "hog") { const kept = []; for (;;) kept.push(new Array(1e6).fill(task)); }`));
     const hog = await postTask(playground, "hog");
     const { invocationId } = await invokedWith(playground, hog);
-    const failed = await failedInvocation(playground, invocationId);
+    const failed = await failedInvocation(playground, invocationId, 60_000);
     expect(failed.errorDetail?.errorType).toBe("Runtime.ExitError");
     const next = await postTask(playground, "modest");
     await completed(playground, next);

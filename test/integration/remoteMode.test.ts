@@ -15,6 +15,13 @@ import { invokeBundle } from "../helpers/invokeBundle.js";
 import { startLambdaStub, type LambdaStub } from "../helpers/lambdaStub.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
+/**
+ * How long the flow's events may take to be seen: in this mode the queue watch reads the queue by
+ * polling, as it reads LocalStack's, and on a loaded machine (the whole suite on two cores) its
+ * polls and the bundle's own process run late; 15 s was missed there.
+ */
+const SEEN_WITHIN_MS = 45_000;
+
 // LocalStack mode as far as it runs here (no Docker): the embedded SQS stands in for LocalStack's
 // SQS (same protocol, same /_aws/sqs/messages endpoint), the Lambda API is a recording STUB, and
 // the test plays the Lambda service: it receives a batch, builds the real SQS event and runs the
@@ -119,27 +126,27 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
     expect(await response.json()).toMatchObject({ error: { code: "StepModeUnavailable", message: expect.stringContaining("embedded") } });
   });
 
-  it("completes a task through the deployed bundle, run in its own process with a real SQS event", async () => {
+  it("completes a task through the deployed bundle, run in its own process with a real SQS event", { timeout: 120_000 }, async () => {
     const playground = await start();
     const created = (await (await playground.post("/tasks", { title: "through LocalStack mode" })).json()) as Task;
     const outcome = await actAsLambda(playground);
     expect(outcome).toEqual({ ok: true, result: { batchItemFailures: [] } });
     expect(((await (await playground.get(`/tasks/${created.id}`)).json()) as Task).status).toBe("completed");
-    await playground.waitForEvent(isType("lambda.completed"));
-    await playground.waitForEvent(isType("message.received", (e) => e.taskId === created.id && e.consumer === "lambda-trigger"));
-    await playground.waitForEvent(isType("message.deleted", (e) => e.taskId === created.id));
+    await playground.waitForEvent(isType("lambda.completed"), SEEN_WITHIN_MS);
+    await playground.waitForEvent(isType("message.received", (e) => e.taskId === created.id && e.consumer === "lambda-trigger"), SEEN_WITHIN_MS);
+    await playground.waitForEvent(isType("message.deleted", (e) => e.taskId === created.id), SEEN_WITHIN_MS);
   });
 
-  it("completes a FIFO task through the deployed bundle, its messages watched in the FIFO queue with their group", async () => {
+  it("completes a FIFO task through the deployed bundle, its messages watched in the FIFO queue with their group", { timeout: 120_000 }, async () => {
     const playground = await start();
     const created = (await (await playground.post("/tasks", { title: "in order", queue: "fifo", messageGroupId: "customer-1" })).json()) as Task;
     expect(created).toMatchObject({ queue: "fifo", messageGroupId: "customer-1" });
     const outcome = await actAsLambda(playground, playground.backend.fifo.queues);
     expect(outcome).toEqual({ ok: true, result: { batchItemFailures: [] } });
     expect(((await (await playground.get(`/tasks/${created.id}`)).json()) as Task).status).toBe("completed");
-    await playground.waitForEvent(isType("message.sent", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo" && e.groupId === "customer-1"));
-    await playground.waitForEvent(isType("message.received", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo" && e.consumer === "lambda-trigger"));
-    await playground.waitForEvent(isType("message.deleted", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo"));
+    await playground.waitForEvent(isType("message.sent", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo" && e.groupId === "customer-1"), SEEN_WITHIN_MS);
+    await playground.waitForEvent(isType("message.received", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo" && e.consumer === "lambda-trigger"), SEEN_WITHIN_MS);
+    await playground.waitForEvent(isType("message.deleted", (e) => e.taskId === created.id && e.queue === "interview-queue.fifo"), SEEN_WITHIN_MS);
     expect(playground.backend.inspect().map((q) => q.name)).toEqual(["interview-queue", "interview-queue-dlq", "interview-queue.fifo", "interview-queue-dlq.fifo"]);
   });
 

@@ -25,7 +25,8 @@ async function refusedStart(env: Record<string, string>): Promise<string> {
 
 const STACK_LINE = /\n\s+at /;
 
-describe("two servers on one DATA_DIR", () => {
+// Two real server processes start in each test: on a loaded machine that took longer than 30 s.
+describe("two servers on one DATA_DIR", { timeout: 90_000 }, () => {
   it("refuses the second, naming the first's pid, start time and address", async () => {
     const first = await servers.start({ TRIGGER_ENABLED: "false" });
     const output = await refusedStart({ DATA_DIR: servers.dataDir, TRIGGER_ENABLED: "false" });
