@@ -6,6 +6,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, moveToPart, openTab, pagesPerTest } from "../helpers/browser.js";
 import { playgroundPerTest } from "../helpers/playground.js";
+import type { PageGlobals } from "../helpers/layout.js";
 import { ROOT } from "../helpers/process.js";
 
 const playgrounds = playgroundPerTest();
@@ -42,8 +43,24 @@ async function doPart(page: Page): Promise<void> {
     await page.waitForTimeout(PAUSE_MS);
     if (kind.includes("check")) await pressUntilTicked(page, block);
     else if (kind.includes("handler")) await deployCell(block);
-    else await block.locator(".run").click();
+    else {
+      await block.locator(".run").click();
+      // A command that says when it is done (`echo "…"` at its end) is waited for, as a person
+      // watching the terminal would: lab 1's trigger let go while its orders were still being sent
+      // met them a few at a time, in batches too short for a message to come back.
+      const said = kind.includes("terminal") ? /echo "([^"]+)"\s*$/.exec((await block.locator("pre").textContent()) ?? "")?.[1] : undefined;
+      if (said) await terminalSaid(page, said);
+    }
   }
+}
+
+/** Resolves once a line of the terminal's output is exactly `line` (the command line itself, which holds it too, is longer). */
+async function terminalSaid(page: Page, line: string): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => [...(globalThis as unknown as PageGlobals).document.querySelectorAll(".term .xterm-rows > div")].some((row) => (row.textContent ?? "").replaceAll("\u00a0", " ").trim() === wanted),
+    line,
+    { timeout: 60_000 },
+  );
 }
 
 /** A learner's page on a fresh playground, ready; `errors` collects the page's uncaught errors. */
