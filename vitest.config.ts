@@ -18,6 +18,10 @@ export default defineConfig({
     // timeouts and retention periods (the suite used 40 % of two cores with three workers), and with
     // fewer workers everything else waited behind them.
     maxWorkers: 5,
+    // One retry of a failed test: on two shared cores each whole-suite run of this session had one
+    // test (a different one each time) miss a real deadline under load 11–17 and pass alone; each is
+    // then given room or fixed (see git log), and the report still names every test that was retried.
+    retry: 1,
     // The SDK's Node 20 notice is said once in the README; it would repeat in every test file.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },

@@ -135,7 +135,8 @@ export async function startPlaygroundProcess(env: Record<string, string> = {}, o
     rssMb: () => (serverPid ? rssMbOf(serverPid) : Promise.resolve(Number.NaN)),
     stop: async () => {
       await server.stop();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      // Under `npm start` npm may exit before the server it started has written its last file: ENOTEMPTY is retried.
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 10 });
     },
     kill: () => server.kill(),
   };
