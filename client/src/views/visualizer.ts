@@ -42,6 +42,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
       <g class="db-counts"></g><g class="queue-cards"></g><g class="group-lanes"></g><g class="dlq-cards"></g><g class="handler-batches"></g>
     </svg><div class="viz-travel" aria-hidden="true"></div></div>`;
   const svg = root.querySelector("svg") as SVGSVGElement;
+  pinSize(svg, root.querySelector(".viz-box") as HTMLElement);
   const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
   const queueCards = mountCardLayer(layer("queue-cards"), QUEUE_CARDS, { x: BOX.sqs.x + BOX.sqs.w / 2, y: BOX.sqs.y + BOX.sqs.h - 12 });
   const deadCards = mountCardLayer(layer("dlq-cards"), DEAD_CARDS, { x: BOX.dlq.x + BOX.dlq.w / 2, y: BOX.dlq.y + BOX.dlq.h - 12 });
@@ -115,6 +116,21 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
   return draw;
 }
 
+/**
+ * Give the drawing its box's size in pixels, and again whenever the box is resized. Sized in
+ * percent, the SVG root was marked "size changed" by every layout of the page around it (a new
+ * narration sentence, a line of the lesson), and then laid out every shape and word of the
+ * drawing again: 6 ms a time on a quiet machine, most of a burst's long tasks (issue 15). In
+ * pixels, a layout of the page leaves the drawing alone unless the box really changed.
+ */
+function pinSize(svg: SVGSVGElement, box: HTMLElement): void {
+  new ResizeObserver(([entry]) => {
+    if (!entry) return;
+    const { width, height } = entry.contentRect;
+    svg.style.width = `${width}px`;
+    svg.style.height = `${height}px`;
+  }).observe(box);
+}
 
 /**
  * Text lines at fixed places, made once and rewritten in place. Replacing the elements (innerHTML)
