@@ -2,7 +2,7 @@
 // (bench/browserOnly.ts: a tab open during a 10,000-task burst) under a Chrome trace, to find what
 // a long task is. For every main-thread task of 50 ms or more after the page went live it prints
 // what ran inside it (the trace events that took the time, and the JavaScript functions the
-// sampling profiler saw). Each task's CPU time is printed beside its length: on a shared machine a
+// sampling profiler saw); with `--cpu-ms N`, every task that used N ms of CPU. Each task's CPU time is printed beside its length: on a shared machine a
 // task of 100 ms may hold 15 ms of work. `--trace FILE` reads a trace saved with `--out` again.
 // Run `npm run build` first: the page traced is the built one.
 import { readFile, writeFile } from "node:fs/promises";
@@ -12,11 +12,13 @@ import { startPlaygroundProcess } from "./server.js";
 import { launchBenchChromium } from "./scenarios/browser.js";
 import { burstTasks } from "./scenarios/burst.js";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "1" }, tasks: { type: "string", default: "10000" }, out: { type: "string" }, trace: { type: "string" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "1" }, tasks: { type: "string", default: "10000" }, out: { type: "string" }, trace: { type: "string" }, "cpu-ms": { type: "string" } } });
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline.invalidationTracking", "disabled-by-default-devtools.timeline", "v8.execute", "v8", "blink.user_timing", "loading", "disabled-by-default-v8.cpu_profiler", "disabled-by-default-v8.gc"];
 const LONG_US = 50_000;
+/** `--cpu-ms N`: pick the tasks that used N ms of CPU or more, whatever their length (the page's own work on a shared machine). */
+const CPU_US = values["cpu-ms"] ? Number(values["cpu-ms"]) * 1000 : undefined;
 
 interface TraceEvent {
   name: string;
@@ -40,7 +42,7 @@ function longTasks(events: TraceEvent[], from: number): string[] {
   const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain");
   if (!main) return ["no renderer main thread in the trace"];
   const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur !== undefined);
-  const tasks = onMain.filter((e) => (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && (e.dur ?? 0) >= LONG_US && e.ts >= from);
+  const tasks = onMain.filter((e) => (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && (CPU_US === undefined ? (e.dur ?? 0) >= LONG_US : (e.tdur ?? 0) >= CPU_US) && e.ts >= from);
   const samples = profileSamples(events, main.pid, main.tid);
   return tasks.map((task) => {
     const end = task.ts + (task.dur ?? 0);

@@ -24,7 +24,7 @@ export interface BurstResult {
   };
   events_during_burst: { p50_ms: number; p99_ms: number };
   memory: { rss_mb_after_burst: number; rss_mb_idle: number; ratio: number };
-  browser: { longest_task_ms: number | null; long_tasks: number | null; slowest_probe_ms: number | null; skipped?: string };
+  browser: { longest_task_ms: number | null; long_tasks: number | null; slowest_probe_ms: number | null; longest_task_cpu_ms: number | null; long_tasks_by_cpu: number | null; skipped?: string };
 }
 
 const perSecond = (report: { posted: number; elapsedMs: number }) => (report.posted / report.elapsedMs) * 1000;
@@ -69,6 +69,8 @@ export async function burstTasks(url: string, count: number, concurrency: number
   };
 }
 
+const NO_BROWSER = { longest_task_ms: null, long_tasks: null, slowest_probe_ms: null, longest_task_cpu_ms: null, long_tasks_by_cpu: null };
+
 async function burstOnce(tasks: number, concurrency: number, timeoutMs: number) {
   const server = await startPlaygroundProcess();
   try {
@@ -108,7 +110,7 @@ export async function benchBurst(
   const alone = await startEngineAlone();
   const rawAlone = await runClient({ kind: "burst-raw", endpoint: alone.endpoint, count: options.tasks, concurrency: options.concurrency }).finally(() => alone.stop());
 
-  let browser: BurstResult["browser"] = { longest_task_ms: null, long_tasks: null, slowest_probe_ms: null, skipped: "no Chromium at /usr/bin/chromium" };
+  let browser: BurstResult["browser"] = { ...NO_BROWSER, skipped: "no Chromium at /usr/bin/chromium" };
   if (options.browser && hasChromium()) {
     // A run of its own: the browser takes CPU, which must not count against the throughput figures.
     const server = await startPlaygroundProcess();
@@ -120,12 +122,12 @@ export async function benchBurst(
       duplicated += ours.duplicated;
       eventsP50.push(percentile(ours.eventLatenciesMs, 50));
       eventsP99.push(percentile(ours.eventLatenciesMs, 99));
-      log(`  browser burst: ${perSecond(ours).toFixed(0)} tasks/s with a tab open; longest task ${browser.longest_task_ms} ms, slowest probe ${browser.slowest_probe_ms} ms`);
+      log(`  browser burst: ${perSecond(ours).toFixed(0)} tasks/s with a tab open; longest task ${browser.longest_task_ms} ms (${browser.longest_task_cpu_ms} ms of CPU), slowest probe ${browser.slowest_probe_ms} ms`);
     } finally {
       await server.stop();
     }
   } else if (!options.browser) {
-    browser = { longest_task_ms: null, long_tasks: null, slowest_probe_ms: null, skipped: "browser run turned off" };
+    browser = { ...NO_BROWSER, skipped: "browser run turned off" };
   }
 
   return {

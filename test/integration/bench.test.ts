@@ -24,6 +24,7 @@ const REQUIRED_KEYS = [
   "events.p50_ms",
   "events.p99_ms",
   "browser.longest_task_ms",
+  "browser.longest_task_cpu_ms",
   "startup.median_ms",
   "startup.engine_alone_ms",
   "startup.engine_restore_ms",
