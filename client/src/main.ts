@@ -35,12 +35,31 @@ const RECORDING_LIMIT = 50_000;
 const dock = mountDock(document.querySelector(".dock") as HTMLElement);
 const visualizer = mountVisualizer(part("visualizer"), mountStepRelease(part("step-release")));
 const narration = mountNarration(part("narration"));
+/**
+ * A drawer's view drawn only while its tab is shown, and at once with the latest state when the
+ * tab is chosen. A burst rewrote the hidden timeline's list thousands of times (and its tables
+ * four times a second) for nobody to see; a hidden panel now costs nothing.
+ */
+function whileShown<Args extends unknown[]>(tab: string, view: (...args: Args) => void): (...args: Args) => void {
+  let latest: Args | undefined;
+  const shown = () => dock.size !== "closed" && dock.tab === tab;
+  dock.onChange(() => {
+    if (shown() && latest) view(...latest);
+  });
+  return (...args) => {
+    latest = args;
+    if (shown()) view(...args);
+  };
+}
 // Tables are read, not watched frame by frame: four redraws a second keep a burst cheap.
-const tasks = atMostEvery(250, mountTasks(part("tasks")));
-const queue = atMostEvery(250, mountQueue(part("queue"), async () => (await fetch("/api/queues")).json() as Promise<QueueView[]>));
-const timeline = atMostEvery(
-  250,
-  mountTimeline(part("timeline"), (messageId) => new Promise((resolve) => socket.emit("message:body", { messageId }, resolve))),
+const tasks = whileShown("tasks", atMostEvery(250, mountTasks(part("tasks"))));
+const queue = whileShown("queue", atMostEvery(250, mountQueue(part("queue"), async () => (await fetch("/api/queues")).json() as Promise<QueueView[]>)));
+const timeline = whileShown(
+  "timeline",
+  atMostEvery(
+    250,
+    mountTimeline(part("timeline"), (messageId) => new Promise((resolve) => socket.emit("message:body", { messageId }, resolve))),
+  ),
 );
 const chaosPanel = mountChaos(part("chaos"), { readOnly: following });
 // The presenter's `f` opens the chaos tab with the panel unfolded.

@@ -122,6 +122,22 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("leaves the timeline and the tables alone while their tab is hidden, and shows the latest at once when it is chosen", async () => {
+    const playground = await playgrounds.start();
+    const { page, errors } = await open(playground);
+    await page.click(".block.http .run");
+    // The task completes while every drawer is closed: the drawing shows it, the hidden panels are not drawn.
+    await page.waitForSelector(".viz .count.completed:has-text('1 completed')");
+    await expect(page.locator("#panel-timeline .timeline li").count()).resolves.toBe(0);
+    await expect(page.locator("#panel-tasks tbody tr").count()).resolves.toBe(0);
+    await openTab(page, "timeline");
+    // Chosen, the timeline is drawn from the latest state: no other event comes after the task completed.
+    await page.waitForSelector(".timeline button:has-text('message sent to interview-queue')");
+    await openTab(page, "tasks");
+    await page.waitForSelector("[data-view=tasks] .status.completed");
+    expect(errors).toEqual([]);
+  });
+
   it("shows step mode's heartbeat in the timeline with the timeout it set, and its ChangeMessageVisibilityBatch call on the wire", { timeout: 60_000 }, async () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground, `/?token=${playground.terminalToken}#/lessons/the-whole-flow/3`);
