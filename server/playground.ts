@@ -263,6 +263,8 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const resetWorld = async () => {
     gate.setEnabled(false);
     faults.set({});
+    await controls.restoreDefaults();
+    await fifoControls.restoreDefaults();
     // The function too: every lesson starts from the playground's own handler (a learner's drafts stay in their page's cells).
     await functionRuntime?.code.resetIfDeployed();
     await world.purgeAll();

@@ -36,9 +36,26 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export class Controls {
   private readonly uuid = randomUUID();
   private lastModified: number;
+  /** The trigger's and the function's settings as the playground started: what a world reset brings back. */
+  private readonly defaults: { trigger: TriggerSettings; function: FunctionSettings };
 
   constructor(private readonly deps: ControlsDeps) {
     this.lastModified = deps.clock();
+    this.defaults = { trigger: structuredClone({ ...deps.trigger.settings }), function: this.functionSettings() };
+  }
+
+  /**
+   * Put the trigger's settings (Enabled, BatchSize, batching window, MaximumConcurrency, filter,
+   * FunctionResponseTypes) and the function's (Timeout, reserved concurrency) back as the
+   * playground started, announcing each that changed as its update would. A world reset calls it:
+   * a lesson left with the trigger off or a filter on made every later lesson wait for good.
+   */
+  async restoreDefaults(): Promise<void> {
+    const { trigger, function: fn } = this.defaults;
+    // A filter the learner added is taken off by FilterCriteria null, as UpdateEventSourceMapping does.
+    if (JSON.stringify(this.deps.trigger.settings) !== JSON.stringify(trigger)) await this.updateTrigger({ ...structuredClone(trigger), FilterCriteria: trigger.FilterCriteria ?? null });
+    const now = this.functionSettings();
+    if (now.Timeout !== fn.Timeout || now.ReservedConcurrentExecutions !== fn.ReservedConcurrentExecutions) await this.updateFunction({ ...fn });
   }
 
   triggerView(): TriggerView {
