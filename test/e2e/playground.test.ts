@@ -122,6 +122,17 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("runs a block's action once for a double-click: one task, not two", async () => {
+    const playground = await playgrounds.start();
+    const { page, errors } = await open(playground);
+    await page.dblclick(".block.http .run");
+    await page.waitForSelector(".viz .count.completed:has-text('1 completed')");
+    // Room for a second request, had one been sent.
+    await page.waitForTimeout(1_500);
+    expect(playground.store.list()).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it("leaves the timeline and the tables alone while their tab is hidden, and shows the latest at once when it is chosen", async () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground);

@@ -162,7 +162,14 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       // were judged on the world the action was about to change: a Reset's part showed ✓ and ✗
       // about the previous part's task (lesson 18's "two receives spent on throttles" ✓ before
       // any task was sent, and "lifted in time" ✗).
+      // One press, one action: a double-click sent lesson 9's request twice, and its "3 completed"
+      // could then never hold. The button is back once the action is answered.
+      if (button instanceof HTMLButtonElement) {
+        if (button.getAttribute("aria-busy") === "true") return;
+        button.setAttribute("aria-busy", "true");
+      }
       void act(part, el, deps.runInTerminal).finally(() => {
+        button.removeAttribute("aria-busy");
         visit?.acted(el);
         recheck.changed();
       });
