@@ -23,7 +23,11 @@ export const SELECTORS: Record<string, Selector> = {
   "lastTask.status": (s) => lastTask(s)?.status ?? null,
   "lastTask.attempts": (s) => lastTask(s)?.attempts ?? null,
   "lastTask.title": (s) => lastTask(s)?.title ?? null,
-  "lastTask.hasMessage": (s) => Boolean(lastTask(s)?.messageId),
+  /** Null while there is no task: "no message" must not hold on a world where nothing was created. */
+  "lastTask.hasMessage": (s) => {
+    const task = lastTask(s);
+    return task ? Boolean(task.messageId) : null;
+  },
   "lastTask.sendError": (s) => lastTask(s)?.sendError ?? null,
   /** From the API's insert to the handler's completion, as the database timestamps say. */
   "lastTask.msToComplete": (s) => {

@@ -50,6 +50,13 @@ describe("a lesson check", () => {
     expect(evaluateCheck(check({ deadline: { seconds: 1, after: "lastTask.createdAt" } }), foldEvents([]), 1e12).status).toBe("waiting");
   });
 
+  it("does not say the last task has no message when no task exists", () => {
+    const noMessage = check({ expect: "lastTask.hasMessage", comparison: { equals: false } });
+    expect(evaluateCheck(noMessage, foldEvents([]), 0).status).toBe("waiting");
+    const unsent = foldEvents([at({ type: "task.created", taskId: 1, task: { ...task("pending"), messageId: null } })]);
+    expect(evaluateCheck(noMessage, unsent, 2000).status).toBe("passed");
+  });
+
   it("shows a missing state as none in its explanation", () => {
     expect(interpolate("receive {lastTaskMessage.receiveCount} of 3", foldEvents([]), 0)).toBe("receive none of 3");
   });
