@@ -31,7 +31,7 @@ describe("a lesson check", () => {
   });
 
   it("waits with a plain explanation when the lesson gives none", () => {
-    expect(evaluateCheck(check(), withTask("pending"), 2000).why).toBe("waiting for lastTask.status = completed");
+    expect(evaluateCheck(check(), withTask("pending"), 2000).why).toBe("waiting until lastTask.status is completed (now: pending)");
   });
 
   it("fails once its failsWhen holds, saying why", () => {
@@ -57,8 +57,9 @@ describe("a lesson check", () => {
     expect(evaluateCheck(noMessage, unsent, 2000).status).toBe("passed");
   });
 
-  it("shows a missing state as none in its explanation", () => {
-    expect(interpolate("receive {lastTaskMessage.receiveCount} of 3", foldEvents([]), 0)).toBe("receive none of 3");
+  it("shows a missing state in words, or the words the lesson gives for it, never as none", () => {
+    expect(interpolate("now: {lastTaskMessage.receiveCount}", foldEvents([]), 0)).toBe("now: no message yet");
+    expect(interpolate("[[receive {lastTaskMessage.receiveCount} of 3|not received yet]]", foldEvents([]), 0)).toBe("not received yet");
   });
 });
 
