@@ -63,13 +63,15 @@ const showTerminalTools = () => {
 dock.onChange(showTerminalTools);
 showTerminalTools();
 mountChart(part("chart"), () => store.state);
-// "receive 2 of 3": the queue's maxReceiveCount, as the server was configured.
-void getJson<{ queues: { maxReceiveCount?: number } }>("/health").then((health) => {
-  const max = health.queues.maxReceiveCount;
-  if (max === undefined) return;
-  visualizer.setMaxReceives(max);
-  narration.setMaxReceives(max);
-}, () => undefined);
+// "receive 2 of 3": the queue's maxReceiveCount as SQS holds it, read at every (re)connect; a
+// change after that arrives as a queue.redrive-policy event, which the drawing and narration read.
+const readMaxReceives = () =>
+  void getJson<{ queues: { maxReceiveCount?: number } }>("/health").then((health) => {
+    const max = health.queues.maxReceiveCount;
+    if (max === undefined) return;
+    visualizer.setMaxReceives(max);
+    narration.setMaxReceives(max);
+  }, () => undefined);
 
 // The live drawing follows the lesson pace: events reach it one step at a time (views/paceControl.ts).
 const pace = mountPaceControl(part("pace"), {
@@ -136,6 +138,7 @@ socket.on("snapshot", (snapshot) => {
   firstSnapshot = false;
   pace.flush();
   store.load(snapshot);
+  readMaxReceives();
   backend.textContent = `${snapshot.backend?.mode ?? "embedded"} backend`;
   showOmitted(snapshot.omitted);
 });
