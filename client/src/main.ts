@@ -80,10 +80,12 @@ const pace = mountPaceControl(part("pace"), {
   show: (state, shown, burst, now) => {
     visualizer(state, shown, now);
     narration(shown, burst);
+    if (shown.length > 0) notebook?.onDrawn();
   },
 });
 
 let presenter: Presenter | undefined;
+let notebook: Awaited<ReturnType<typeof mountNotebook>> | undefined;
 let shownSeq: number | null = null;
 let travel: TimeTravel | undefined;
 const draw: Draw = (state, fresh, now) => {
@@ -204,7 +206,10 @@ const runInTerminal = async (command: string) => {
 };
 // Watching before the notebook mounts, so a move is seen before the notebook draws its step.
 followStepChanges(part("notebook"), document.querySelector(".step-announcer") as HTMLElement);
-const notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind });
+// A check's ✓ waits until the drawing has shown the event that made it true (arrived, and played
+// at the lesson pace); a rewound view does not draw the live world, so it does not hold it back.
+const drawnThrough = (seq: number) => seq <= store.state.seq && (travel?.live === false || pace.shownThrough(seq));
+notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind, drawnThrough });
 store.onRender((_state, fresh) => {
   if (fresh.length > 0) handlerCellEvents(fresh);
   if (fresh.length > 0) notebook.onStateChange();
