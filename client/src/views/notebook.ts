@@ -167,6 +167,9 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       void act(part, el, deps.runInTerminal).finally(() => {
         visit?.acted(el);
         recheck.changed();
+        // The terminal it opened may have taken the lower part of the lesson's column (short
+        // windows): the block pressed stays in view above it.
+        if (part.kind === "terminal") requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
       });
     });
     if (part.kind !== "predict" || predictIndex === undefined) return;
