@@ -9,6 +9,7 @@ import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
 import { evaluateCheck, interpolate } from "../../server/lessons/checks.js";
 import { loadDrill, loadLessons } from "../../server/lessons/loadLessons.js";
 import { PROJECT_ROOT } from "../../server/playground.js";
+import { NO_FAULTS } from "../../server/control/faults.js";
 import { DEFAULT_TRIGGER_SETTINGS } from "../../server/trigger/mappingSettings.js";
 
 const lessons = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT);
@@ -21,7 +22,7 @@ let seq = 0;
 const at = (body: FlowEventBody): FlowEvent => ({ ...body, seq: ++seq, at: 1000 }) as FlowEvent;
 const task: Task = { id: 1, title: "t", status: "pending", messageId: null, createdAt: new Date(1000).toISOString(), updatedAt: "", completedAt: null, attempts: 0, sendError: null, lastError: null };
 // The controls as the server's fold always knows them: the trigger on with its settings, no fault.
-const controls = () => [at({ type: "trigger.updated", settings: DEFAULT_TRIGGER_SETTINGS, warnings: [] }), at({ type: "trigger.state", state: "enabled" }), at({ type: "faults.changed", faults: {} })];
+const controls = () => [at({ type: "trigger.updated", settings: DEFAULT_TRIGGER_SETTINGS, warnings: [] }), at({ type: "trigger.state", state: "enabled" }), at({ type: "faults.changed", faults: NO_FAULTS })];
 /** The worlds a learner meets: empty, and a task stored whose message is not sent (no message, no invocation). */
 const worlds = { empty: foldEvents(controls()), "task, no message": foldEvents([...controls(), at({ type: "task.created", taskId: 1, task })]) };
 
@@ -46,7 +47,7 @@ describe("the words of a waiting check", () => {
     expect(interpolate(text, worlds.empty, 0)).toBe("it comes back — not received yet (it may be received up to 3 times)");
     const received = foldEvents([
       at({ type: "task.created", taskId: 1, task: { ...task, messageId: "m1" } }),
-      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}" }),
+      at({ type: "message.sent", queue: "q", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }),
       at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 2, visibleAt: 9000, consumer: "lambda-trigger" }),
     ]);
     expect(interpolate(text, received, 2000)).toBe("it comes back — receive 2 of 3");
