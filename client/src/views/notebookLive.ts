@@ -33,7 +33,7 @@ const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "
 const MARKS = { unchecked: "○", waiting: "…", passed: "✓", failed: "✗" } as const;
 
 /** What a check that passed says while the drawing has not yet shown how. */
-export const HELD_WHY = "done; the drawing is still playing what happened, at the lesson pace";
+export const HELD_WHY = "the drawing is still playing what happened, at the lesson pace; ✓ once it has shown it";
 
 /** Shows a check's state: waiting says what for; ✗ says why it can no longer pass. */
 export function showCheck(el: HTMLElement, result: CheckResult): void {
