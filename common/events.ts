@@ -120,6 +120,12 @@ export type FlowEventBody =
   | { type: "step.released"; pauseId: number; step: FlowStep }
   /** "Reset the world": queues purged, tasks cleared, faults cleared, step mode off. */
   | { type: "world.reset" }
+  /**
+   * The task queue's redrive policy as SQS now holds it (a learner's set-queue-attributes, a reset
+   * putting it back): after `maxReceiveCount` receives a message moves to the dead-letter queue;
+   * null when the queue has no redrive policy.
+   */
+  | { type: "queue.redrive-policy"; queue: string; maxReceiveCount: number | null }
   /** A lab's trial began (POST /api/trial): the tasks created after it are the trial's. */
   | { type: "trial.started"; afterTaskId: number }
   /**

@@ -162,6 +162,11 @@ export interface CheckResult {
   actual: string;
   /** Waiting: what it waits for and why; failed: why it can no longer pass; passed: "". */
   why: string;
+  /**
+   * The last event of the state it was judged on (the API's answers carry it): a page that draws
+   * events at a lesson pace shows ✓ only once its drawing has shown that far.
+   */
+  seq?: number;
 }
 
 /**

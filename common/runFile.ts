@@ -98,6 +98,7 @@ const flowEvent = z.discriminatedUnion("type", [
   event("step.paused", pausedStep),
   event("step.released", { pauseId: int, step: flowStep }),
   event("world.reset", {}),
+  event("queue.redrive-policy", { queue: text, maxReceiveCount: count.nullable() }),
   event("trial.started", { afterTaskId: z.number().int().min(0) }),
   event("charge.made", { taskId: int, charges: count }),
   event("sqs.call", { call: sqsCall }),

@@ -44,6 +44,7 @@ import type { Lesson } from "../common/lessons.js";
 import { startFunctionRuntime, type FunctionRuntime, type FunctionRuntimeOptions } from "./runtime/functionRuntime.js";
 import { terminalOff as codeCellsOff } from "./terminal/access.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
+import { watchRedrivePolicy } from "./queue/redriveWatch.js";
 
 export { PROJECT_ROOT };
 const SNAPSHOT_EVENTS = 500;
@@ -222,6 +223,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   if (fifoTriggerSettings.Enabled) fifo.trigger.start();
 
   const inspectQueues = (): QueueView[] => world.inspect();
+  const redrivePolicy = watchRedrivePolicy({ queue: config.QUEUE_NAME, read: () => world.maxReceiveCount(), subscribe: (listener) => events.subscribe(listener), publish: events.publish });
   // Everything, for the server's own fold; pages get it cut to the snapshot budget.
   const snapshotParts = (): SnapshotParts => ({
     seq: events.lastSeq,
@@ -248,7 +250,8 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
       fifoQueueUrl: fifo.queues.queueUrl,
       fifoDeadLetterQueueUrl: fifo.queues.deadLetterQueueUrl,
-      maxReceiveCount: config.MAX_RECEIVE_COUNT,
+      // As SQS holds it now: a learner may have changed it (lab 1 sets 10).
+      maxReceiveCount: redrivePolicy.current() ?? config.MAX_RECEIVE_COUNT,
     },
     trigger: { state: running.state, ...running.settings, concurrency: running.concurrency },
     function: { Timeout: Math.round(running.functionTimeoutMs / 1000), ReservedConcurrentExecutions: running.reservedConcurrency },

@@ -87,6 +87,8 @@ export const describe = (e: FlowEvent): string => {
       return `released step ${e.step}`;
     case "world.reset":
       return "the world was reset";
+    case "queue.redrive-policy":
+      return e.maxReceiveCount === null ? `${e.queue} has no redrive policy: no message moves to the dead-letter queue` : `${e.queue}'s redrive policy: to the dead-letter queue after ${e.maxReceiveCount} receives`;
     case "trial.started":
       return `a trial began: the checks count the tasks after task ${e.afterTaskId}`;
     case "charge.made":

@@ -82,13 +82,15 @@ const showTerminalTools = () => {
 dock.onChange(showTerminalTools);
 showTerminalTools();
 mountChart(part("chart"), () => store.state);
-// "receive 2 of 3": the queue's maxReceiveCount, as the server was configured.
-void getJson<{ queues: { maxReceiveCount?: number } }>("/health").then((health) => {
-  const max = health.queues.maxReceiveCount;
-  if (max === undefined) return;
-  visualizer.setMaxReceives(max);
-  narration.setMaxReceives(max);
-}, () => undefined);
+// "receive 2 of 3": the queue's maxReceiveCount as SQS holds it, read at every (re)connect; a
+// change after that arrives as a queue.redrive-policy event, which the drawing and narration read.
+const readMaxReceives = () =>
+  void getJson<{ queues: { maxReceiveCount?: number } }>("/health").then((health) => {
+    const max = health.queues.maxReceiveCount;
+    if (max === undefined) return;
+    visualizer.setMaxReceives(max);
+    narration.setMaxReceives(max);
+  }, () => undefined);
 
 // The live drawing follows the lesson pace: events reach it one step at a time (views/paceControl.ts).
 const pace = mountPaceControl(part("pace"), {
@@ -97,10 +99,12 @@ const pace = mountPaceControl(part("pace"), {
   show: (state, shown, burst, now) => {
     visualizer(state, shown, now);
     narration(shown, burst);
+    if (shown.length > 0) notebook?.onDrawn();
   },
 });
 
 let presenter: Presenter | undefined;
+let notebook: Awaited<ReturnType<typeof mountNotebook>> | undefined;
 let shownSeq: number | null = null;
 let travel: TimeTravel | undefined;
 const draw: Draw = (state, fresh, now) => {
@@ -155,6 +159,7 @@ socket.on("snapshot", (snapshot) => {
   firstSnapshot = false;
   pace.flush();
   store.load(snapshot);
+  readMaxReceives();
   backend.textContent = `${snapshot.backend?.mode ?? "embedded"} backend`;
   showOmitted(snapshot.omitted);
 });
@@ -220,7 +225,10 @@ const runInTerminal = async (command: string) => {
 };
 // Watching before the notebook mounts, so a move is seen before the notebook draws its step.
 followStepChanges(part("notebook"), document.querySelector(".step-announcer") as HTMLElement);
-const notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind });
+// A check's ✓ waits until the drawing has shown the event that made it true (arrived, and played
+// at the lesson pace); a rewound view does not draw the live world, so it does not hold it back.
+const drawnThrough = (seq: number) => seq <= store.state.seq && (travel?.live === false || pace.shownThrough(seq));
+notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind, drawnThrough });
 store.onRender((_state, fresh) => {
   if (fresh.length > 0) handlerCellEvents(fresh);
   if (fresh.length > 0) notebook.onStateChange();

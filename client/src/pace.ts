@@ -101,6 +101,12 @@ export class Pacer {
     return this.waiting.length;
   }
 
+  /** Whether every event up to `seq` has been let through (nothing at or before it still waits). */
+  shownThrough(seq: number): boolean {
+    const first = this.waiting[0];
+    return first === undefined || first.seq > seq;
+  }
+
   /** How many of the waiting events are steps of the flow (the ones that take a dwell each). */
   get stepsBehind(): number {
     return this.steps;

@@ -42,6 +42,25 @@ export function stepOf(event: FlowEvent): StepNumber | null {
   }
 }
 
+/**
+ * The dead-letter arrow's label: the queue's redrive policy as SQS holds it now ("after 10
+ * receives" once lab 1 sets 10), or that there is none (null).
+ */
+export function deadLetterRule(maxReceives: number | null): string {
+  return maxReceives === null ? "never: no redrive policy" : `after ${maxReceives} receive${maxReceives === 1 ? "" : "s"}`;
+}
+
+/** The line under the drawing once the world is reset: the old world's last sentence no longer holds. */
+export const RESET_SENTENCE = "The world was reset: no tasks, both queues empty, faults cleared. Each step of the flow lights up here as it happens.";
+
+/**
+ * The line under the drawing for an event: its step's sentence, the reset's, or null (the line
+ * stays as it is for events that are not a step of the flow).
+ */
+export function narrationLine(event: FlowEvent, maxReceives: number | null): string | null {
+  return event.type === "world.reset" ? RESET_SENTENCE : stepSentence(event, maxReceives);
+}
+
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
 const tasksOf = (ids: (number | null)[]) => {
   const named = ids.filter((id): id is number => id !== null);

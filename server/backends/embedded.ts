@@ -1,4 +1,5 @@
 import type { SqsCall } from "../../common/events.js";
+import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
 import { createHandler, type HandlerFaults } from "../../lambda/handler.js";
 import type { Config } from "../config.js";
 import type { StepGate } from "../control/stepGate.js";
@@ -155,6 +156,7 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
       return (messageId) => where.get(messageId);
     },
     visibilityTimeoutSeconds,
+    maxReceiveCount: () => maxReceiveCountOf(sqs.attribute(config.QUEUE_NAME, "RedrivePolicy")),
     purgeAll: async () => {
       // A learner (or a page) may have deleted a queue or changed its attributes from a terminal:
       // provisioning again re-creates what is missing and brings attributes and redrive policy back.

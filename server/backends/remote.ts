@@ -1,4 +1,5 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
 import type { SqsCall } from "../../common/events.js";
 import type { Config } from "../config.js";
 import type { InvocationReports } from "./invocationReports.js";
@@ -137,6 +138,7 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
     inspect: () => (watches.length > 0 ? watches.flatMap((watch) => watch.views()) : attributes.views()),
     messageBody: (messageId) => watches.map((watch) => watch.messageBody(messageId)).find((found) => found !== undefined),
     visibilityTimeoutSeconds: () => visibilityTimeout,
+    maxReceiveCount: () => maxReceiveCountOf(attributes.attribute(config.QUEUE_NAME, "RedrivePolicy")) ?? config.MAX_RECEIVE_COUNT,
     purgeAll: async () => {
       await apiQueue.purge();
       await fifoApiQueue.purge();

@@ -23,7 +23,11 @@ export const SELECTORS: Record<string, Selector> = {
   "lastTask.status": (s) => lastTask(s)?.status ?? null,
   "lastTask.attempts": (s) => lastTask(s)?.attempts ?? null,
   "lastTask.title": (s) => lastTask(s)?.title ?? null,
-  "lastTask.hasMessage": (s) => Boolean(lastTask(s)?.messageId),
+  /** Null while there is no task: "no message" must not hold on a world where nothing was created. */
+  "lastTask.hasMessage": (s) => {
+    const task = lastTask(s);
+    return task ? Boolean(task.messageId) : null;
+  },
   "lastTask.sendError": (s) => lastTask(s)?.sendError ?? null,
   /** From the API's insert to the handler's completion, as the database timestamps say. */
   "lastTask.msToComplete": (s) => {
@@ -105,16 +109,40 @@ export const MOMENTS: Record<string, (state: PlaygroundState) => number | null> 
 
 const show = (value: Value) => (value === null ? "none" : typeof value === "string" ? value : JSON.stringify(value));
 const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
+/** `[[words with {state}|words for when a state in them has no value yet]]` in a waiting or because text. */
+const NOT_YET = /\[\[([^|\]]*)\|([^\]]*)\]\]/g;
+
+/** Whether every `[[` of a text opens a whole `[[…|…]]` segment (a lesson with a broken one is refused at load). */
+export const segmentsWhole = (text: string): boolean => text.split("[[").length - 1 === [...text.matchAll(NOT_YET)].length;
 
 /** The `{state}` placeholders a text names (a lesson naming an unknown one is refused at load). */
 export const placeholdersOf = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "");
 
-/** A lesson text with its `{state}` placeholders replaced by the states' values now. */
+/**
+ * A state with no value yet, in words (a `{state}` outside a `[[…|…]]` segment): the last task's
+ * fields before any task exists, the last invocation's before any ran. Never "none", which read
+ * as a count ("receive none of 3").
+ */
+function notYet(name: string): string {
+  if (name.startsWith("lastTaskMessage.")) return "no message yet";
+  if (name.startsWith("lastTask.")) return "no task yet";
+  if (name.startsWith("lastInvocation.")) return "no invocation yet";
+  return "not known yet";
+}
+
+/**
+ * A lesson text with its `{state}` placeholders replaced by the states' values now. A segment
+ * `[[receive {lastTaskMessage.receiveCount} of 3|not received yet]]` reads its first words while
+ * every state in them has a value, its second words while one has none (the message not received).
+ */
 export function interpolate(text: string, state: PlaygroundState, now: number): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => {
-    const select = selectorFor(name);
-    return select ? show(select(state, now)) : whole;
-  });
+  const valueOf = (name: string): Value | undefined => selectorFor(name)?.(state, now);
+  const fill = (words: string) =>
+    words.replace(PLACEHOLDER, (whole, name: string) => {
+      const value = valueOf(name);
+      return value === undefined ? whole : value === null ? notYet(name) : show(value);
+    });
+  return fill(text.replace(NOT_YET, (_whole, known: string, unknown: string) => (placeholdersOf(known).some((name) => valueOf(name) === null) ? unknown : known)));
 }
 
 /** The real value of a state, for a prediction, and which choice it matches. */
@@ -143,6 +171,14 @@ export function evaluateCondition(condition: Condition, state: PlaygroundState, 
   return { holds, expected: `${condition.expect} = ${expected}`, actual: `${condition.expect} = ${show(actual)}` };
 }
 
+/** A condition as a sentence, with the state's value now: "lastTask.status is completed (now: processing)". */
+function inWords(condition: Condition, state: PlaygroundState, now: number): string {
+  const { comparison } = condition;
+  const wanted = "equals" in comparison ? show(comparison.equals) : "atLeast" in comparison ? `at least ${comparison.atLeast}` : `at most ${comparison.atMost}`;
+  const value = selectorFor(condition.expect)?.(state, now) ?? null;
+  return `${condition.expect} is ${wanted} (now: ${value === null ? notYet(condition.expect) : show(value)})`;
+}
+
 /**
  * Evaluate a check against the state at `now` (epoch ms), purely: the same function serves the
  * API, the headless lesson tests and any replay. Passed when its condition holds; failed only when
@@ -164,6 +200,6 @@ export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: nu
   if (check.deadline && since !== null && now - since > check.deadline.seconds * 1000) {
     return { ...result, status: "failed", ok: false, why: `not within ${check.deadline.seconds} s of ${check.deadline.after}` };
   }
-  const why = check.waiting ? interpolate(check.waiting, state, now) : `waiting for ${expected}`;
+  const why = check.waiting ? interpolate(check.waiting, state, now) : `waiting until ${[check, ...(check.and ?? [])].map((c) => inWords(c, state, now)).join(" and ")}`;
   return { ...result, status: "waiting", ok: false, why };
 }

@@ -60,7 +60,8 @@ export const LAB_SELECTORS: Record<string, Selector> = {
     const waiting = Object.values(s.messages).filter((m) => messageStateAt(m, now) !== "dead-lettered");
     return waiting.length === 0 ? 0 : Math.floor((now - Math.min(...waiting.map((m) => m.sentAt))) / 1000);
   },
-  "faults.delayMs": (s) => s.faults?.delayMs ?? null,
+  /** The handler's added delay per record: 0 with no delay fault applied (null only before the faults are known). */
+  "faults.delayMs": (s) => (s.faults ? (s.faults.delayMs ?? 0) : null),
   "faults.responseKey": (s) => s.faults?.responseKey ?? null,
   "trigger.reportsBatchItemFailures": (s) => s.trigger.settings?.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? null,
   "trigger.maximumConcurrency": (s) => s.trigger.settings?.ScalingConfig.MaximumConcurrency ?? null,

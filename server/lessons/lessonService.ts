@@ -70,7 +70,7 @@ export class LessonService {
     const checks = lesson.steps[step as number]?.parts.filter((p) => p.kind === "check") ?? [];
     const check = checks[index as number];
     if (!check || check.kind !== "check") throw new ControlError(404, "CheckNotFound", `lesson "${id}" has no check ${index} in step ${step}`);
-    return evaluateCheck(check, this.state, this.clock());
+    return { ...evaluateCheck(check, this.state, this.clock()), seq: this.state.seq };
   }
 
   /** The real outcome for prediction number `index` (0-based, among the step's predictions) of step `step`. */

@@ -5,7 +5,7 @@ import { ControlError } from "../control/errors.js";
 import { parseFaults } from "../control/faults.js";
 import { parseStepModeSettings } from "../control/stepGate.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings } from "../trigger/mappingSettings.js";
-import { MOMENTS, placeholdersOf, SELECTORS, selectorFor } from "./checks.js";
+import { MOMENTS, placeholdersOf, SELECTORS, segmentsWhole, selectorFor } from "./checks.js";
 
 /** A lesson file that cannot be used, with the file and line to fix. */
 export class LessonError extends Error {
@@ -235,6 +235,7 @@ function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: nu
   }
   if (deadline && !Object.hasOwn(MOMENTS, deadline.after)) fail(fence.line, `check block: unknown moment "${deadline.after}" in "deadline"; known: ${Object.keys(MOMENTS).join(", ")}`);
   for (const name of placeholdersOf(`${waiting ?? ""} ${failsWhen?.because ?? ""}`)) known(name, "a {placeholder}");
+  if (!segmentsWhole(`${waiting ?? ""} ${failsWhen?.because ?? ""}`)) fail(fence.line, 'check block: a "[[" in "waiting" or "because" must open "[[words with {state}|words while it has no value yet]]"');
   const shown = Object.entries(comparison).map(([k, v]) => `${k} ${JSON.stringify(v)}`)[0] ?? "";
   return { kind: "check", expect, comparison, ...(also.length ? { and: also } : {}), label: label ?? `${expect} ${shown}`, waiting: waiting ?? null, failsWhen: fails, deadline: deadline ?? null };
 }

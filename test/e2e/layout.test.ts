@@ -112,20 +112,32 @@ describe.skipIf(!hasChromium())("the learner's page at four window sizes", () =>
     });
   }
 
-  it("at 1024×768, a block's terminal command opens the terminal in the stage, at least 20 rows tall, with the keyboard", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/the-whole-flow/2");
-    try {
-      await page.click(".block.terminal-cmd .run");
-      await page.waitForSelector(".term .xterm-rows:has-text('ApproximateNumberOfMessages')");
-      expect(await page.locator(".term .xterm-rows > div").count()).toBeGreaterThanOrEqual(20);
-      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.closest(".term") !== null)).toBe(true);
-      await expectTidy(page, REGIONS);
-      await expectTidy(page, { drawing: ".viz-panel", line: ".stage-line", terminal: ".term" });
-      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-terminal.png` });
-    } finally {
-      await page.close();
-    }
-  });
+  for (const [width, height] of SIZES) {
+    // A tall terminal under the drawing once left its words at 6 px at 1024×768 (10 px at 1920×1080).
+    it(`at ${width}×${height}, a block's terminal command opens the terminal at least 20 rows tall, with the keyboard, and the drawing's words stay at 12 px or more`, { timeout: 60_000 }, async () => {
+      const page = await open(width, height, "", "#/lessons/the-whole-flow/2");
+      try {
+        await page.click(".block.terminal-cmd .run");
+        // The answer's last attribute: in a narrow terminal the first ones have scrolled away.
+        await page.waitForSelector(".term .xterm-rows:has-text('RedrivePolicy')");
+        expect(await page.locator(".dock").getAttribute("data-size")).toBe("tall");
+        expect(await page.locator(".term .xterm-rows > div").count()).toBeGreaterThanOrEqual(20);
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.closest(".term") !== null)).toBe(true);
+        await expectTidy(page, REGIONS);
+        // The terminal, the lesson above it (under 1000 px of height), the drawing and its line: none over another.
+        await expectTidy(page, { lesson: ".notebook", drawing: ".viz-panel", line: ".stage-line", tabs: ".dock-tabs", terminal: ".term" });
+        const facts = await drawingFacts(page);
+        expect(facts.minStationTextPx).toBeGreaterThanOrEqual(14);
+        expect(facts.smallestText.px, `"${facts.smallestText.text}" is drawn at ${facts.smallestText.px.toFixed(1)} px`).toBeGreaterThanOrEqual(12);
+        // The block pressed is still in view, above the terminal.
+        const { block, lesson } = await rectsOf(page, { block: ".block.terminal-cmd .run", lesson: ".notebook" });
+        expect(block && lesson && inside(block, lesson)).toBe(true);
+        await page.screenshot({ path: `${ROOT}test-results/layout-${width}x${height}-terminal.png` });
+      } finally {
+        await page.close();
+      }
+    });
+  }
 });
 
 /** Lesson 1's part 3 with step mode on, one task released up to the receive: the trigger holds its message in flight, paused before the invoke. */

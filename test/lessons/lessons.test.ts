@@ -48,7 +48,7 @@ describe("the lesson solver", () => {
       const playground = await playgrounds.start({ LESSONS_DIR: dir });
       const lesson = (await (await playground.get("/api/lessons/broken")).json()) as Lesson;
       const { checks } = await solveLesson(playground, lesson, { checkTimeoutMs: 300 });
-      expect(checks).toEqual([{ status: "waiting", ok: false, label: "tasks.count equals 99", expected: "tasks.count = 99", actual: "tasks.count = 0", why: "waiting for tasks.count = 99" }]);
+      expect(checks).toEqual([{ status: "waiting", ok: false, label: "tasks.count equals 99", expected: "tasks.count = 99", actual: "tasks.count = 0", why: "waiting until tasks.count is 99 (now: 0)", seq: expect.any(Number) }]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

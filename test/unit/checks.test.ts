@@ -31,7 +31,7 @@ describe("a lesson check", () => {
   });
 
   it("waits with a plain explanation when the lesson gives none", () => {
-    expect(evaluateCheck(check(), withTask("pending"), 2000).why).toBe("waiting for lastTask.status = completed");
+    expect(evaluateCheck(check(), withTask("pending"), 2000).why).toBe("waiting until lastTask.status is completed (now: pending)");
   });
 
   it("fails once its failsWhen holds, saying why", () => {
@@ -50,8 +50,16 @@ describe("a lesson check", () => {
     expect(evaluateCheck(check({ deadline: { seconds: 1, after: "lastTask.createdAt" } }), foldEvents([]), 1e12).status).toBe("waiting");
   });
 
-  it("shows a missing state as none in its explanation", () => {
-    expect(interpolate("receive {lastTaskMessage.receiveCount} of 3", foldEvents([]), 0)).toBe("receive none of 3");
+  it("does not say the last task has no message when no task exists", () => {
+    const noMessage = check({ expect: "lastTask.hasMessage", comparison: { equals: false } });
+    expect(evaluateCheck(noMessage, foldEvents([]), 0).status).toBe("waiting");
+    const unsent = foldEvents([at({ type: "task.created", taskId: 1, task: { ...task("pending"), messageId: null } })]);
+    expect(evaluateCheck(noMessage, unsent, 2000).status).toBe("passed");
+  });
+
+  it("shows a missing state in words, or the words the lesson gives for it, never as none", () => {
+    expect(interpolate("now: {lastTaskMessage.receiveCount}", foldEvents([]), 0)).toBe("now: no message yet");
+    expect(interpolate("[[receive {lastTaskMessage.receiveCount} of 3|not received yet]]", foldEvents([]), 0)).toBe("not received yet");
   });
 });
 

@@ -33,6 +33,19 @@ describe("the lesson pace", () => {
     expect(types(pacer.tick(600).events)).toEqual(["sqs.call"]);
   });
 
+  it("says whether every event up to a sequence number has been shown (a check's ✓ waits for it)", () => {
+    const pacer = new Pacer(OPTIONS);
+    const first = sent(1);
+    const second = received(1);
+    pacer.arrive([first, second], 0);
+    expect(pacer.shownThrough(first.seq)).toBe(false);
+    pacer.tick(0);
+    expect(pacer.shownThrough(first.seq)).toBe(true);
+    expect(pacer.shownThrough(second.seq)).toBe(false);
+    pacer.tick(600);
+    expect(pacer.shownThrough(second.seq)).toBe(true);
+  });
+
   it("counts the events still to be shown", () => {
     const pacer = new Pacer(OPTIONS);
     pacer.arrive([sent(1), call(), received(1)], 0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
-import { stepOf, stepSentence } from "../../client/src/stepWords.js";
+import { deadLetterRule, narrationLine, RESET_SENTENCE, stepOf, stepSentence } from "../../client/src/stepWords.js";
+import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
 
 const queue = "interview-queue";
 let seq = 0;
@@ -48,5 +49,40 @@ describe("the sentence under the drawing", () => {
   it("says where a dead-lettered message went and after how many receives", () => {
     const dead = event({ type: "message.dead-lettered", queue, deadLetterQueue: "interview-queue-dlq", messageId: "m", taskId: 7, receiveCount: 3 });
     expect(stepSentence(dead, 3)).toBe("Step 6: after 3 receives, SQS moved the message of task 7 to interview-queue-dlq.");
+  });
+});
+
+describe("the dead-letter arrow's label", () => {
+  it("names the queue's maxReceiveCount as SQS holds it", () => {
+    expect(deadLetterRule(10)).toBe("after 10 receives");
+    expect(deadLetterRule(1)).toBe("after 1 receive");
+  });
+
+  it("says when the queue has no redrive policy", () => {
+    expect(deadLetterRule(null)).toBe("never: no redrive policy");
+  });
+});
+
+describe("the redrive policy's maxReceiveCount", () => {
+  it("is read as a number or as the aws CLI's numeric string", () => {
+    expect(maxReceiveCountOf('{"deadLetterTargetArn": "arn", "maxReceiveCount": 10}')).toBe(10);
+    expect(maxReceiveCountOf('{"deadLetterTargetArn": "arn", "maxReceiveCount": "10"}')).toBe(10);
+  });
+
+  it("is null without a usable policy", () => {
+    for (const policy of [undefined, "", "not json", "null", '{"maxReceiveCount": "x"}', '{"maxReceiveCount": 0}']) expect(maxReceiveCountOf(policy)).toBeNull();
+  });
+});
+
+describe("the line under the drawing", () => {
+  it("says the world was reset when it was, so the old world's last sentence does not stay", () => {
+    expect(narrationLine(event({ type: "world.reset" }), 3)).toBe(RESET_SENTENCE);
+    expect(RESET_SENTENCE).toMatch(/^The world was reset/);
+  });
+
+  it("is a step's sentence for a step, and nothing for an event that is not one", () => {
+    const created = event({ type: "task.created", taskId: 4, task: task(4, "pending") });
+    expect(narrationLine(created, 3)).toBe(stepSentence(created, 3));
+    expect(narrationLine(event({ type: "faults.changed", faults: {} }), 3)).toBeNull();
   });
 });

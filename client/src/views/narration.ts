@@ -1,6 +1,6 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { narrate } from "../describe.js";
-import { stepSentence } from "../stepWords.js";
+import { narrationLine } from "../stepWords.js";
 
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
 const SPEAK_EVERY_MS = 1500;
@@ -9,7 +9,7 @@ const BURST_SAY_EVERY_MS = 1000;
 export interface Narration {
   /** Events just shown on the drawing (in order); `burst` when they were shown at once, in real time. */
   (shown: FlowEvent[], burst?: boolean): void;
-  setMaxReceives(count: number): void;
+  setMaxReceives(count: number | null): void;
 }
 
 /**
@@ -35,11 +35,13 @@ export function mountNarration(root: HTMLElement): Narration {
   let burstSaidAt = -Infinity;
   const say = ((shown, burst = false) => {
     if (shown.length === 0) return;
-    const last = burst ? null : shown.findLast((e) => stepSentence(e, maxReceives) !== null);
+    for (const event of shown) if (event.type === "queue.redrive-policy") maxReceives = event.maxReceiveCount;
+    // The latest step shown, or a reset after it: the old world's last sentence must not stay under an empty drawing.
+    const last = burst ? shown.findLast((e) => e.type === "world.reset") : shown.findLast((e) => narrationLine(e, maxReceives) !== null);
     // A burst is summed up once a second: a sentence rewritten ten times a second cannot be read anyway.
     const sayBurst = burst && performance.now() - burstSaidAt > BURST_SAY_EVERY_MS;
     if (sayBurst) burstSaidAt = performance.now();
-    const text = last ? stepSentence(last, maxReceives) : sayBurst ? `A burst, shown in real time: ${narrate(shown)}` : null;
+    const text = last ? narrationLine(last, maxReceives) : sayBurst ? `A burst, shown in real time: ${narrate(shown)}` : null;
     if (text && visible.textContent !== text) visible.textContent = text;
     pending.push(...shown);
     if (pending.length > 5000) pending = pending.slice(-5000);

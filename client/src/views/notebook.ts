@@ -14,6 +14,8 @@ export interface NotebookDeps {
   runInTerminal: (command: string) => void;
   /** Live events the lesson-paced drawing has not shown yet: the drill's experiments wait for it. */
   drawingBehind?: () => number;
+  /** Whether the drawing has shown every event up to `seq`: a check's ✓ waits for it. */
+  drawnThrough?: (seq: number) => boolean;
   /** A drill experiment's terminal command has had its time: the terminal may give the drawing its room back. */
   terminalDone?: () => void;
 }
@@ -47,7 +49,7 @@ const predictions = (): Record<string, string> => JSON.parse(localStorage.getIte
  * each block's action is a real request; checks are evaluated by the server against the real
  * state, again after every change (never throttled away) and every second while one waits.
  */
-export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Promise<{ onStateChange: () => void }> {
+export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Promise<{ onStateChange: () => void; onDrawn: () => void }> {
   const [lessons, drill] = await Promise.all([getJson<LessonSummary[]>("/api/lessons"), loadDrill()]);
   let lesson: Lesson | undefined;
   let partIndex = 0;
@@ -136,7 +138,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     const section = root.querySelector(".step") as HTMLElement;
     const indexOf = new Map<HTMLElement, number>();
     for (const el of section.querySelectorAll<HTMLElement>(".block.predict")) indexOf.set(el, indexOf.size);
-    live = new LivePart(current, partIndex, section, (index) => predictions()[predictionKey(index)]);
+    live = new LivePart(current, partIndex, section, (index) => predictions()[predictionKey(index)], deps.drawnThrough);
     const revealHint = applyHints(section, `${current.id}/${partIndex}`);
     for (const el of section.querySelectorAll<HTMLElement>(".block.hint")) el.querySelector(".run")?.addEventListener("click", revealHint);
     for (const el of section.querySelectorAll<HTMLElement>(".block:not(.hint)")) wire(el, current, indexOf.get(el));
@@ -172,6 +174,9 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         button.removeAttribute("aria-busy");
         visit?.acted(el);
         recheck.changed();
+        // The terminal it opened may have taken the lower part of the lesson's column (short
+        // windows): the block pressed stays in view above it.
+        if (part.kind === "terminal") requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
       });
     });
     if (part.kind !== "predict" || predictIndex === undefined) return;
@@ -190,5 +195,5 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     if (first) history.replaceState(null, "", `#/lessons/${first.id}/${progress()[first.id] ?? 1}`);
   }
   await show();
-  return { onStateChange: () => recheck.changed() };
+  return { onStateChange: () => recheck.changed(), onDrawn: () => live?.drawn() };
 }

@@ -12,6 +12,8 @@ interface LiveCheck {
   live: boolean;
   /** A check that passed stays ✓ for this visit: the learner did it. */
   passed: boolean;
+  /** Passed on the server, not shown yet: the lesson-paced drawing has not reached the event that made it true. */
+  held?: CheckResult & { seq: number };
 }
 
 interface LivePrediction {
@@ -29,6 +31,9 @@ const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "
 
 // Glyphs every font draws (an hourglass emoji showed as a box in Debian's Chromium).
 const MARKS = { unchecked: "○", waiting: "…", passed: "✓", failed: "✗" } as const;
+
+/** What a check that passed says while the drawing has not yet shown how. */
+export const HELD_WHY = "the drawing is still playing what happened, at the lesson pace; ✓ once it has shown it";
 
 /** Shows a check's state: waiting says what for; ✗ says why it can no longer pass. */
 export function showCheck(el: HTMLElement, result: CheckResult): void {
@@ -54,6 +59,8 @@ export class LivePart {
     section: HTMLElement,
     /** The learner's kept choice for prediction `index` of this part. */
     private readonly chosen: (index: number) => string | undefined,
+    /** Whether the flow drawing has shown every event up to `seq` (it may play them at the lesson pace). */
+    private readonly drawnThrough: (seq: number) => boolean = () => true,
   ) {
     const blocks = [...section.querySelectorAll<HTMLElement>(".block")];
     const steps = lesson.steps[part]?.parts ?? [];
@@ -78,7 +85,7 @@ export class LivePart {
 
   /** Whether time alone may change something shown (a deadline, a countdown, a step arriving). */
   get waiting(): boolean {
-    return this.checks.some((c) => c.live && !c.passed) || this.predictions.some((p) => !p.answer) || this.nexts.some((el) => !el.classList.contains("done"));
+    return this.checks.some((c) => (c.live && !c.passed) || c.held) || this.predictions.some((p) => !p.answer) || this.nexts.some((el) => !el.classList.contains("done"));
   }
 
   close(): void {
@@ -96,8 +103,21 @@ export class LivePart {
     if (this.predictions.find((p) => p.el === el)?.answer) this.reveal(el);
   }
 
+  /**
+   * The drawing has shown more: a ✓ held back until it reached the event that made its check true
+   * is shown now. (A ✓ ahead of the picture told the learner it was done before they saw it happen.)
+   */
+  drawn(): void {
+    for (const check of this.checks) {
+      if (!check.held || !this.drawnThrough(check.held.seq)) continue;
+      showCheck(check.el, check.held);
+      check.held = undefined;
+    }
+  }
+
   /** Re-evaluate everything live on the state as it is now. */
   async evaluate(): Promise<void> {
+    this.drawn();
     for (const check of this.checks) {
       if (!check.live || check.passed) continue;
       const answer = await call("POST", `/api/lessons/${this.lesson.id}/checks`, { step: this.part, index: check.index });
@@ -105,7 +125,10 @@ export class LivePart {
       if (!answer.ok) throw new Error(`check ${check.index}: HTTP ${answer.status}`);
       const result = answer.json as CheckResult;
       check.passed = result.status === "passed";
-      showCheck(check.el, result);
+      if (check.passed && result.seq !== undefined && !this.drawnThrough(result.seq)) {
+        check.held = { ...result, seq: result.seq };
+        showCheck(check.el, { ...result, status: "waiting", ok: false, why: HELD_WHY });
+      } else showCheck(check.el, result);
     }
     for (const prediction of this.predictions) {
       if (prediction.answer) continue;

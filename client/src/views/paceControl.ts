@@ -28,6 +28,8 @@ export interface PaceControl {
   readonly pacing: boolean;
   /** Live events not drawn yet (0 in real time): the interview drill waits for the drawing. */
   readonly behind: number;
+  /** Whether the drawing has shown every live event that arrived up to `seq` (always, in real time). */
+  shownThrough(seq: number): boolean;
 }
 
 /**
@@ -153,5 +155,6 @@ export function mountPaceControl(root: HTMLElement, deps: PaceDeps): PaceControl
     get behind() {
       return pacer.behind;
     },
+    shownThrough: (seq) => pacer.shownThrough(seq),
   };
 }

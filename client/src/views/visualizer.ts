@@ -1,6 +1,6 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
-import { stepOf } from "../stepWords.js";
+import { deadLetterRule, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
 import { handlerStationLines, type Line } from "./handlerLines.js";
@@ -22,8 +22,8 @@ const DEAD_CARDS = { x: BOX.dlq.x + 10, y: BOX.dlq.y + 52, columns: 2, rows: 1, 
 export interface Visualizer {
   /** Draw `state` as it is at `now` (epoch ms); `fresh` are the events that led there, animated. */
   (state: PlaygroundState, fresh: FlowEvent[], now?: number): void;
-  /** The queue's maxReceiveCount, once known: cards then say "receive 2 of 3". */
-  setMaxReceives(count: number): void;
+  /** The queue's maxReceiveCount, once known (null: no redrive policy): cards then say "receive 2 of 3". */
+  setMaxReceives(count: number | null): void;
 }
 
 /**
@@ -98,7 +98,10 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
         if (!travel(...TRIP[route[0]], route[1])) dots = 0;
         else dots -= 1;
       }
-      currentStep = stepOf(event) ?? currentStep;
+      // After a reset no step of the old world stays lit.
+      currentStep = event.type === "world.reset" ? null : (stepOf(event) ?? currentStep);
+      // The redrive policy changed (a learner's set-queue-attributes, a reset): drawn from here on.
+      if (event.type === "queue.redrive-policy") draw.setMaxReceives(event.maxReceiveCount);
     }
     drawStations(state, now, fresh.length > 0 && fresh.length <= AT_ONCE_MAX);
 
@@ -111,7 +114,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
   }) as Visualizer;
   draw.setMaxReceives = (count) => {
     maxReceives = count;
-    for (const el of svg.querySelectorAll(".max-receives")) el.textContent = String(count);
+    for (const el of svg.querySelectorAll(".dlq-label")) el.textContent = deadLetterRule(count);
   };
   return draw;
 }
