@@ -35,8 +35,11 @@ export class CarryOver {
  * window the first receive is the batch (BatchSize is then at most 10).
  * Messages gathered early keep their visibility timeout running meanwhile — as on AWS, which is
  * why AWS adds the window to its visibility-timeout advice.
+ * `settings` is read again once the first messages are in: a long poll started before an
+ * UpdateEventSourceMapping (up to 20 s earlier) gathers its batch with the new BatchSize and window.
  */
-export async function collectBatch(receive: Receive, batchSize: number, windowSeconds: number, clock: Clock, signal: AbortSignal, carry = new CarryOver()): Promise<Message[]> {
+export async function collectBatch(receive: Receive, settings: () => { BatchSize: number; MaximumBatchingWindowInSeconds: number }, clock: Clock, signal: AbortSignal, carry = new CarryOver()): Promise<Message[]> {
+  let batchSize = settings().BatchSize;
   const batch: Message[] = [];
   let bytes = 0;
   let full = false;
@@ -53,7 +56,12 @@ export async function collectBatch(receive: Receive, batchSize: number, windowSe
     }
   };
   add(carry.take());
-  if (batch.length === 0) add(await receive(Math.min(10, batchSize), LONG_POLL_SECONDS));
+  if (batch.length === 0) {
+    const first = await receive(Math.min(10, batchSize), LONG_POLL_SECONDS);
+    batchSize = settings().BatchSize;
+    add(first);
+  }
+  const windowSeconds = settings().MaximumBatchingWindowInSeconds;
   if (batch.length === 0 || windowSeconds === 0) return batch;
   const deadline = clock() + windowSeconds * 1000;
   while (!full && batch.length < batchSize && !signal.aborted) {

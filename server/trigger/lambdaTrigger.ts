@@ -301,8 +301,7 @@ export class LambdaTrigger {
       const whose = next.taskId === null ? `message ${next.messageId}` : `task ${next.taskId}'s message`;
       await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: `the Lambda trigger is about to receive ${whose} (ReceiveMessage)` });
     }
-    const { BatchSize, MaximumBatchingWindowInSeconds } = this.settingsNow;
-    return collectBatch(receive, BatchSize, MaximumBatchingWindowInSeconds, this.clock, signal, this.carry);
+    return collectBatch(receive, () => this.settingsNow, this.clock, signal, this.carry);
   }
 
   private async nextVisible(signal: AbortSignal) {

@@ -64,6 +64,21 @@ describe("the trigger's settings at /api/trigger", () => {
     expect(playground.events.recent().filter(isType("lambda.invoked")).every((e) => e.messageIds.length <= 2)).toBe(true);
   });
 
+  it("gathers with a batching window set while its pollers were already long-polling", async () => {
+    // Pollers running with no window (long polls of up to 20 s in progress), then the window set:
+    // the messages that arrive next are gathered in one batch, not invoked as the first one comes.
+    const playground = await playgrounds.start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await playground.send("PATCH", "/api/trigger", { MaximumBatchingWindowInSeconds: 4 })).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      expect((await playground.post("/tasks", { title: `gathered ${i}` })).status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const done = new Set<number>();
+    await playground.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed" && done.add(e.taskId).size === 3, 30_000);
+    expect(playground.events.recent().filter(isType("lambda.invoked")).map((e) => e.messageIds.length)).toEqual([3]);
+  });
+
   it("turns the trigger off and on: messages wait while it is off", async () => {
     const playground = await playgrounds.start();
     await playground.send("PATCH", "/api/trigger", { Enabled: false });
