@@ -44,11 +44,33 @@ describe.skipIf(!hasChromium())("the checks after an action", () => {
     await page.waitForSelector("body[data-ready=true]");
     await page.click(".step .block.action .run");
     await page.waitForSelector(".step .block.action .answer:text('done ✓')");
-    // The checks are live now and waiting for a task this part has not sent yet.
-    await page.waitForSelector(".step .block.check[data-status=waiting]");
+    await page.waitForTimeout(2_000);
+    // No check ticked or failed on the previous part's task; each waits for its own request.
+    const shown = (await page.evaluate("window.shownChecks")) as string[];
+    expect(shown.filter((s) => !s.endsWith(": waiting") && !s.endsWith(": unchecked"))).toEqual([]);
+    // The part's first request sent, the check after it goes live and waits for this part's task.
+    await page.click(".step .block.http .run >> nth=0");
+    await page.waitForSelector(".step .block.check[data-status=waiting], .step .block.check[data-status=passed]");
+  });
+
+  it("wait for their own action: stopping the consumer does not tick a check about starting it again", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    // The previous part's world: a task completed.
+    await playground.send("POST", "/tasks", { title: "completed before" });
+    await playground.waitForEvent((e) => e.type === "task.updated" && e.task.status === "completed", 30_000);
+
+    const page = await pages.newPage();
+    await page.addInitScript(RECORD_CHECKS);
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/run-it-your-way/2`);
+    await page.waitForSelector("body[data-ready=true]");
+    // Lesson 13, "Look without touching": stop the consumer (the part's first action) and nothing more.
+    await page.click(".step .block.setting .run >> nth=0");
+    await page.waitForSelector(".step .block.setting >> nth=0 >> .answer:has-text('✓')");
     await page.waitForTimeout(2_000);
     const shown = (await page.evaluate("window.shownChecks")) as string[];
-    expect(shown.length).toBeGreaterThan(0);
-    expect(shown.filter((s) => !s.endsWith(": waiting"))).toEqual([]);
+    // "the consumer took it once it was back" follows the part's last action (start the consumer): the previous task does not tick it.
+    expect(shown.filter((s) => s.startsWith("the consumer took it once it was back"))).toEqual([]);
+    expect(await page.locator(".step .block.check[data-status=passed]").count()).toBe(0);
   });
 });
+

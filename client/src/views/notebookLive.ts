@@ -76,11 +76,24 @@ export class LivePart {
       prediction.answeredBy = this.checks.find((c) => prediction.el.compareDocumentPosition(c.el) & Node.DOCUMENT_POSITION_FOLLOWING);
     }
     this.nexts = blocks.filter((el) => el.classList.contains("step-next"));
+    this.actions = blocks.filter((el) => ACTIONS.has(steps[Number(el.dataset.part)]?.kind ?? ""));
   }
 
-  /** The learner pressed `el` (an action or a Check): it and every check after it go live. */
+  private readonly actions: HTMLElement[];
+
+  /**
+   * The learner pressed `el` (an action or a Check): it and the checks after it up to the part's
+   * next action go live, and so does every check before it (the learner has moved past them).
+   * A check further on waits for its own action: live at the first press, lesson 13's "the
+   * consumer took it once it was back" was ✓ on the previous part's task before the consumer had
+   * even been stopped.
+   */
   acted(el: HTMLElement): void {
-    for (const check of this.checks) if (check.el === el || el.compareDocumentPosition(check.el) & Node.DOCUMENT_POSITION_FOLLOWING) check.live = true;
+    const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    const nextAction = this.actions.find((action) => follows(el, action));
+    for (const check of this.checks) {
+      if (check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction)))) check.live = true;
+    }
   }
 
   /** Whether time alone may change something shown (a deadline, a countdown, a step arriving). */
