@@ -41,7 +41,9 @@ export function mountNarration(root: HTMLElement): Narration {
     // A burst is summed up once a second: a sentence rewritten ten times a second cannot be read anyway.
     const sayBurst = burst && performance.now() - burstSaidAt > BURST_SAY_EVERY_MS;
     if (sayBurst) burstSaidAt = performance.now();
-    const text = last ? narrationLine(last, maxReceives) : sayBurst ? `A burst, shown in real time: ${narrate(shown)}` : null;
+    // A burst whose events say nothing a sentence can tell (only heartbeats, say) leaves the line as it is.
+    const summary = !last && sayBurst ? narrate(shown) : "";
+    const text = last ? narrationLine(last, maxReceives) : summary ? `A burst, shown in real time: ${summary}` : null;
     if (text && visible.textContent !== text) visible.textContent = text;
     pending.push(...shown);
     if (pending.length > 5000) pending = pending.slice(-5000);
