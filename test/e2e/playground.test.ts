@@ -118,6 +118,12 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     await page.click(".timeline button:has-text('message sent to interview-queue')");
     await page.waitForSelector(".wire summary:has-text('X-Amz-Target: AmazonSQS.SendMessage')");
     await expect(page.locator(".wire pre").first().textContent()).resolves.toContain('"MessageBody"');
+    // The inspector is above the list: chosen from the list, it is brought into the drawer's view.
+    const panel = await page.locator("#panel-timeline").boundingBox();
+    const heading = await page.locator(".wire h3").boundingBox();
+    expect(panel && heading && heading.y >= panel.y - 1 && heading.y + heading.height <= panel.y + panel.height + 1).toBe(true);
+    // …and nothing else moved: the stage around the drawer is not scrolled.
+    expect(await page.locator(".stage").evaluate((stage) => stage.scrollTop)).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/05-wire.png` });
     expect(errors).toEqual([]);
   });

@@ -122,6 +122,10 @@ export function mountTimeline(root: HTMLElement, fullBody: FullBody): (state: Pl
   let countsShown = "";
   const showCalls = (title: string, calls: PlaygroundState["calls"]) => {
     wire.innerHTML = `<h3>On the wire: ${esc(title)}</h3>` + (calls.length === 0 ? "<p>No SQS call of the playground concerned this event.</p>" : calls.map(callHtml).join(""));
+    // The inspector sits above the list: an event chosen far down the list left it out of sight
+    // in a short drawer (lesson 2 at 1024×768). Only the panel scrolls: scrollIntoView also
+    // scrolled the stage around it (overflow: hidden still scrolls) and cut the drawing's top off.
+    root.scrollTop += wire.getBoundingClientRect().top - root.getBoundingClientRect().top;
   };
   // Calls that concern no message (an empty receive) are reached from their count: the latest one of that kind.
   counts.addEventListener("click", (click) => {
