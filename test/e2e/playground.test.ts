@@ -128,6 +128,24 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("draws the trigger as off while it is stopped, and the task waiting in the queue", async () => {
+    const playground = await playgrounds.start();
+    const { page, errors } = await open(playground);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const off = page.locator(".viz .station.trigger .trigger-off");
+    expect(await off.isVisible()).toBe(false);
+    expect((await playground.send("PATCH", "/api/trigger", { Enabled: false })).status).toBe(200);
+    await off.waitFor({ state: "visible" });
+    expect(await off.textContent()).toBe("off");
+    expect((await playground.post("/tasks", { title: "waits for the trigger" })).status).toBe(201);
+    await page.waitForSelector(".viz .count.pending:has-text('1 pending')");
+    await page.screenshot({ path: `${ARTIFACTS}/07-trigger-off.png` });
+    expect((await playground.send("PATCH", "/api/trigger", { Enabled: true })).status).toBe(200);
+    await off.waitFor({ state: "hidden" });
+    await page.waitForSelector(".viz .count.completed:has-text('1 completed')");
+    expect(errors).toEqual([]);
+  });
+
   it("runs a block's action once for a double-click: one task, not two", async () => {
     const playground = await playgrounds.start();
     const { page, errors } = await open(playground);

@@ -68,7 +68,9 @@ function station(name: Station): string {
   const { x, y, w, h } = BOX[name];
   // Step 3 is the queue itself: its number sits in its title.
   const indent = name === "sqs" ? 50 : 12;
-  return `<g class="station ${name}" data-station="${name}"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="10"/><text class="title" x="${x + indent}" y="${y + 36}">${TITLE[name].map((words, i) => `<tspan x="${x + indent}" dy="${i === 0 ? 0 : 30}">${words}</tspan>`).join("")}</text></g>`;
+  // The trigger says when it is off (Enabled false): its pollers stop and messages wait in the queue.
+  const off = name === "trigger" ? `<text class="trigger-off" x="${x + w - 12}" y="${y + 66}" text-anchor="end">off</text>` : "";
+  return `<g class="station ${name}" data-station="${name}"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="10"/><text class="title" x="${x + indent}" y="${y + 36}">${TITLE[name].map((words, i) => `<tspan x="${x + indent}" dy="${i === 0 ? 0 : 30}">${words}</tspan>`).join("")}</text>${off}</g>`;
 }
 
 function badge(step: StepNumber): string {

@@ -44,6 +44,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
   const svg = root.querySelector("svg") as SVGSVGElement;
   pinSize(svg, root.querySelector(".viz-box") as HTMLElement);
   const layer = (name: string) => svg.querySelector(`.${name}`) as SVGGElement;
+  const triggerStation = svg.querySelector(".station.trigger") as SVGGElement;
   const queueCards = mountCardLayer(layer("queue-cards"), QUEUE_CARDS, { x: BOX.sqs.x + BOX.sqs.w / 2, y: BOX.sqs.y + BOX.sqs.h - 12 });
   const deadCards = mountCardLayer(layer("dlq-cards"), DEAD_CARDS, { x: BOX.dlq.x + BOX.dlq.w / 2, y: BOX.dlq.y + BOX.dlq.h - 12 });
   const groupLanes = mountGroupLanes(layer("group-lanes"), LANES);
@@ -108,6 +109,8 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
     const waiting = state.stepMode.paused[0];
     const waitAt = waiting ? STEP_STATION[waiting.step] : "";
     for (const el of svg.querySelectorAll(".station")) el.classList.toggle("waiting", el.getAttribute("data-station") === waitAt);
+    const triggerOff = state.trigger.state !== null && state.trigger.state !== "enabled";
+    if (triggerStation.classList.contains("off") !== triggerOff) triggerStation.classList.toggle("off", triggerOff);
     const lit = waiting ? waiting.stepNumber : currentStep;
     for (const el of svg.querySelectorAll(".step-badge")) el.classList.toggle("current", Number(el.getAttribute("data-step")) === lit);
     release(state.stepMode);
