@@ -10,11 +10,12 @@ export interface LatencyResult {
   events: { p50_ms: number; p99_ms: number; bare_socketio_p50_ms: number; bare_socketio_p99_ms: number; ratio_p99: number };
 }
 
-export async function benchLatency(tasks: number, runs: number, log: (line: string) => void): Promise<LatencyResult> {
+/** `nodeArgs` go to each playground's node (`--cpu-prof`, bench/flowOnly.ts). */
+export async function benchLatency(tasks: number, runs: number, log: (line: string) => void, nodeArgs: string[] = []): Promise<LatencyResult> {
   const bare = await startBareSocketServer();
   const { median } = await medianOfRuns(runs, async (run) => {
     // A fresh playground per run: every run starts from an empty database.
-    const server = await startPlaygroundProcess();
+    const server = await startPlaygroundProcess({}, { nodeArgs });
     try {
       const ours = await runClient({ kind: "sequential-tasks", url: server.url, count: tasks });
       const raw = await runClient({ kind: "sequential-raw", endpoint: server.sqsEndpoint, count: tasks });
