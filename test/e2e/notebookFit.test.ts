@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium())("the lesson column and the terminal at 1024×768
     await page.screenshot({ path: `${ROOT}test-results/notebookFit-terminal-made-tall.png` });
   });
 
-  it("no part of any lesson is wider than the lesson column", { timeout: 180_000 }, async () => {
+  it("no part of any lesson is wider than the lesson column, and every prediction's question is inside its box", { timeout: 180_000 }, async () => {
     const page = await open("#/lessons/the-whole-flow/1");
     const lessons = (await (await fetch(`${playground().url}/api/lessons`)).json()) as LessonSummary[];
     const wide: string[] = [];
@@ -48,6 +48,9 @@ describe.skipIf(!hasChromium())("the lesson column and the terminal at 1024×768
           return notebook.scrollWidth - notebook.clientWidth;
         });
         if (sideways > 0) wide.push(`${lesson.id}/${part}: ${sideways} px`);
+        // A prediction's question is inside its box, not across its top border (a long legend was).
+        const across = await page.evaluate(`[...document.querySelectorAll(".step .block.predict")].filter((box) => box.querySelector("legend").getBoundingClientRect().top < box.getBoundingClientRect().top + 1).length`);
+        if (across !== 0) wide.push(`${lesson.id}/${part}: ${String(across)} question(s) across the box's border`);
       }
     }
     expect(wide).toEqual([]);
