@@ -48,8 +48,9 @@ describe.skipIf(!hasChromium())("the checks after an action", () => {
     // No check ticked or failed on the previous part's task; each waits for its own request.
     const shown = (await page.evaluate("window.shownChecks")) as string[];
     expect(shown.filter((s) => !s.endsWith(": waiting") && !s.endsWith(": unchecked"))).toEqual([]);
-    // The part's first request sent, the check after it goes live and waits for this part's task.
+    // The part's task sent (its second request, after stopping the function), the checks after it go live and wait for it.
     await page.click(".step .block.http .run >> nth=0");
+    await page.click(".step .block.http .run >> nth=1");
     await page.waitForSelector(".step .block.check[data-status=waiting], .step .block.check[data-status=passed]");
   });
 

@@ -92,7 +92,9 @@ describe.skipIf(!hasChromium())("instructor mode in the browser", () => {
       await replay.waitForSelector(`[data-view=time-travel][data-seq="${run.lastSeq}"]`);
       const final = run.stateAfter(run.length);
       const newest = final.timeline.at(-1);
-      await replay.waitForSelector(`.timeline li:first-child [data-seq="${newest?.seq}"]`, { state: "attached" });
+      // The timeline is drawn while its tab is shown, from the replayed state as it is.
+      await openTab(replay, "timeline");
+      await replay.waitForSelector(`.timeline li:first-child [data-seq="${newest?.seq}"]`);
       await openTab(replay, "tasks");
       const rows = await replay.locator("[data-view=tasks] tbody tr[data-task]").count();
       expect(rows).toBe(Object.keys(final.tasks).length);
@@ -149,7 +151,9 @@ describe.skipIf(!hasChromium())("instructor mode in the browser", () => {
     await page.selectOption("[name=responseKey]", "BatchItemFailures");
     await page.fill("[name=retryBackoffSeconds]", "2");
     await page.click(".chaos-faults button[type=submit]");
-    await page.waitForSelector(`.timeline button:has-text('faults: fail 50% of records, 100 ms slower per record, failures reported under "BatchItemFailures", back off 2 s')`, { state: "attached" });
+    await openTab(page, "timeline");
+    await page.waitForSelector(`.timeline button:has-text('faults: fail 50% of records, 100 ms slower per record, failures reported under "BatchItemFailures", back off 2 s')`);
+    await openTab(page, "chaos");
     expect(playground.controls.faults()).toMatchObject({ failRate: 0.5, delayMs: 100, responseKey: "BatchItemFailures", retryBackoffSeconds: 2 });
     for (const [width, height] of [[1024, 768], [1440, 900]] as const) {
       await page.setViewportSize({ width, height });
@@ -161,9 +165,12 @@ describe.skipIf(!hasChromium())("instructor mode in the browser", () => {
     await page.waitForSelector(".chaos-answer:has-text('refused')");
     await page.fill("[name=MaximumBatchingWindowInSeconds]", "1");
     await page.click(".chaos-trigger button[type=submit]");
-    await page.waitForSelector(".timeline button:has-text('BatchSize 100, window 1 s')", { state: "attached" });
+    await openTab(page, "timeline");
+    await page.waitForSelector(".timeline button:has-text('BatchSize 100, window 1 s')");
+    await openTab(page, "chaos");
     await page.uncheck("[name=Enabled]");
-    await page.waitForSelector(".timeline button:has-text('trigger settings changed: disabled')", { state: "attached" });
+    await openTab(page, "timeline");
+    await page.waitForSelector(".timeline button:has-text('trigger settings changed: disabled')");
     expect(errors).toEqual([]);
   });
 
