@@ -3,6 +3,7 @@ import type { ClientToServerEvents, QueueView, ServerToClientEvents, Snapshot } 
 import { RunRecording } from "../../common/run.js";
 import { getJson } from "./api.js";
 import { controlCredential } from "./presenter.js";
+import { restartWhenQuiet } from "./recordingLimit.js";
 import { ClientStore } from "./store.js";
 import { mountChaos, type ChaosPanel } from "./views/chaos.js";
 import { atMostEvery } from "./throttle.js";
@@ -28,9 +29,9 @@ const params = new URLSearchParams(location.search);
 const following = params.has("follow");
 const store = new ClientStore();
 // Every event since the page connected, for time travel, the lesson pace and export; restarted
-// from a fresh snapshot when it grows past this (a long burst-heavy session).
+// from a fresh snapshot when it grows past 50,000 events (a long burst-heavy session): in the
+// next quiet second, or at once past 75,000 (client/src/recordingLimit.ts).
 const recording = new RunRecording({ seq: 0, tasks: [], queues: [], events: [] });
-const RECORDING_LIMIT = 50_000;
 
 const dock = mountDock(document.querySelector(".dock") as HTMLElement);
 const visualizer = mountVisualizer(part("visualizer"), mountStepRelease(part("step-release")));
@@ -149,11 +150,23 @@ let firstSnapshot = true;
 // One snapshot asked for at a time: until the answer comes, every batch of a burst is still over
 // the limit, and each extra request would cost the server a snapshot of every task and the page
 // the parsing of it (megabytes after a 10,000-task burst).
-let restarting = false;
+const recordingLimit = restartWhenQuiet({
+  soft: 50_000,
+  hard: 75_000,
+  quietMs: 1000,
+  restart: () =>
+    socket.emit("snapshot:get", (reply) => {
+      recordingLimit.done();
+      if ("data" in reply) {
+        recording.restart(reply.data);
+        pace.flush();
+      }
+    }),
+});
 // Every connect brings a snapshot: after a reconnect it re-syncs the page without a reload.
 socket.on("snapshot", (snapshot) => {
   // A reconnect: an answer asked for before it will not come.
-  restarting = false;
+  recordingLimit.done();
   if (firstSnapshot) recording.restart(snapshot);
   else recording.resume(snapshot);
   firstSnapshot = false;
@@ -174,15 +187,7 @@ socket.on("events", (events) => {
   store.apply(events);
   // A rewound view stays where it is; back at live, it shows the live state at once.
   if (travel.live) pace.arrive(fresh);
-  if (recording.length <= RECORDING_LIMIT || restarting) return;
-  restarting = true;
-  socket.emit("snapshot:get", (reply) => {
-    restarting = false;
-    if ("data" in reply) {
-      recording.restart(reply.data);
-      pace.flush();
-    }
-  });
+  recordingLimit.seen(recording.length);
 });
 
 const showPresenter = (on: boolean) => {

@@ -209,8 +209,10 @@ export function attachSocketServer(httpServer: HttpServer, log: EventLog, snapsh
   const flush = () => {
     const batch = pending;
     pending = [];
-    // One broadcast: Socket.IO encodes the batch once for every page.
-    io.emit("events", batch);
+    // One broadcast per slice: Socket.IO encodes it once for every page. A tick of a burst can hold
+    // thousands of events; in one packet the page parsed and folded them all in one task (a long
+    // task of the page's main thread), in slices each is a task of a few milliseconds.
+    for (let start = 0; start < batch.length; start += EVENTS_PER_PACKET) io.emit("events", batch.length <= EVENTS_PER_PACKET ? batch : batch.slice(start, start + EVENTS_PER_PACKET));
     dropStalled(io, options.maxBacklogBytes ?? MAX_BACKLOG_BYTES, options.log);
   };
   const unsubscribe = log.subscribe((event) => {
@@ -222,6 +224,9 @@ export function attachSocketServer(httpServer: HttpServer, log: EventLog, snapsh
   io.on("connection", (socket) => serve(socket, table, snapshot, options));
   return io;
 }
+
+/** The most events in one `events` packet (see flush in attachSocketServer). */
+export const EVENTS_PER_PACKET = 200;
 
 /**
  * A page that does not read (a stalled tab, a script that never reads its socket) would make the

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientToServerEvents, FlowEvent, ServerToClientEvents, Snapshot, Task } from "../../common/events.js";
+import { EVENTS_PER_PACKET } from "../../server/events/socketServer.js";
 import { playgroundPerTest } from "../helpers/playground.js";
 
 const playgrounds = playgroundPerTest();
@@ -53,6 +54,21 @@ describe("the live event stream over Socket.IO", () => {
     }
     const completed = live.find((e) => e.type === "task.updated" && e.task.status === "completed");
     expect(completed).toMatchObject({ taskId: task.id });
+  });
+
+  it("slices a tick of many events into packets of at most EVENTS_PER_PACKET, in order, none lost", async () => {
+    const playground = await playgrounds.start();
+    const { socket, snapshot, events } = connect(playground.url);
+    const { seq } = await snapshot;
+    const packets: number[] = [];
+    socket.on("events", (batch) => packets.push(batch.length));
+    // One tick: every publish lands in the same flush.
+    for (let i = 0; i < 2 * EVENTS_PER_PACKET + 50; i++) playground.events.publish({ type: "message.deleted", queue: "interview-queue", messageId: `sliced-${i}`, taskId: null });
+    await until(() => events.filter((e) => e.seq > seq).length >= 2 * EVENTS_PER_PACKET + 50);
+
+    expect(packets).toEqual([EVENTS_PER_PACKET, EVENTS_PER_PACKET, 50]);
+    const live = events.filter((e) => e.seq > seq);
+    expect(live.map((e) => e.seq)).toEqual(live.map((_, i) => seq + 1 + i));
   });
 
   it("answers snapshot:get with the current state", async () => {

@@ -2,7 +2,11 @@ const RADIUS = 9;
 const TRAVEL_MS = 550;
 
 /** Start a dot from one point of the drawing to another; false when all dots are travelling already. */
-export type Travel = (from: { x: number; y: number }, to: { x: number; y: number }, kind: string) => boolean;
+export interface Travel {
+  (from: { x: number; y: number }, to: { x: number; y: number }, kind: string): boolean;
+  /** How many dots are travelling now. */
+  readonly travelling: number;
+}
 
 /**
  * The dots that travel between stations: HTML elements laid over the SVG drawing and moved by
@@ -32,7 +36,7 @@ export function mountTravelLayer(overlay: HTMLElement, drawing: SVGSVGElement, m
   }
   const place = (at: { x: number; y: number }) => `translate(${offset.x + (at.x - RADIUS) * scale}px, ${offset.y + (at.y - RADIUS) * scale}px)`;
 
-  return (from, to, kind) => {
+  const travel = ((from, to, kind) => {
     const dot = resting.pop();
     if (!dot) return false;
     dot.className = `travel-dot ${kind}`;
@@ -42,5 +46,7 @@ export function mountTravelLayer(overlay: HTMLElement, drawing: SVGSVGElement, m
       resting.push(dot);
     };
     return true;
-  };
+  }) as Travel;
+  Object.defineProperty(travel, "travelling", { get: () => max - resting.length });
+  return travel;
 }

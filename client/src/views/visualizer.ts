@@ -9,7 +9,13 @@ import { mountCardLayer } from "./tokenLayer.js";
 import { mountTravelLayer } from "./travelLayer.js";
 
 const MAX_TRAVELLING = 40;
-const BURST_DOTS = 8;
+/**
+ * In a burst, at most this many dots travel at once. Each travelling dot is an animation, and
+ * while any runs Chromium draws the page's frames at 60 a second (its main thread ticks the
+ * animations' timing, a style pass each frame); forty dots at once made a burst's frames the page's
+ * long tasks on a busy 2-core machine. Four still show the traffic; the counts and cards say how much.
+ */
+const BURST_DOTS = 4;
 const REDRAW_MS = 200;
 /** A draw with at most this many new events is drawn at once (a paced step); more (a burst) waits its turn. */
 const AT_ONCE_MAX = 50;
@@ -91,8 +97,8 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
   };
 
   const draw = ((state, fresh, now = Date.now()) => {
-    // A burst sends a handful of dots, not forty: each dot started is a style and layout pass.
-    let dots = fresh.length > AT_ONCE_MAX ? BURST_DOTS : MAX_TRAVELLING;
+    // A burst keeps a handful of dots travelling, not forty (BURST_DOTS).
+    let dots = fresh.length > AT_ONCE_MAX ? Math.max(0, BURST_DOTS - travel.travelling) : MAX_TRAVELLING;
     for (const event of fresh) {
       const route = document.hidden || dots === 0 ? undefined : routeOf(event);
       if (route) {
