@@ -28,7 +28,7 @@ const BUDGETS: { name: string; key: string; budget: number; kind: "max" | "min";
   { name: "start-up, npm start → /health (ms)", key: "startup.median_ms", budget: 1500, kind: "max", read: (r) => r.startup.median_ms },
   { name: "start-up, SQS engine alone (ms)", key: "startup.engine_alone_ms", budget: 500, kind: "max", read: (r) => r.startup.engine_alone_ms ?? null },
   { name: "start-up of the SQS engine restoring 10,000 journaled messages (ms)", key: "startup.engine_restore_ms", budget: 500, kind: "max", read: (r) => r.startup.engine_restore_ms ?? null },
-  { name: "first-load JS, gzip (KB)", key: "bundle.first_load_gzip_kb", budget: 200, kind: "max", read: (r) => r.bundle.first_load_gzip_kb },
+  { name: "first-load JS, gzip (KB)", key: "bundle.first_load_gzip_kb", budget: 120, kind: "max", read: (r) => r.bundle.first_load_gzip_kb },
   { name: "server RSS after the burst (MB)", key: "memory.rss_mb_after_burst", budget: 250, kind: "max", read: (r) => r.memory.rss_mb_after_burst },
   { name: "15 pages after 60 × 1 MB: RSS growth (MB)", key: "clients.rss_growth_mb", budget: 100, kind: "max", read: (r) => r.clients?.rss_growth_mb ?? null },
   { name: "cold start of a Node.js execution environment (ms)", key: "runtime.node_cold_start_ms", budget: 150, kind: "max", read: (r) => r.runtime?.node_cold_start_ms ?? null },
