@@ -86,6 +86,20 @@ export function playgroundPerTest(): { start: (env?: Record<string, string>, dat
 }
 
 /**
+ * For `it.concurrent` tests: a playground of this test's own, stopped and removed when the test
+ * finishes (playgroundPerTest's afterEach would stop the playgrounds of the tests still running).
+ * `context` is the test's context (its `onTestFinished`).
+ */
+export async function playgroundForTest(context: { onTestFinished: (fn: () => Promise<void>) => void }, env: Record<string, string> = {}): Promise<TestPlayground> {
+  const playground = await startTestPlayground(env);
+  context.onTestFinished(async () => {
+    await playground.stop();
+    await removeDataDir(playground.dataDir);
+  });
+  return playground;
+}
+
+/**
  * For a test file whose tests share one playground (each checks that its request changed
  * nothing): started before the file's tests, stopped and removed after them.
  */

@@ -1,17 +1,17 @@
 // The failure labs' broken setups are really broken: each shows its symptom, and its verdict does
 // not pass without the fix — nor when the symptom is only hidden (the queue purged, the failures
 // or the slow work switched off). The fixed path is solved by the generated test in solves.*.test.ts.
-// Two files (labs.test.ts, labsHiding.test.ts) define these tests, so that they run side by side.
+// Two files (labs.test.ts, labsHiding.test.ts) define these tests, so that they run side by side;
+// within each, the labs run side by side too (each on its own playground: a lab is mostly waiting).
 import { expect, it } from "vitest";
 import type { CheckResult, Lesson, LessonBlock, StepPart } from "../../common/lessons.js";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { localizeAddresses } from "../../server/lessons/lessonService.js";
 import { PROJECT_ROOT } from "../../server/playground.js";
 import { solveLesson } from "../helpers/lessonSolver.js";
-import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
+import { playgroundForTest, type TestPlayground } from "../helpers/playground.js";
 
 const labs = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((lesson) => lesson.kind === "lab");
-const playgrounds = playgroundPerTest();
 
 /** Long enough for the fixed verdict to pass (it does within about 20 s); a failing one stops at its ✗. */
 const VERDICT_WAIT_MS = 30_000;
@@ -124,8 +124,9 @@ export function brokenSetupsShowTheirSymptoms(): void {
     for (const lab of labs) expect(lab.steps.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(labs.map((lab) => [lab.order, lab.title, lab.id] as const))("lab %i (%s): the broken setup shows its symptom, and the verdict does not pass without the fix", { timeout: 180_000 }, async (_order, _title, id) => {
-    const playground = await playgrounds.start();
+  it.concurrent.for(labs.map((lab) => [lab.order, lab.title, lab.id] as const))("lab %i (%s): the broken setup shows its symptom, and the verdict does not pass without the fix", { timeout: 180_000 }, async ([, , id], context) => {
+    const { expect } = context;
+    const playground = await playgroundForTest(context);
     const { symptoms, verdict } = await verdictWithout(playground, await labOf(playground, id), [], OWN_PROOF[id]?.unfixed ?? []);
     expect(symptoms.filter((c) => !c.ok)).toEqual([]);
     expect(verdict?.status).toBe(UNFIXED_STATUS[id]);
@@ -136,10 +137,11 @@ export function brokenSetupsShowTheirSymptoms(): void {
 
 /** A symptom hidden without fixing its cause does not pass a lab's verdict. */
 export function hiddenSymptomsDoNotPass(): void {
-  it.each(labs.map((lab) => [lab.order, HIDING[lab.id]?.what ?? "", lab.id] as const))("lab %i: %s hides the symptom but does not pass the verdict", { timeout: 180_000 }, async (_order, _what, id) => {
+  it.concurrent.for(labs.map((lab) => [lab.order, HIDING[lab.id]?.what ?? "", lab.id] as const))("lab %i: %s hides the symptom but does not pass the verdict", { timeout: 180_000 }, async ([, , id], context) => {
+    const { expect } = context;
     const hiding = HIDING[id];
     expect(hiding, `a way to hide lab ${id}'s symptom is listed`).toBeDefined();
-    const playground = await playgrounds.start();
+    const playground = await playgroundForTest(context);
     const { verdict } = await verdictWithout(playground, await labOf(playground, id), hiding?.blocks ?? [], OWN_PROOF[id]?.hiding ?? []);
     expect(verdict?.ok).toBe(false);
     for (const shown of hiding?.shows ?? []) expect(verdict?.actual).toContain(shown);

@@ -1,22 +1,24 @@
 // One generated test per lesson and lab: a fresh playground, its own reference solution, every
 // check ✓. The lessons are dealt into shards (solves.N.test.ts), one file each, so that they run
-// side by side: each is minutes of mostly waiting on real visibility timeouts and retention periods.
+// side by side, and the lessons of a shard side by side too: each is minutes of mostly waiting on
+// real visibility timeouts and retention periods.
 import { expect, it } from "vitest";
 import type { Lesson } from "../../common/lessons.js";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
 import { PROJECT_ROOT } from "../../server/playground.js";
 import { solveLesson } from "../helpers/lessonSolver.js";
-import { playgroundPerTest } from "../helpers/playground.js";
+import { playgroundForTest } from "../helpers/playground.js";
 
 export const SHARDS = 3;
 
 /** Defines "solves <lesson>" for every lesson whose place in the order is `shard` modulo SHARDS. */
 export function solvesShard(shard: number): void {
   const lessons = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((_lesson, i) => i % SHARDS === shard);
-  const playgrounds = playgroundPerTest();
   it("has lessons to solve", () => expect(lessons.length).toBeGreaterThan(0));
-  it.each(lessons.map((lesson) => [`${lesson.kind} ${String(lesson.order).padStart(2, "0")}: ${lesson.title}`, lesson.id] as const))("solves %s", { timeout: 180_000 }, async (_name, id) => {
-    const playground = await playgrounds.start();
+  // Side by side within the file too (each on its own playground): a lesson is mostly waiting.
+  it.concurrent.for(lessons.map((lesson) => [`${lesson.kind} ${String(lesson.order).padStart(2, "0")}: ${lesson.title}`, lesson.id] as const))("solves %s", { timeout: 180_000 }, async ([, id], context) => {
+    const { expect } = context;
+    const playground = await playgroundForTest(context);
     const lesson = (await (await playground.get(`/api/lessons/${id}`)).json()) as Lesson;
     const solved = await solveLesson(playground, lesson);
     expect(solved.checks.length).toBeGreaterThan(0);
