@@ -1,4 +1,35 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * The files that take minutes (mostly waiting at a person's pace or on real visibility timeouts),
+ * longest first. Vitest orders files by the durations it cached on the last run, and a clean
+ * checkout (CI) has none: it then goes by file size, and a small file of five minutes started
+ * last made the whole suite wait for it. These start first; the rest follow in vitest's order.
+ */
+const LONG_FIRST = [
+  "test/e2e/learnerPace.test.ts",
+  "test/e2e/learnerPaceLater.test.ts",
+  "test/e2e/lessonsInBrowser.test.ts",
+  "test/lessons/solves.1.test.ts",
+  "test/lessons/labsHiding.test.ts",
+  "test/lessons/drill.test.ts",
+  "test/e2e/drill.test.ts",
+  "test/lessons/labs.test.ts",
+  "test/lessons/solves.0.test.ts",
+  "test/lessons/solves.2.test.ts",
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const at = LONG_FIRST.findIndex((path) => file.moduleId.endsWith(path));
+      return at < 0 ? LONG_FIRST.length : at;
+    };
+    // Array sort is stable: the files not listed keep vitest's order.
+    return [...(await super.sort(files))].sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -22,6 +53,7 @@ export default defineConfig({
     // its own playground: with five the shards' timing-sensitive lessons (11, 18, 20) missed their
     // deadlines on two cores.
     maxConcurrency: 3,
+    sequence: { sequencer: LongestFirst },
     // One retry of a failed test: on two shared cores each whole-suite run of this session had one
     // test (a different one each time) miss a real deadline under load 11–17 and pass alone; each is
     // then given room or fixed (see git log), and the report still names every test that was retried.
