@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, FlowEventBody } from "../../common/events.js";
 import { foldEvents } from "../../common/state.js";
-import { handlerStationLines } from "../../client/src/views/handlerLines.js";
+import { handlerStationLines, TASK_LINE_CHARS } from "../../client/src/views/handlerLines.js";
 
 let seq = 0;
 const events = (...bodies: FlowEventBody[]) => bodies.map((body) => ({ ...body, seq: ++seq, at: 1 }) as FlowEvent);
@@ -40,6 +40,18 @@ describe("the handler station's lines", () => {
       { type: "lambda.invoked", invocationId: "b", functionName: "f", messageIds: ["m3"], taskIds: [8] },
     ]);
     expect(busy[2]).toBe("+ 1 more, 1 throttled");
+  });
+
+  it("fits a batch of long task ids in the box, saying how many more it holds", () => {
+    const ids = Array.from({ length: 10 }, (_, i) => 502 + i);
+    const batch: FlowEventBody = { type: "lambda.invoked", invocationId: "a", functionName: "f", messageIds: ids.map((id) => `m${id}`), taskIds: ids };
+    const withFifo = texts([...bothMappings, batch]);
+    expect(withFifo[1]).toBe("task 502 +9");
+    const standardOnly = texts([{ type: "trigger.state", state: "enabled" }, batch]);
+    expect(standardOnly.slice(1, 3)).toEqual(["task 502, 503", "504, 505 +6"]);
+    for (const line of [...withFifo, ...standardOnly].slice(0, 3)) expect(line.length).toBeLessThanOrEqual(TASK_LINE_CHARS);
+    // Short ids: the whole batch, no tally.
+    expect(texts([{ type: "trigger.state", state: "enabled" }, { ...batch, messageIds: ["m1", "m2", "m3"], taskIds: [7, 8, 9] }]).slice(1, 3)).toEqual(["task 7, 8, 9", ""]);
   });
 
   it("shows a dash for a limit not known yet", () => {

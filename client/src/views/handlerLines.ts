@@ -25,9 +25,35 @@ export function handlerStationLines(state: PlaygroundState): Line[] {
   const throttles = throttled > 0 ? `${throttled} throttle${throttled === 1 ? "" : "s"}` : "";
   const others = running.length > 1 ? `+ ${running.length - 1} more batch${running.length === 2 ? "" : "es"}` : "";
   const more: Line = [others && throttles ? `+ ${running.length - 1} more, ${throttled} throttled` : others || throttles, "batch-line"];
-  const tasks = (from: number, to: number): Line => [first ? `${from === 0 ? "task " : ""}${ids.slice(from, to).join(", ")}${ids.length > to ? "…" : ""}` : "", first ? "batch-tasks" : ""];
+  const taskLine = (text: string): Line => (first ? [text, "batch-tasks"] : ["", ""]);
   if (state.fifoMapping.state === null) {
-    return [batch, first ? [`task ${ids.slice(0, 4).join(", ")}`, "batch-tasks"] : ["", ""], tasks(4, 8), more, ["", ""], [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
+    const head = fitIds(ids, "task ", false);
+    return [batch, taskLine(head.text), taskLine(fitIds(ids.slice(head.count), "", true).text), more, ["", ""], [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
   }
-  return [batch, tasks(0, 4), more, ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
+  return [batch, taskLine(fitIds(ids, "task ", true).text), more, ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
+}
+
+/**
+ * The most characters of a task line that fit the handler's box (186 units wide, the batch's
+ * bold 21 px: about 16 characters to its edge). Four ids a line ran past the edge once ids had
+ * three digits ("task 502, 503, 50" cut off, in a lesson's burst).
+ */
+export const TASK_LINE_CHARS = 15;
+
+/**
+ * As many of `ids` as fit in TASK_LINE_CHARS after `prefix` (at least one), and with `tally`
+ * " +n" for those left out: "task 502 +9", "task 7, 8, 9".
+ */
+function fitIds(ids: string[], prefix: string, tally: boolean): { text: string; count: number } {
+  let text = prefix;
+  let count = 0;
+  while (count < ids.length) {
+    const next = `${text}${count > 0 ? ", " : ""}${ids[count]}`;
+    const left = ids.length - count - 1;
+    if (count > 0 && (next + (tally && left > 0 ? ` +${left}` : "")).length > TASK_LINE_CHARS) break;
+    text = next;
+    count += 1;
+  }
+  if (tally && count < ids.length) text += ` +${ids.length - count}`;
+  return { text: count > 0 ? text : "", count };
 }
