@@ -43,7 +43,7 @@ describe("a lesson check", () => {
   it("fails once its stated deadline has passed, and not before", () => {
     const deadline = { seconds: 10, after: "lastTask.createdAt" };
     expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_000).status).toBe("waiting");
-    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_001)).toMatchObject({ status: "failed", why: "not within 10 s of lastTask.createdAt" });
+    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_001)).toMatchObject({ status: "failed", why: "not done within 10 s of the task's creation" });
   });
 
   it("keeps waiting on a deadline whose moment has not happened yet", () => {
