@@ -62,10 +62,11 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
 }
 
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
-const tasksOf = (ids: (number | null)[]) => {
+/** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
+const tasksOf = (ids: (number | null)[], most = 4) => {
   const named = ids.filter((id): id is number => id !== null);
   if (named.length === 0) return "";
-  return named.length <= 4 ? ` (task${named.length === 1 ? "" : "s"} ${named.join(", ")})` : ` (tasks ${named.slice(0, 4).join(", ")} and ${named.length - 4} more)`;
+  return named.length <= most ? ` (task${named.length === 1 ? "" : "s"} ${named.join(", ")})` : ` (tasks ${named.slice(0, most).join(", ")} and ${named.length - most} more)`;
 };
 
 /**
@@ -100,7 +101,8 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "message.expired":
         return `${ofTask(event.taskId)} was ${Math.round((event.at - event.sentAt) / 1000)} s old: ${event.queue}'s retention period (${event.retentionSeconds} s) ended, and SQS deleted it, read or not`;
       case "lambda.throttled":
-        return `Lambda throttled the batch${tasksOf(event.taskIds)}: ${event.running} of the function's ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive counted"}`;
+        // Two tasks named, so that it stays whole in three lines at 1024 px (test/e2e/layout.test.ts).
+        return `Lambda throttled the batch${tasksOf(event.taskIds, 2)}: ${event.running} of ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive spent"}`;
       case "lambda.invoked":
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":

@@ -86,3 +86,11 @@ describe("the line under the drawing", () => {
     expect(narrationLine(event({ type: "faults.changed", faults: {} }), 3)).toBeNull();
   });
 });
+
+describe("the throttle's sentence", () => {
+  it("names two tasks, the concurrency in use and what the throttle costs", () => {
+    const throttled = (taskIds: number[]) => ({ type: "lambda.throttled", seq: 1, at: 10_000, taskIds, running: 2, reserved: 2, retrying: false }) as unknown as FlowEvent;
+    expect(stepSentence(throttled([7, 8]), 3)).toBe("Step 4: Lambda throttled the batch (tasks 7, 8): 2 of 2 reserved concurrency in use; its messages come back after their visibility timeout, a receive spent.");
+    expect(stepSentence(throttled([7, 8, 9]), 3)).toMatch(/^Step 4: Lambda throttled the batch \(tasks 7, 8 and 1 more\): /);
+  });
+});
