@@ -92,6 +92,10 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "message.delayed":
         return `SQS holds ${ofTask(event.taskId)}, delayed until ${new Date(event.visibleAt).toLocaleTimeString()}`;
       case "message.visible-again":
+        // Its receives used up, there is no "receive 4 of 3" to wait for: SQS dead-letters it at the next receive.
+        if (maxReceives !== null && event.receiveCount >= maxReceives) {
+          return `the visibility timeout ran out: ${ofTask(event.taskId)} is back in ${event.queue}, ${event.receiveCount} of ${maxReceives} receives used; the next receive moves it to the dead-letter queue`;
+        }
         return `the visibility timeout ran out: ${ofTask(event.taskId)} is visible again in ${event.queue}, waiting for ${of(event.receiveCount + 1)}`;
       case "message.received": {
         const seconds = Math.max(0, Math.round((event.visibleAt - event.at) / 1000));

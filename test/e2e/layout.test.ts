@@ -325,6 +325,7 @@ function longestSentences(): string[] {
   const tasks = [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010];
   return [
     event({ type: "message.visible-again", queue, messageId: "m", taskId: 1234, receiveCount: 2 }),
+    event({ type: "message.visible-again", queue, messageId: "m", taskId: 1234, receiveCount: 10 }),
     event({ type: "message.received", queue, messageId: "m", taskId: 1234, receiptHandle: "r", receiveCount: 2, visibleAt: 40_000, consumer: "other-client" }),
     event({ type: "message.sent", queue, messageId: "m", taskId: 1234, body: "{}", movedFrom: "interview-queue-dlq.fifo" }),
     event({ type: "message.sent", queue, messageId: "m", taskId: null, body: "{}" }),

@@ -94,3 +94,13 @@ describe("the throttle's sentence", () => {
     expect(stepSentence(throttled([7, 8, 9]), 3)).toMatch(/^Step 4: Lambda throttled the batch \(tasks 7, 8 and 1 more\): /);
   });
 });
+
+describe("a message back after its last receive", () => {
+  it("is not 'waiting for receive 4 of 3': the next receive moves it to the dead-letter queue", () => {
+    const back = (receiveCount: number) => event({ type: "message.visible-again", queue, messageId: "m", taskId: 1, receiveCount });
+    expect(stepSentence(back(2), 3)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is visible again in ${queue}, waiting for receive 3 of 3.`);
+    expect(stepSentence(back(3), 3)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is back in ${queue}, 3 of 3 receives used; the next receive moves it to the dead-letter queue.`);
+    // No redrive policy known: no maximum to have used up.
+    expect(stepSentence(back(3), null)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is visible again in ${queue}, waiting for receive 4.`);
+  });
+});
