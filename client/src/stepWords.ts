@@ -61,6 +61,9 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
   return event.type === "world.reset" ? RESET_SENTENCE : stepSentence(event, maxReceives);
 }
 
+/** "message 4e155002-50c3-… moved to …" as "its message moved to …": a message id took a line of the sentence and told the learner nothing. */
+const withoutMessageIds = (text: string) => text.replace(/\bmessage [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "its message");
+
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
 /** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
 const tasksOf = (ids: (number | null)[], most = 4) => {
@@ -111,7 +114,7 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":
         return event.task.status === "failed"
-          ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${event.task.lastError})` : ""}`
+          ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${withoutMessageIds(event.task.lastError)})` : ""}`
           : `the handler set task ${event.taskId} to ${event.task.status}${event.task.status === "pending" && event.task.lastError ? ` after an error (${event.task.lastError})` : ""}`;
       case "lambda.completed":
         return event.failedMessageIds.length === 0

@@ -104,3 +104,10 @@ describe("a message back after its last receive", () => {
     expect(stepSentence(back(3), null)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is visible again in ${queue}, waiting for receive 4.`);
   });
 });
+
+describe("a task marked failed", () => {
+  it("says why without the message's id", () => {
+    const failed = { ...task(10, "failed"), lastError: "message 4e155002-50c3-43d6-962e-77d208b70ad0 moved to interview-queue-dlq after 3 receives" };
+    expect(stepSentence(event({ type: "task.updated", taskId: 10, from: "pending", task: failed }), 3)).toBe("Step 6: task 10 is marked failed (its message moved to interview-queue-dlq after 3 receives).");
+  });
+});
