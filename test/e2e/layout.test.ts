@@ -131,9 +131,11 @@ describe.skipIf(!hasChromium())("the learner's page at four window sizes", () =>
         const facts = await drawingFacts(page);
         expect(facts.minStationTextPx).toBeGreaterThanOrEqual(14);
         expect(facts.smallestText.px, `"${facts.smallestText.text}" is drawn at ${facts.smallestText.px.toFixed(1)} px`).toBeGreaterThanOrEqual(12);
-        // The block pressed is still in view, above the terminal.
-        const { block, lesson } = await rectsOf(page, { block: ".block.terminal-cmd .run", lesson: ".notebook" });
+        // The block pressed is still in view, above the terminal, and so is the check it answers.
+        await page.waitForSelector(".step .block.check[data-status=passed]");
+        const { block, lesson, check } = await rectsOf(page, { block: ".block.terminal-cmd .run", lesson: ".notebook", check: ".step .block.check" });
         expect(block && lesson && inside(block, lesson)).toBe(true);
+        expect(check && lesson && inside(check, lesson), "the check after the command is in view").toBe(true);
         await page.screenshot({ path: `${ROOT}test-results/layout-${width}x${height}-terminal.png` });
       } finally {
         await page.close();

@@ -48,6 +48,23 @@ const predictions = (): Record<string, string> => JSON.parse(localStorage.getIte
 const results = (): Record<string, true | PredictionOutcome> => JSON.parse(localStorage.getItem(RESULTS_KEY) ?? "{}") as Record<string, true | PredictionOutcome>;
 const keep = (key: string, value: true | PredictionOutcome) => localStorage.setItem(RESULTS_KEY, JSON.stringify({ ...results(), [key]: value }));
 
+/**
+ * After a terminal command, in a lesson column the docked terminal made short: the block pressed in
+ * view, and the first check after it as well, as far as that keeps the block's button in view.
+ * Walking lesson 1 at 1024×768, "no message is waiting" turned ✓ below the column's edge, unseen.
+ */
+function keepInView(block: HTMLElement, button: Element): void {
+  block.scrollIntoView({ block: "nearest" });
+  const column = block.closest<HTMLElement>(".notebook");
+  let check = block.nextElementSibling;
+  while (check && !check.matches(".block.check")) check = check.nextElementSibling;
+  if (!column || !check) return;
+  const box = column.getBoundingClientRect();
+  const below = check.getBoundingClientRect().bottom - box.bottom;
+  const room = button.getBoundingClientRect().top - box.top;
+  if (below > 0 && room > 0) column.scrollTop += Math.min(below + 8, room);
+}
+
 /** What the learner achieved in part `part` of lesson `id`, kept in the browser. */
 function keptResults(id: string, part: number): KeptResults {
   const key = (kind: string, index: number) => `${id}/${part}/${kind}/${index}`;
@@ -193,8 +210,8 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         visit?.acted(el);
         recheck.changed();
         // The terminal it opened may have taken the lower part of the lesson's column (short
-        // windows): the block pressed stays in view above it.
-        if (part.kind === "terminal") requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
+        // windows): the block pressed stays in view above it, and so does the check it answers.
+        if (part.kind === "terminal") requestAnimationFrame(() => keepInView(el, button));
       });
     });
     if (part.kind !== "predict" || predictIndex === undefined) return;
