@@ -123,7 +123,8 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.failed":
         return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
       case "message.deleted":
-        return `${ofTask(event.taskId)} was deleted from ${event.queue}: done`;
+        // Deleted from a dead-letter queue (a redrive moving it back, a learner cleaning up) is not the task done.
+        return `${ofTask(event.taskId)} was deleted from ${event.queue}${/-dlq(\.fifo)?$/.test(event.queue) ? "" : ": done"}`;
       case "message.dead-lettered":
         return `after ${event.receiveCount} receives, SQS moved ${ofTask(event.taskId)} to ${event.deadLetterQueue}`;
       case "trigger.filtered":

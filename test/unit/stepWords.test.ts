@@ -111,3 +111,11 @@ describe("a task marked failed", () => {
     expect(stepSentence(event({ type: "task.updated", taskId: 10, from: "pending", task: failed }), 3)).toBe("Step 6: task 10 is marked failed (its message moved to interview-queue-dlq after 3 receives).");
   });
 });
+
+describe("a message deleted", () => {
+  it("from the queue is the task done; from a dead-letter queue (a redrive's move) it is not", () => {
+    expect(stepSentence(event({ type: "message.deleted", queue, messageId: "m", taskId: 10 }), 3)).toBe(`Step 6: the message of task 10 was deleted from ${queue}: done.`);
+    expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.");
+    expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq.fifo", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.fifo.");
+  });
+});
