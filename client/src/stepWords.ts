@@ -61,11 +61,15 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
   return event.type === "world.reset" ? RESET_SENTENCE : stepSentence(event, maxReceives);
 }
 
+/** "message 4e155002-50c3-… moved to …" as "its message moved to …": a message id took a line of the sentence and told the learner nothing. */
+const withoutMessageIds = (text: string) => text.replace(/\bmessage [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "its message");
+
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
-const tasksOf = (ids: (number | null)[]) => {
+/** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
+const tasksOf = (ids: (number | null)[], most = 4) => {
   const named = ids.filter((id): id is number => id !== null);
   if (named.length === 0) return "";
-  return named.length <= 4 ? ` (task${named.length === 1 ? "" : "s"} ${named.join(", ")})` : ` (tasks ${named.slice(0, 4).join(", ")} and ${named.length - 4} more)`;
+  return named.length <= most ? ` (task${named.length === 1 ? "" : "s"} ${named.join(", ")})` : ` (tasks ${named.slice(0, most).join(", ")} and ${named.length - most} more)`;
 };
 
 /**
@@ -91,6 +95,10 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "message.delayed":
         return `SQS holds ${ofTask(event.taskId)}, delayed until ${new Date(event.visibleAt).toLocaleTimeString()}`;
       case "message.visible-again":
+        // Its receives used up, there is no "receive 4 of 3" to wait for: SQS dead-letters it at the next receive.
+        if (maxReceives !== null && event.receiveCount >= maxReceives) {
+          return `the visibility timeout ran out: ${ofTask(event.taskId)} is back in ${event.queue}, ${event.receiveCount} of ${maxReceives} receives used; the next receive moves it to the dead-letter queue`;
+        }
         return `the visibility timeout ran out: ${ofTask(event.taskId)} is visible again in ${event.queue}, waiting for ${of(event.receiveCount + 1)}`;
       case "message.received": {
         const seconds = Math.max(0, Math.round((event.visibleAt - event.at) / 1000));
@@ -100,12 +108,13 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "message.expired":
         return `${ofTask(event.taskId)} was ${Math.round((event.at - event.sentAt) / 1000)} s old: ${event.queue}'s retention period (${event.retentionSeconds} s) ended, and SQS deleted it, read or not`;
       case "lambda.throttled":
-        return `Lambda throttled the batch${tasksOf(event.taskIds)}: ${event.running} of the function's ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive counted"}`;
+        // Two tasks named, so that it stays whole in three lines at 1024 px (test/e2e/layout.test.ts).
+        return `Lambda throttled the batch${tasksOf(event.taskIds, 2)}: ${event.running} of ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive spent"}`;
       case "lambda.invoked":
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":
         return event.task.status === "failed"
-          ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${event.task.lastError})` : ""}`
+          ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${withoutMessageIds(event.task.lastError)})` : ""}`
           : `the handler set task ${event.taskId} to ${event.task.status}${event.task.status === "pending" && event.task.lastError ? ` after an error (${event.task.lastError})` : ""}`;
       case "lambda.completed":
         return event.failedMessageIds.length === 0
@@ -114,7 +123,8 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.failed":
         return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
       case "message.deleted":
-        return `${ofTask(event.taskId)} was deleted from ${event.queue}: done`;
+        // Deleted from a dead-letter queue (a redrive moving it back, a learner cleaning up) is not the task done.
+        return `${ofTask(event.taskId)} was deleted from ${event.queue}${/-dlq(\.fifo)?$/.test(event.queue) ? "" : ": done"}`;
       case "message.dead-lettered":
         return `after ${event.receiveCount} receives, SQS moved ${ofTask(event.taskId)} to ${event.deadLetterQueue}`;
       case "trigger.filtered":

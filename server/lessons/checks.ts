@@ -107,6 +107,12 @@ export const MOMENTS: Record<string, (state: PlaygroundState) => number | null> 
   "lastTaskMessage.sentAt": (s) => lastTaskMessage(s)?.sentAt ?? null,
 };
 
+/** The moments in the words a deadline's ✗ uses: "not within 30 s of the task's creation", never "lastTask.createdAt". */
+const MOMENT_WORDS: Record<string, string> = {
+  "lastTask.createdAt": "the task's creation",
+  "lastTaskMessage.sentAt": "its message being sent",
+};
+
 const show = (value: Value) => (value === null ? "none" : typeof value === "string" ? value : JSON.stringify(value));
 const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
 /** `[[words with {state}|words for when a state in them has no value yet]]` in a waiting or because text. */
@@ -198,7 +204,7 @@ export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: nu
   }
   const since = check.deadline ? ((Object.hasOwn(MOMENTS, check.deadline.after) ? MOMENTS[check.deadline.after] : undefined)?.(state) ?? null) : null;
   if (check.deadline && since !== null && now - since > check.deadline.seconds * 1000) {
-    return { ...result, status: "failed", ok: false, why: `not within ${check.deadline.seconds} s of ${check.deadline.after}` };
+    return { ...result, status: "failed", ok: false, why: `not done within ${check.deadline.seconds} s of ${MOMENT_WORDS[check.deadline.after] ?? check.deadline.after}` };
   }
   const why = check.waiting ? interpolate(check.waiting, state, now) : `waiting until ${[check, ...(check.and ?? [])].map((c) => inWords(c, state, now)).join(" and ")}`;
   return { ...result, status: "waiting", ok: false, why };

@@ -3,7 +3,7 @@
 // Reset showed "✓ two receives spent on throttles" and "✗ lifted in time" about the previous
 // part's failed task, before any task of this part was sent.
 import { describe, expect, it } from "vitest";
-import { hasChromium, pagesPerTest } from "../helpers/browser.js";
+import { hasChromium, moveToPart, pagesPerTest } from "../helpers/browser.js";
 import { playgroundPerTest } from "../helpers/playground.js";
 
 const pages = pagesPerTest();
@@ -75,3 +75,71 @@ describe.skipIf(!hasChromium())("the checks after an action", () => {
   });
 });
 
+
+describe.skipIf(!hasChromium())("a part the learner has done", () => {
+  it("keeps its ✓ and its predictions' answers when the learner goes back to it; doing it again judges it again", { timeout: 180_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await pages.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.addInitScript(RECORD_CHECKS);
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/the-whole-flow/1`);
+    await page.waitForSelector("body[data-ready=true]");
+    const check = page.locator(".step .block.check").first();
+
+    // Part 1 done: its task completed, its check ✓.
+    await page.click(".step .block.http .run");
+    await page.waitForSelector(".step .block.check[data-status=passed]", { timeout: 60_000 });
+    expect(await check.locator(".detail").textContent()).toBe("");
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+    await moveToPart(page, () => page.click(".nb-nav .prev"));
+    // Back on part 1: ✓, saying it was passed then — not ○ as if never done (it was).
+    await page.waitForTimeout(2_000);
+    expect(await check.getAttribute("data-status")).toBe("passed");
+    expect(await check.locator(".mark").textContent()).toBe("✓");
+    expect(await check.locator(".detail").textContent()).toBe("Passed when you did this part. Do it again and this check follows the world again.");
+    await page.screenshot({ path: "test-results/part-done-revisited.png" });
+
+    // Run again: the check follows the new task (it waits for it, then passes on it).
+    await page.evaluate("window.shownChecks.length = 0");
+    await page.click(".step .block.http .run");
+    await expect.poll(() => check.locator(".detail").textContent(), { timeout: 60_000 }).toBe("");
+    expect(await check.getAttribute("data-status")).toBe("passed");
+    expect((await page.evaluate("window.shownChecks")) as string[]).toContain("the task is completed: waiting");
+
+    // Part 3's prediction answered at its moment (step mode stops the request before the insert).
+    await moveToPart(page, () => page.evaluate(`location.hash = "#/lessons/the-whole-flow/3"`));
+    await page.check(".step .block.predict input >> nth=0");
+    await page.click(".step .block.action .run");
+    await page.waitForSelector(".step .block.action .answer:text('done ✓')");
+    await page.click(".step .block.setting .run");
+    await page.waitForSelector(".step .block.setting .answer:has-text('✓')");
+    await page.click(".step .block.http .run");
+    const answer = page.locator(".step .block.predict .answer");
+    await page.click(".step .block.predict .run");
+    await expect.poll(() => answer.textContent(), { timeout: 30_000 }).toBe('You predicted "before the database insert" — right ✓. What happened: before the database insert.');
+    // Away and back: the answer recorded at its moment, not "Not yet" (the world has moved past it).
+    await moveToPart(page, () => page.click(".nb-nav .prev"));
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+    await page.click(".step .block.predict .run");
+    expect(await answer.textContent()).toBe('You predicted "before the database insert" — right ✓. What happened: before the database insert.');
+    await playground.send("PUT", "/api/step-mode", { enabled: false });
+  });
+});
+
+describe.skipIf(!hasChromium())("a check that can no longer pass", () => {
+  it("says why in the lesson's words, not the state's names (no \"expected lastTask.status = completed, got …\")", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    await playground.send("PUT", "/api/faults", { failRate: 1 });
+    const page = await pages.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/the-whole-flow/1`);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.click(".step .block.http .run");
+    // Three receives 5 s apart, then the dead-letter queue: the task failed, and the check can no longer pass.
+    const check = page.locator(".step .block.check[data-status=failed]");
+    await check.waitFor({ timeout: 90_000 });
+    expect(await check.locator(".mark").textContent()).toBe("✗");
+    expect(await check.locator(".detail").textContent()).toBe("Can no longer pass: the task failed: its message went to the dead-letter queue. Reset the world and run it again.");
+    await check.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/check-failed-words.png" });
+    await playground.send("PUT", "/api/faults", {});
+  });
+});

@@ -43,7 +43,7 @@ describe("a lesson check", () => {
   it("fails once its stated deadline has passed, and not before", () => {
     const deadline = { seconds: 10, after: "lastTask.createdAt" };
     expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_000).status).toBe("waiting");
-    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_001)).toMatchObject({ status: "failed", why: "not within 10 s of lastTask.createdAt" });
+    expect(evaluateCheck(check({ deadline }), withTask("pending"), 1000 + 10_001)).toMatchObject({ status: "failed", why: "not done within 10 s of the task's creation" });
   });
 
   it("keeps waiting on a deadline whose moment has not happened yet", () => {
@@ -163,5 +163,19 @@ describe("lab 5's order states", () => {
 
   it("reads an order's events handled at the same time by two batches as not in sequence", () => {
     expect(inSequence([at(event(1, "created")), at(event(2, "paid")), at(invoked("a", [1]), 1000), at(invoked("b", [2]), 1010), at(completed("a", 500), 1500), at(completed("b", 500), 1510)])).toBe("orders.inSequence = false");
+  });
+});
+
+describe("lesson 7's first check, while the poison message waits for its first receive", () => {
+  it("does not say 'receive 0 of 3' (read as a receive numbered 0): it counts the receives so far", async () => {
+    const { loadLessons } = await import("../../server/lessons/loadLessons.js");
+    const { ROOT } = await import("../helpers/process.js");
+    const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "retries-and-dlq");
+    const first = lesson?.steps[0]?.parts.find((p): p is CheckBlock => p.kind === "check");
+    expect(first).toBeDefined();
+    const sent = foldEvents([at({ type: "message.sent", queue: "interview-queue", messageId: "p", taskId: null, body: "this is not JSON", bodyLength: 16, truncated: false })]);
+    const result = evaluateCheck(first as CheckBlock, sent, 2000);
+    expect(result.status).toBe("waiting");
+    expect(result.why).toBe("the message comes back after each 5 s visibility timeout — received 0 of 3 times so far; after the third, the dead-letter queue");
   });
 });

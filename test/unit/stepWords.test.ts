@@ -86,3 +86,36 @@ describe("the line under the drawing", () => {
     expect(narrationLine(event({ type: "faults.changed", faults: {} }), 3)).toBeNull();
   });
 });
+
+describe("the throttle's sentence", () => {
+  it("names two tasks, the concurrency in use and what the throttle costs", () => {
+    const throttled = (taskIds: number[]) => ({ type: "lambda.throttled", seq: 1, at: 10_000, taskIds, running: 2, reserved: 2, retrying: false }) as unknown as FlowEvent;
+    expect(stepSentence(throttled([7, 8]), 3)).toBe("Step 4: Lambda throttled the batch (tasks 7, 8): 2 of 2 reserved concurrency in use; its messages come back after their visibility timeout, a receive spent.");
+    expect(stepSentence(throttled([7, 8, 9]), 3)).toMatch(/^Step 4: Lambda throttled the batch \(tasks 7, 8 and 1 more\): /);
+  });
+});
+
+describe("a message back after its last receive", () => {
+  it("is not 'waiting for receive 4 of 3': the next receive moves it to the dead-letter queue", () => {
+    const back = (receiveCount: number) => event({ type: "message.visible-again", queue, messageId: "m", taskId: 1, receiveCount });
+    expect(stepSentence(back(2), 3)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is visible again in ${queue}, waiting for receive 3 of 3.`);
+    expect(stepSentence(back(3), 3)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is back in ${queue}, 3 of 3 receives used; the next receive moves it to the dead-letter queue.`);
+    // No redrive policy known: no maximum to have used up.
+    expect(stepSentence(back(3), null)).toBe(`Step 3: the visibility timeout ran out: the message of task 1 is visible again in ${queue}, waiting for receive 4.`);
+  });
+});
+
+describe("a task marked failed", () => {
+  it("says why without the message's id", () => {
+    const failed = { ...task(10, "failed"), lastError: "message 4e155002-50c3-43d6-962e-77d208b70ad0 moved to interview-queue-dlq after 3 receives" };
+    expect(stepSentence(event({ type: "task.updated", taskId: 10, from: "pending", task: failed }), 3)).toBe("Step 6: task 10 is marked failed (its message moved to interview-queue-dlq after 3 receives).");
+  });
+});
+
+describe("a message deleted", () => {
+  it("from the queue is the task done; from a dead-letter queue (a redrive's move) it is not", () => {
+    expect(stepSentence(event({ type: "message.deleted", queue, messageId: "m", taskId: 10 }), 3)).toBe(`Step 6: the message of task 10 was deleted from ${queue}: done.`);
+    expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.");
+    expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq.fifo", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.fifo.");
+  });
+});

@@ -1,12 +1,12 @@
 import "../notebook.css";
 import { marked } from "marked";
-import type { Lesson, LessonSummary } from "../../../common/lessons.js";
+import type { Lesson, LessonSummary, PredictionOutcome } from "../../../common/lessons.js";
 import { call, esc, getJson } from "../api.js";
 import { mountHandlerCell } from "./handlerCell.js";
 import { applyHints } from "./hints.js";
 import { drillRoute, loadDrill, mountDrill } from "./drill.js";
 import { act, renderPart } from "./notebookBlocks.js";
-import { LivePart } from "./notebookLive.js";
+import { LivePart, type KeptResults } from "./notebookLive.js";
 import { Rechecker } from "./recheck.js";
 
 export interface NotebookDeps {
@@ -22,6 +22,8 @@ export interface NotebookDeps {
 
 const PROGRESS_KEY = "queue-flow-playground.progress";
 const PREDICTIONS_KEY = "queue-flow-playground.predictions";
+/** Checks passed ("<lesson>/<part>/check/<i>": true) and predictions answered (".../predict/<i>": the outcome), kept so that going back to a part shows them. */
+const RESULTS_KEY = "queue-flow-playground.results";
 
 /** `#/lessons/<id>/<part>`, parts counted from 1. */
 const route = (): { id: string | null; part: number } => {
@@ -43,6 +45,39 @@ function pickerOptions(lessons: LessonSummary[], currentId: string): string {
 
 const progress = (): Record<string, number> => JSON.parse(localStorage.getItem(PROGRESS_KEY) ?? "{}") as Record<string, number>;
 const predictions = (): Record<string, string> => JSON.parse(localStorage.getItem(PREDICTIONS_KEY) ?? "{}") as Record<string, string>;
+const results = (): Record<string, true | PredictionOutcome> => JSON.parse(localStorage.getItem(RESULTS_KEY) ?? "{}") as Record<string, true | PredictionOutcome>;
+const keep = (key: string, value: true | PredictionOutcome) => localStorage.setItem(RESULTS_KEY, JSON.stringify({ ...results(), [key]: value }));
+
+/**
+ * After a terminal command, in a lesson column the docked terminal made short: the block pressed in
+ * view, and the first check after it as well, as far as that keeps the block's button in view.
+ * Walking lesson 1 at 1024×768, "no message is waiting" turned ✓ below the column's edge, unseen.
+ */
+function keepInView(block: HTMLElement, button: Element): void {
+  block.scrollIntoView({ block: "nearest" });
+  const column = block.closest<HTMLElement>(".notebook");
+  let check = block.nextElementSibling;
+  while (check && !check.matches(".block.check")) check = check.nextElementSibling;
+  if (!column || !check) return;
+  const box = column.getBoundingClientRect();
+  const below = check.getBoundingClientRect().bottom - box.bottom;
+  const room = button.getBoundingClientRect().top - box.top;
+  if (below > 0 && room > 0) column.scrollTop += Math.min(below + 8, room);
+}
+
+/** What the learner achieved in part `part` of lesson `id`, kept in the browser. */
+function keptResults(id: string, part: number): KeptResults {
+  const key = (kind: string, index: number) => `${id}/${part}/${kind}/${index}`;
+  return {
+    passed: (index) => results()[key("check", index)] === true,
+    pass: (index) => keep(key("check", index), true),
+    answer: (index) => {
+      const outcome = results()[key("predict", index)];
+      return typeof outcome === "object" ? outcome : undefined;
+    },
+    answered: (index, outcome) => keep(key("predict", index), outcome),
+  };
+}
 
 /**
  * The lesson notebook. Lessons come from the server (GET /api/lessons/:id), one part at a time;
@@ -138,7 +173,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     const section = root.querySelector(".step") as HTMLElement;
     const indexOf = new Map<HTMLElement, number>();
     for (const el of section.querySelectorAll<HTMLElement>(".block.predict")) indexOf.set(el, indexOf.size);
-    live = new LivePart(current, partIndex, section, (index) => predictions()[predictionKey(index)], deps.drawnThrough);
+    live = new LivePart(current, partIndex, section, (index) => predictions()[predictionKey(index)], deps.drawnThrough, keptResults(current.id, partIndex));
     const revealHint = applyHints(section, `${current.id}/${partIndex}`);
     for (const el of section.querySelectorAll<HTMLElement>(".block.hint")) el.querySelector(".run")?.addEventListener("click", revealHint);
     for (const el of section.querySelectorAll<HTMLElement>(".block:not(.hint)")) wire(el, current, indexOf.get(el));
@@ -175,8 +210,8 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         visit?.acted(el);
         recheck.changed();
         // The terminal it opened may have taken the lower part of the lesson's column (short
-        // windows): the block pressed stays in view above it.
-        if (part.kind === "terminal") requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
+        // windows): the block pressed stays in view above it, and so does the check it answers.
+        if (part.kind === "terminal") requestAnimationFrame(() => keepInView(el, button));
       });
     });
     if (part.kind !== "predict" || predictIndex === undefined) return;

@@ -12,6 +12,8 @@ interface LiveCheck {
   live: boolean;
   /** A check that passed stays ✓ for this visit: the learner did it. */
   passed: boolean;
+  /** ✓ from an earlier visit (the learner did this part before): judged again once they act in the part. */
+  earlier?: boolean;
   /** Passed on the server, not shown yet: the lesson-paced drawing has not reached the event that made it true. */
   held?: CheckResult & { seq: number };
 }
@@ -26,6 +28,22 @@ interface LivePrediction {
   answer?: PredictionOutcome;
 }
 
+/** What a learner achieved in a part, kept across visits (the notebook keeps it in the browser). */
+export interface KeptResults {
+  /** Whether check `index` of the part passed on an earlier visit. */
+  passed(index: number): boolean;
+  /** Check `index` passed. */
+  pass(index: number): void;
+  /** Prediction `index`'s answer, recorded at its moment on an earlier visit. */
+  answer(index: number): PredictionOutcome | undefined;
+  answered(index: number, outcome: PredictionOutcome): void;
+}
+
+const NOTHING_KEPT: KeptResults = { passed: () => false, pass: () => {}, answer: () => undefined, answered: () => {} };
+
+/** What a check that passed on an earlier visit says until the learner does the part again. */
+export const EARLIER_WHY = "Passed when you did this part. Do it again and this check follows the world again.";
+
 /** Blocks a learner presses to change the world. */
 const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "next", "redrive", "reset"]);
 
@@ -35,7 +53,11 @@ const MARKS = { unchecked: "○", waiting: "…", passed: "✓", failed: "✗" }
 /** What a check that passed says while the drawing has not yet shown how. */
 export const HELD_WHY = "the drawing is still playing what happened, at the lesson pace; ✓ once it has shown it";
 
-/** Shows a check's state: waiting says what for; ✗ says why it can no longer pass. */
+/**
+ * Shows a check's state: waiting says what for; ✗ says why it can no longer pass, in the lesson's
+ * words (the label says what was wanted; "expected lastTask.status = completed, got …" named the
+ * state's internals, not what the learner sees).
+ */
 export function showCheck(el: HTMLElement, result: CheckResult): void {
   el.dataset.status = result.status;
   el.classList.toggle("ok", result.status === "passed");
@@ -44,7 +66,13 @@ export function showCheck(el: HTMLElement, result: CheckResult): void {
   (el.querySelector(".mark") as HTMLElement).textContent = MARKS[result.status];
   const detail = el.querySelector(".detail") as HTMLElement;
   detail.textContent =
-    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${result.why}.` : `Can no longer pass: ${result.why} (expected ${result.expected}, got ${result.actual}).`;
+    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${result.why}.` : `Can no longer pass: ${result.why}.`;
+}
+
+/** A check passed on an earlier visit: ✓, and says so. */
+function showEarlier(el: HTMLElement): void {
+  showCheck(el, { status: "passed", ok: true, label: "", expected: "", actual: "", why: "" });
+  (el.querySelector(".detail") as HTMLElement).textContent = EARLIER_WHY;
 }
 
 export class LivePart {
@@ -61,6 +89,8 @@ export class LivePart {
     private readonly chosen: (index: number) => string | undefined,
     /** Whether the flow drawing has shown every event up to `seq` (it may play them at the lesson pace). */
     private readonly drawnThrough: (seq: number) => boolean = () => true,
+    /** Checks passed and predictions answered on earlier visits: going back to a part shows them, not ○. */
+    private readonly kept: KeptResults = NOTHING_KEPT,
   ) {
     const blocks = [...section.querySelectorAll<HTMLElement>(".block")];
     const steps = lesson.steps[part]?.parts ?? [];
@@ -69,8 +99,16 @@ export class LivePart {
     for (const el of blocks) {
       const block = steps[Number(el.dataset.part)];
       if (block && ACTIONS.has(block.kind)) acted = true;
-      if (block?.kind === "check") this.checks.push({ el, index: this.checks.length, live: !acted, passed: false });
-      if (block?.kind === "predict") this.predictions.push({ el, index: this.predictions.length, block, answeredBy: undefined });
+      if (block?.kind === "check") {
+        const index = this.checks.length;
+        const earlier = kept.passed(index);
+        this.checks.push({ el, index, live: !acted && !earlier, passed: earlier, earlier });
+        if (earlier) showEarlier(el);
+      }
+      if (block?.kind === "predict") {
+        const index = this.predictions.length;
+        this.predictions.push({ el, index, block, answeredBy: undefined, answer: kept.answer(index) });
+      }
     }
     for (const prediction of this.predictions) {
       prediction.answeredBy = this.checks.find((c) => prediction.el.compareDocumentPosition(c.el) & Node.DOCUMENT_POSITION_FOLLOWING);
@@ -92,7 +130,10 @@ export class LivePart {
     const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     const nextAction = this.actions.find((action) => follows(el, action));
     for (const check of this.checks) {
-      if (check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction)))) check.live = true;
+      if (!(check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction))))) continue;
+      check.live = true;
+      // Done again: an earlier visit's ✓ no longer speaks for the world.
+      if (check.earlier) check.earlier = check.passed = false;
     }
   }
 
@@ -125,6 +166,7 @@ export class LivePart {
       if (!check.held || !this.drawnThrough(check.held.seq)) continue;
       showCheck(check.el, check.held);
       check.held = undefined;
+      this.kept.pass(check.index);
     }
   }
 
@@ -141,11 +183,15 @@ export class LivePart {
       if (check.passed && result.seq !== undefined && !this.drawnThrough(result.seq)) {
         check.held = { ...result, seq: result.seq };
         showCheck(check.el, { ...result, status: "waiting", ok: false, why: HELD_WHY });
-      } else showCheck(check.el, result);
+      } else {
+        showCheck(check.el, result);
+        if (check.passed) this.kept.pass(check.index);
+      }
     }
     for (const prediction of this.predictions) {
       if (prediction.answer) continue;
-      if (prediction.block.when === "checked" && !prediction.answeredBy?.passed) continue;
+      // A ✓ from an earlier visit does not answer it: the world has moved on since.
+      if (prediction.block.when === "checked" && (!prediction.answeredBy?.passed || prediction.answeredBy.earlier)) continue;
       const answer = await call("POST", `/api/lessons/${this.lesson.id}/predictions`, { step: this.part, index: prediction.index });
       if (this.closed) return;
       if (!answer.ok) throw new Error(`prediction ${prediction.index}: HTTP ${answer.status}`);
@@ -153,6 +199,7 @@ export class LivePart {
       if (prediction.block.when === "checked") prediction.answer = outcome;
       else if (!prediction.baseline) prediction.baseline = outcome;
       else prediction.answer = predictionMoment(prediction.baseline, outcome);
+      if (prediction.answer) this.kept.answered(prediction.index, prediction.answer);
       // Answered at its moment: shown at once to a learner who made a choice.
       if (prediction.answer && this.chosen(prediction.index) !== undefined) this.reveal(prediction.el);
     }
