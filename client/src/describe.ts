@@ -2,6 +2,7 @@
 // No DOM here, so the words can be tested as they are.
 import type { Faults, FlowEvent, TriggerSettings } from "../../common/events.js";
 import { isHeartbeat, visibilityTimeoutSet } from "../../common/heartbeat.js";
+import { countOf } from "../../common/words.js";
 
 /** The faults in force, in words: "faults: fail 50% of records, SQS unavailable", or "faults cleared". */
 export function faultWords(f: Faults): string {
@@ -9,7 +10,7 @@ export function faultWords(f: Faults): string {
     f.failRate > 0 ? `fail ${Math.round(f.failRate * 100)}% of records` : "",
     f.delayMs > 0 ? `${f.delayMs} ms slower per record` : "",
     f.timeout ? "hang past the timeout" : "",
-    f.crashAfter !== null ? `crash after ${f.crashAfter} record(s)` : "",
+    f.crashAfter !== null ? `crash after ${countOf(f.crashAfter, "record")}` : "",
     f.sqsUnavailable ? "SQS unavailable" : "",
     f.responseKey && f.responseKey !== "batchItemFailures" ? `failures reported under "${f.responseKey}"` : "",
     f.retryBackoffSeconds ? `back off ${f.retryBackoffSeconds} s × 2^(receive − 1) after a failure` : "",
@@ -52,9 +53,9 @@ export const describe = (e: FlowEvent): string => {
     case "lambda.throttled":
       return `throttled: reserved concurrency ${e.reserved} in use (${e.running} running); batch of ${e.messageIds.length}${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : " given up: its messages come back after their visibility timeout"}`;
     case "lambda.invoked":
-      return `handler invoked with ${e.messageIds.length} record(s)`;
+      return `handler invoked with ${countOf(e.messageIds.length, "record")}`;
     case "lambda.completed":
-      return `handler returned${e.failedMessageIds.length ? `, ${e.failedMessageIds.length} record(s) failed` : ""} (${e.durationMs} ms)${e.note ? `: ${e.note}` : ""}`;
+      return `handler returned${e.failedMessageIds.length ? `, ${countOf(e.failedMessageIds.length, "record")} failed` : ""} (${e.durationMs} ms)${e.note ? `: ${e.note}` : ""}`;
     case "lambda.failed":
       return `handler failed: ${e.error}`;
     case "lambda.cold-start":
@@ -66,9 +67,9 @@ export const describe = (e: FlowEvent): string => {
     case "function.deployed":
       return e.version === 0 ? "the lesson's handler is the function again" : `function version ${e.version} deployed (${e.language === "python" ? "Python" : "Node.js"})`;
     case "trigger.filtered":
-      return `${e.messageIds.length} message(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""} filtered out by the trigger's FilterCriteria: deleted without invoking the handler`;
+      return `${countOf(e.messageIds.length, "message")}${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""} filtered out by the trigger's FilterCriteria: deleted without invoking the handler`;
     case "trigger.delete-failed":
-      return `the trigger could not delete ${e.messageIds.length} message(s) (${e.error})${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : ": they come back after their visibility timeout"}`;
+      return `the trigger could not delete ${countOf(e.messageIds.length, "message")} (${e.error})${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : ": they come back after their visibility timeout"}`;
     case "lambda.concurrency":
       return `concurrency ${e.running} running, limit ${e.limit}`;
     case "trigger.state":

@@ -3,6 +3,7 @@
 // No DOM here, so the words can be tested as they are. The step numbers are the lessons' own
 // (lessons/01-the-whole-flow.md, QUEUE_FLOW_EXPLAINED.md).
 import type { FlowEvent } from "../../common/events.js";
+import { countOf } from "../../common/words.js";
 
 /** The six steps of the flow, as the lessons name them. */
 export const STEP_NAMES = ["the API creates the task", "the API sends a message", "SQS holds the message", "the trigger receives it and invokes the handler", "the handler updates the task", "the message is deleted (or comes back)"] as const;
@@ -119,7 +120,7 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.completed":
         return event.failedMessageIds.length === 0
           ? `the handler returned in ${event.durationMs} ms: every record succeeded${event.note ? ` — ${event.note}` : ""}`
-          : `the handler returned in ${event.durationMs} ms; ${event.failedMessageIds.length} record(s) failed and stay in the queue`;
+          : `the handler returned in ${event.durationMs} ms; ${countOf(event.failedMessageIds.length, "record")} failed and stay in the queue`;
       case "lambda.failed":
         return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
       case "message.deleted":
@@ -128,9 +129,9 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "message.dead-lettered":
         return `after ${event.receiveCount} receives, SQS moved ${ofTask(event.taskId)} to ${event.deadLetterQueue}`;
       case "trigger.filtered":
-        return `${event.messageIds.length} message(s) matched none of the trigger's filter patterns: Lambda deletes them without invoking the handler`;
+        return `${countOf(event.messageIds.length, "message")} matched none of the trigger's filter patterns: Lambda deletes them without invoking the handler`;
       case "trigger.delete-failed":
-        return `the trigger could not delete ${event.messageIds.length} message(s) (${event.error})${event.retrying ? "; it tries again" : "; they come back after their visibility timeout"}`;
+        return `the trigger could not delete ${countOf(event.messageIds.length, "message")} (${event.error})${event.retrying ? "; it tries again" : "; they come back after their visibility timeout"}`;
       default:
         return "";
     }

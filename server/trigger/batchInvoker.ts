@@ -10,6 +10,7 @@ import { createInvocation, withTimeout, type Invocation } from "./lambdaContext.
 import type { TriggerOptions } from "./lambdaTrigger.js";
 import { buildSqsRecord } from "./sqsEvent.js";
 import { keepInFlight, type HeldMessage } from "./visibilityHeartbeat.js";
+import { countOf } from "../../common/words.js";
 
 export interface InvokerOptions extends Pick<TriggerOptions, "queue" | "handler" | "function" | "publish" | "gate" | "onError" | "visibilityTimeoutSeconds" | "concurrency"> {
   clock: Clock;
@@ -96,7 +97,7 @@ export class BatchInvoker {
     const about = { taskId: taskIds.length === 1 ? (taskIds[0] ?? null) : null, messageIds };
     try {
       const tasks = taskIds.filter((id) => id !== null).join(", ");
-      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${messageIds.length} record(s)${tasks ? ` (task ${tasks})` : ""}` }, this.heartbeat(held));
+      await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${countOf(messageIds.length, "record")}${tasks ? ` (task ${tasks})` : ""}` }, this.heartbeat(held));
     } catch {
       return; // Shutting down while paused: never invoked, the messages come back.
     }
@@ -168,7 +169,7 @@ export class BatchInvoker {
     const done = event.Records.filter((record) => !failed.has(record.messageId));
     if (done.length === 0) return;
     try {
-      await gate?.pass("delete", { ...about, messageIds: done.map((r) => r.messageId), detail: `the trigger is about to delete ${done.length} message(s) (DeleteMessageBatch)` }, this.heartbeat(held));
+      await gate?.pass("delete", { ...about, messageIds: done.map((r) => r.messageId), detail: `the trigger is about to delete ${countOf(done.length, "message")} (DeleteMessageBatch)` }, this.heartbeat(held));
     } catch {
       return; // Shutting down while paused: not deleted, the messages come back.
     }

@@ -234,7 +234,7 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
           const unseen = [...stage.querySelectorAll(".visually-hidden")].reduce((sum, e) => sum + times(e.textContent ?? ""), 0);
           return { text: el.textContent ?? "", cut: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1, said: times(stage.innerText) - unseen };
         });
-        expect(line.text).toMatch(/^Step 4 waits: the trigger is about to invoke the handler with 1 record\(s\) \(task \d+\)\.$/);
+        expect(line.text).toMatch(/^Step 4 waits: the trigger is about to invoke the handler with 1 record \(task \d+\)\.$/);
         expect(line.cut).toBe(false);
         // A second sentence above the drawing once said the same again.
         expect(line.said).toBe(1);

@@ -42,8 +42,8 @@ describe("the sentence under the drawing", () => {
   });
 
   it("says what waits in step mode in the pause's own words, for the line beside the Release button", () => {
-    const paused = event({ type: "step.paused", pauseId: 3, step: "invoke", stepNumber: 4, taskId: 1, messageIds: ["m"], detail: "the trigger is about to invoke the handler with 1 record(s) (task 1)" });
-    expect(stepSentence(paused, 3)).toBe("Step 4 waits: the trigger is about to invoke the handler with 1 record(s) (task 1).");
+    const paused = event({ type: "step.paused", pauseId: 3, step: "invoke", stepNumber: 4, taskId: 1, messageIds: ["m"], detail: "the trigger is about to invoke the handler with 1 record (task 1)" });
+    expect(stepSentence(paused, 3)).toBe("Step 4 waits: the trigger is about to invoke the handler with 1 record (task 1).");
   });
 
   it("says where a dead-lettered message went and after how many receives", () => {
