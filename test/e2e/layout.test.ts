@@ -3,46 +3,18 @@
 // test-results/layout-*.png to look at. Nothing here measures time.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { FlowEvent } from "../../common/events.js";
 import type { Lesson, LessonSummary } from "../../common/lessons.js";
-import { stepSentence } from "../../client/src/stepWords.js";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
-import { coveredLabels, drawingFacts, inside, overlappingPairs, rectsOf, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
+import { coveredLabels, drawingFacts, expectTidy, inside, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
-const SIZES = [
-  [1024, 768],
-  [1366, 768],
-  [1440, 900],
-  [1920, 1080],
-] as const;
 const REGIONS = { header: ".top", lesson: ".notebook", stage: ".stage" };
-const STAGE_PARTS = { drawing: ".viz-panel", line: ".stage-line", dock: ".dock" };
 
 const browser = pagesPerTest();
 const playground = playgroundPerFile();
 
-async function open(width: number, height: number, query = "", hash = "#/lessons/the-whole-flow/1", initScript?: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  if (initScript) await page.addInitScript(initScript);
-  await page.goto(`${playground().url}/?token=${playground().terminalToken}${query}${hash}`);
-  await page.waitForSelector("body[data-ready=true]");
-  await page.waitForSelector(".connection:text('live')");
-  return page;
-}
-
-const windowRect = (page: Page): Rect => ({ x: 0, y: 0, ...(page.viewportSize() as { width: number; height: number }) });
-
-/** The regions that are shown, none overlapping another and all inside the window. */
-async function expectTidy(page: Page, regions: Record<string, string>): Promise<void> {
-  const rects = await rectsOf(page, regions);
-  for (const [name, rect] of Object.entries(rects)) {
-    expect(rect, `${name} is shown`).not.toBeNull();
-    expect(inside(rect as Rect, windowRect(page)), `${name} lies inside the window`).toBe(true);
-  }
-  expect(overlappingPairs(rects)).toEqual([]);
-}
+const open = (width: number, height: number, query?: string, hash?: string, initScript?: string) => openPage(browser, playground(), { width, height, query, hash, initScript });
 
 /** Each step's first button (Run, Apply…) is inside the window and the lesson's box, before any scrolling. */
 async function stepsWithRunOutOfView(page: Page, lessonIds: string[]): Promise<string[]> {
@@ -296,80 +268,6 @@ describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
       }
       expect(tall).toEqual([]);
       await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-next-lesson.png` });
-    } finally {
-      await page.close();
-    }
-  });
-});
-
-describe.skipIf(!hasChromium())("the sentence under the drawing", () => {
-  it("at 1024×768, is read whole while the lesson pace is catching up", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768);
-    try {
-      await page.click(".block.http .run");
-      await page.waitForSelector(".narration-line:has-text('invoked the handler')", { timeout: 20_000 });
-      const line = await page.evaluate(() => {
-        const el = (globalThis as unknown as PageGlobals).document.querySelector(".narration-line") as PageElement & { scrollHeight: number; clientHeight: number };
-        return { text: el.textContent, cut: el.scrollHeight > el.clientHeight + 1 };
-      });
-      expect(line).toEqual({ text: line.text, cut: false });
-      expect(await page.locator(".pace-status").textContent()).toMatch(/catching up/);
-    } finally {
-      await page.close();
-    }
-  });
-});
-
-/** The longest sentences the line under the drawing says, with four-digit task ids and the FIFO queues' long names. */
-function longestSentences(): string[] {
-  const event = (body: object) => ({ seq: 1, at: 10_000, ...body }) as unknown as FlowEvent;
-  const queue = "interview-queue.fifo";
-  const tasks = [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010];
-  return [
-    event({ type: "message.visible-again", queue, messageId: "m", taskId: 1234, receiveCount: 2 }),
-    event({ type: "message.visible-again", queue, messageId: "m", taskId: 1234, receiveCount: 10 }),
-    event({ type: "message.received", queue, messageId: "m", taskId: 1234, receiptHandle: "r", receiveCount: 2, visibleAt: 40_000, consumer: "other-client" }),
-    event({ type: "message.sent", queue, messageId: "m", taskId: 1234, body: "{}", movedFrom: "interview-queue-dlq.fifo" }),
-    event({ type: "message.sent", queue, messageId: "m", taskId: null, body: "{}" }),
-    event({ type: "lambda.throttled", taskIds: tasks, running: 5, reserved: 5, retrying: false }),
-    event({ type: "message.expired", queue, messageId: "m", taskId: 1234, sentAt: 0, retentionSeconds: 60, at: 61_000 }),
-    event({ type: "lambda.invoked", invocationId: "i", functionName: "f", messageIds: tasks.map(String), taskIds: tasks }),
-  ].map((e) => stepSentence(e, 10) ?? "");
-}
-
-/** Which of `sentences`, shown in the line under the drawing, it cuts (the page is idle: nothing else writes the line). */
-async function cutSentences(page: Page, sentences: string[]): Promise<string[]> {
-  return page.evaluate((all) => {
-    const el = (globalThis as unknown as PageGlobals).document.querySelector(".narration-line") as PageElement & { scrollHeight: number; clientHeight: number; textContent: string };
-    const cut = all.filter((sentence) => {
-      el.textContent = sentence;
-      return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
-    });
-    return cut;
-  }, sentences);
-}
-
-describe.skipIf(!hasChromium())("every sentence the line under the drawing says", () => {
-  for (const [width, height] of SIZES) {
-    it(`at ${width}×${height}, is shown whole, never cut with "…"`, { timeout: 60_000 }, async () => {
-      const page = await open(width, height);
-      try {
-        const sentences = longestSentences();
-        expect(sentences.every((s) => s.length > 80)).toBe(true);
-        // Walking lesson 3 at 1024×768, "… waiting for receive 2 o…" lost its end.
-        expect(await cutSentences(page, sentences)).toEqual([]);
-        await expectTidy(page, STAGE_PARTS);
-        await page.screenshot({ path: `${ROOT}test-results/layout-${width}x${height}-longest-sentence.png` });
-      } finally {
-        await page.close();
-      }
-    });
-  }
-  it("in the presenter view at 1024×768, is shown whole, never cut with \"…\"", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, `&presenter=${playground().presenterToken}`);
-    try {
-      expect(await cutSentences(page, longestSentences())).toEqual([]);
-      await page.screenshot({ path: `${ROOT}test-results/layout-presenter-1024x768-longest-sentence.png` });
     } finally {
       await page.close();
     }

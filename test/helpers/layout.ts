@@ -1,6 +1,7 @@
 // Layout facts read from a page in the browser, for the screenshot tests: where the key regions
 // are, whether any two overlap or leave the window, and how large the flow drawing is drawn.
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 export interface Rect {
   x: number;
@@ -149,4 +150,46 @@ export async function coveredLabels(page: Page): Promise<string[]> {
       }
     return out;
   });
+}
+
+/** The four window sizes the learner's page is held to (issue 15): a projector's, two laptops', a desktop's. */
+export const SIZES = [
+  [1024, 768],
+  [1366, 768],
+  [1440, 900],
+  [1920, 1080],
+] as const;
+
+/** The stage's three parts, which must never overlap: the drawing, the line under it, the drawer. */
+export const STAGE_PARTS = { drawing: ".viz-panel", line: ".stage-line", dock: ".dock" };
+
+/**
+ * The playground's page at `width`×`height` px, opened with the terminal's token (the learner's
+ * own page), ready and live. `query` is appended to the token's (`&presenter=…`), `hash` picks the
+ * lesson part; `initScript` runs before the page's own scripts.
+ */
+export async function openPage(
+  browser: { newPage: (options: { viewport: { width: number; height: number } }) => Promise<Page> },
+  playground: { url: string; terminalToken: string },
+  options: { width: number; height: number; query?: string; hash?: string; initScript?: string },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
+  if (options.initScript) await page.addInitScript(options.initScript);
+  await page.goto(`${playground.url}/?token=${playground.terminalToken}${options.query ?? ""}${options.hash ?? "#/lessons/the-whole-flow/1"}`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector(".connection:text('live')");
+  return page;
+}
+
+/** The window as a Rect (CSS px). */
+export const windowRect = (page: Page): Rect => ({ x: 0, y: 0, ...(page.viewportSize() as { width: number; height: number }) });
+
+/** The regions that are shown, none overlapping another and all inside the window. */
+export async function expectTidy(page: Page, regions: Record<string, string>): Promise<void> {
+  const rects = await rectsOf(page, regions);
+  for (const [name, rect] of Object.entries(rects)) {
+    expect(rect, `${name} is shown`).not.toBeNull();
+    expect(inside(rect as Rect, windowRect(page)), `${name} lies inside the window`).toBe(true);
+  }
+  expect(overlappingPairs(rects)).toEqual([]);
 }
