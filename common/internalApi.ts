@@ -15,6 +15,8 @@ export const INTERNAL_ROUTES = {
   invocationStarted: "/invocations/started",
   invocationEnded: "/invocations/ended",
   charge: "/payments/charge",
+  stepPause: "/step-mode/before-update",
+  changeVisibility: "/sqs/change-visibility",
 } as const;
 
 /** The Lambda function's environment: where the playground is and how to prove who it is. */
@@ -75,3 +77,37 @@ export interface InvocationStarted {
 export type InvocationEnded =
   | { invocationId: string; durationMs: number; outcome: "completed"; failedMessageIds: string[] }
   | { invocationId: string; durationMs: number; outcome: "failed"; error: string; messageIds: string[] };
+
+/**
+ * Step 5 in step mode: the lesson's function waits here before it writes a task's completion,
+ * until the learner presses Next. The answer says how long it waited (`heldMs`): its clock stood
+ * still meanwhile, so it moves its own deadline by as much.
+ */
+export interface StepPauseRequest {
+  taskId: number;
+  messageId: string;
+  invocationId: string;
+}
+export interface StepPauseResult {
+  heldMs: number;
+}
+
+/** ChangeMessageVisibility on the record's queue (`queueArn`, its eventSourceARN), `seconds` from now: the lesson's function backs a failed record off. */
+export interface ChangeVisibilityRequest {
+  queueArn: string;
+  receiptHandle: string;
+  seconds: number;
+}
+
+/**
+ * What the embedded trigger passes the lesson's function with each invocation, as the client
+ * context's `custom` part (Lambda-Runtime-Client-Context): the chaos panel's faults and the
+ * settings the in-process handler used to read directly, so changing them applies from the next
+ * invocation without a call back per invocation.
+ */
+export interface LessonSettings extends Omit<InvocationConfig, "reportsBatchItemFailures"> {
+  /** Whether the invoking mapping reads batchItemFailures (FunctionResponseTypes ReportBatchItemFailures). */
+  reportsBatchItemFailures: boolean;
+  /** Step mode is on: pause before each completion (StepPauseRequest). */
+  stepMode: boolean;
+}

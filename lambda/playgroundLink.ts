@@ -2,6 +2,7 @@ import type { ClaimResult, TaskStore } from "./taskStore.js";
 import {
   INTERNAL_PREFIX,
   INTERNAL_ROUTES,
+  type ChangeVisibilityRequest,
   type ChargeRequest,
   type ChargeResult,
   type ClaimRequest,
@@ -10,6 +11,8 @@ import {
   type InvocationEnded,
   type InvocationStarted,
   type ReleaseRequest,
+  type StepPauseRequest,
+  type StepPauseResult,
 } from "../common/internalApi.js";
 
 /** The playground could not be reached or refused a call: the invocation fails and SQS redelivers. */
@@ -52,6 +55,17 @@ export class PlaygroundLink implements TaskStore {
     return charges;
   }
 
+  /** Step mode: waits for the learner's Next before a completion is written; resolves with the time held (ms). No time limit: a learner may read for minutes. */
+  async stepPause(request: StepPauseRequest): Promise<number> {
+    const { heldMs } = await this.call<StepPauseResult>("POST", INTERNAL_ROUTES.stepPause, request, null);
+    return heldMs;
+  }
+
+  /** ChangeMessageVisibility through the playground's SQS client for the function (its calls show as the function's on the wire). */
+  async changeVisibility(request: ChangeVisibilityRequest): Promise<void> {
+    await this.call("POST", INTERNAL_ROUTES.changeVisibility, request);
+  }
+
   invocationConfig(): Promise<InvocationConfig> {
     return this.call<InvocationConfig>("GET", INTERNAL_ROUTES.invocationConfig);
   }
@@ -64,14 +78,15 @@ export class PlaygroundLink implements TaskStore {
     await this.call("POST", INTERNAL_ROUTES.invocationEnded, report);
   }
 
-  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  /** `timeoutMs`: null for none (a step-mode pause lasts as long as the learner reads). */
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown, timeoutMs: number | null = 10_000): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.base}${path}`, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(10_000),
+        ...(timeoutMs === null ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
       });
     } catch (error) {
       throw new PlaygroundLinkError(`the playground at ${this.base} could not be reached: ${error instanceof Error ? error.message : String(error)}`);

@@ -31,6 +31,12 @@ export const configSchema = z.object({
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(3),
   HANDLER_WORK_MS: z.coerce.number().int().min(0).max(900_000).default(5),
   FUNCTION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(3),
+  /**
+   * Where the lesson's function (version 0) runs in embedded mode: `in-process` (the default, for
+   * now: bench/README.md "The lesson's function out of process" gives the figures that keep it) or
+   * `runtime`, in execution environments behind the Lambda Runtime API like a deployed version.
+   */
+  LESSON_FUNCTION: z.enum(["in-process", "runtime"]).default("in-process"),
   BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(10),
   BATCHING_WINDOW_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   MAXIMUM_CONCURRENCY: z.coerce.number().int().min(2).max(1000).optional(),

@@ -42,6 +42,7 @@ import { controlAccessFor, playgroundHostsFor } from "./security/access.js";
 import { lockDataDir } from "./store/dataDirLock.js";
 import type { Lesson } from "../common/lessons.js";
 import { startFunctionRuntime, type FunctionRuntime, type FunctionRuntimeOptions } from "./runtime/functionRuntime.js";
+import { startFunctionEndpoint, type FunctionEndpoint } from "./api/functionEndpoint.js";
 import { terminalOff as codeCellsOff } from "./terminal/access.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings, visibilityRuleViolation } from "./trigger/mappingSettings.js";
 import { watchRedrivePolicy } from "./queue/redriveWatch.js";
@@ -152,7 +153,9 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const pageHosts = playgroundHostsFor(config, () => listeningPort ?? -1);
   // The embedded SQS answers a browser only from the playground's own page (none before it listens).
   const pageOrigin = (origin: string) => listeningPort !== undefined && pageHosts.allowsOrigin(origin);
-  // Deployed functions run out of this process, behind the Lambda Runtime API (embedded mode only).
+  // The function's way to the task database (embedded mode): set once the internal routes exist, before any invocation.
+  let functionEndpoint: FunctionEndpoint | undefined;
+  // Every version of the function runs out of this process, behind the Lambda Runtime API (embedded mode only).
   const functionRuntime: FunctionRuntime | null =
     config.mode === "embedded"
       ? await startFunctionRuntime({
@@ -161,15 +164,16 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
           region: config.AWS_REGION,
           accountId: ACCOUNT_ID,
           memoryMb: FUNCTION_MEMORY_MB,
-          internalUrl: () => `http://${loopbackName(config.HOST)}:${listeningPort ?? 0}`,
+          internalUrl: () => functionEndpoint?.url ?? "",
           internalToken,
           sqsEndpoint: () => backend?.sqsEndpoint ?? "",
           publish: events.publish,
+          lessonInRuntime: config.LESSON_FUNCTION === "runtime",
         })
       : null;
   backend =
     config.mode === "embedded"
-      ? await startEmbeddedBackend({ ...backendDeps, store, gate, pageOrigin, faults: () => faults.faults, ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}), ...(functionRuntime ? { deployedFunction: functionRuntime.deployedFunction } : {}) })
+      ? await startEmbeddedBackend({ ...backendDeps, store, gate, pageOrigin, faults: () => faults.faults, function: (functionRuntime as FunctionRuntime).runner, ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}) })
       : // Loaded only here: the Lambda SDK costs a few hundred milliseconds of every embedded start.
         await (await import("./backends/remote.js")).startRemoteBackend({ ...backendDeps, reports, internalToken, provisioning: options.provisioning });
   const { apiQueue, queues, trigger: running } = backend;
@@ -292,6 +296,8 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const internal = {
     store,
     payments,
+    ...(world.functionServices ? { functionServices: world.functionServices } : {}),
+    ...(options.onWorkDone ? { onWorkDone: options.onWorkDone } : {}),
     token: internalToken,
     reports,
     invocationConfig: () => ({
@@ -303,6 +309,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       },
     }),
   };
+  if (functionRuntime) functionEndpoint = await startFunctionEndpoint(internal, log);
   const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
   const terminalToken = options.terminalToken ?? randomBytes(16).toString("hex");
   // The terminal's curl sends this one (never the run token, which opens a shell): see terminal/curlConfig.ts.
@@ -353,18 +360,13 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       await reconciler.stop();
       await world.stop();
       await functionRuntime?.stop();
+      await functionEndpoint?.close();
       reports.stop();
       await closed;
       await store.flush();
     })());
 
   return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, api, backend: world, reconciler, controls, gate, terminalToken, presenterToken, classroom, internalToken, snapshot, stop };
-}
-
-/** The address a process on this machine reaches the playground at (the bind address, or loopback when bound to all). */
-function loopbackName(host: string): string {
-  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
 }
 
 /** The FIFO mapping starts from the standard one's settings within FIFO's rules: BatchSize at most 10, no window. */

@@ -43,6 +43,16 @@ function endOfOutput(requestId) {
   process.stderr.write(`\n\u001eqfp-end:${requestId}\n`);
 }
 
+/** Lambda-Runtime-Client-Context as the Node runtime gives it: parsed JSON, or undefined when absent or unreadable. */
+function clientContextOf(header) {
+  if (typeof header !== "string" || header === "") return undefined;
+  try {
+    return JSON.parse(header);
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadHandler() {
   const spec = env._HANDLER ?? "";
   const dot = spec.lastIndexOf(".");
@@ -86,6 +96,7 @@ for (;;) {
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
     callbackWaitsForEmptyEventLoop: true,
+    clientContext: clientContextOf(next.headers["lambda-runtime-client-context"]),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   let outcome;

@@ -1,9 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import express, { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import { INTERNAL_ROUTES, type ChargeResult, type InvocationConfig } from "../../common/internalApi.js";
+import { INTERNAL_ROUTES, type ChargeResult, type InvocationConfig, type StepPauseResult } from "../../common/internalApi.js";
 import type { TaskStore } from "../../lambda/taskStore.js";
+import type { FunctionServices } from "../backends/backend.js";
 import type { InvocationReports } from "../backends/invocationReports.js";
+import { QueueError } from "../queue/taskQueue.js";
 import type { Payments } from "../flow/payments.js";
 import { ApiError } from "./errors.js";
 
@@ -14,6 +16,10 @@ export interface InternalDeps {
   reports: InvocationReports;
   /** The payment service behind the `charge` helper (null: none, e.g. in a test of the store routes). */
   payments?: Payments;
+  /** Step-mode pauses and ChangeMessageVisibility for the lesson's function (embedded mode); absent elsewhere. */
+  functionServices?: FunctionServices;
+  /** Told each time a task's completion is written (the chaos soak counts side effects). */
+  onWorkDone?: (taskId: number) => void;
 }
 
 const taskRef = { taskId: z.number().int().positive(), invocationId: z.string().min(1).max(200) };
@@ -21,6 +27,8 @@ const claimSchema = z.strictObject({ ...taskRef, leaseMs: z.number().int().min(0
 const completeSchema = z.strictObject(taskRef);
 const releaseSchema = z.strictObject({ ...taskRef, reason: z.string().max(2000) });
 const chargeSchema = z.strictObject({ taskId: taskRef.taskId });
+const stepPauseSchema = z.strictObject({ taskId: taskRef.taskId, messageId: z.string().min(1).max(200), invocationId: taskRef.invocationId });
+const changeVisibilitySchema = z.strictObject({ queueArn: z.string().min(1).max(2048), receiptHandle: z.string().min(1).max(4096), seconds: z.number().int().min(0).max(43_200) });
 const ids = z.array(z.string().min(1).max(200)).max(10_000);
 const startedSchema = z.strictObject({
   invocationId: z.string().min(1).max(200),
@@ -68,7 +76,9 @@ export function internalRoutes(deps: InternalDeps): Router {
   });
   router.post(INTERNAL_ROUTES.complete, async (req, res) => {
     const { taskId, invocationId } = parse(completeSchema, req.body);
-    res.json({ completed: await deps.store.complete(taskId, invocationId) });
+    const completed = await deps.store.complete(taskId, invocationId);
+    if (completed) deps.onWorkDone?.(taskId);
+    res.json({ completed });
   });
   router.post(INTERNAL_ROUTES.release, async (req, res) => {
     const { taskId, invocationId, reason } = parse(releaseSchema, req.body);
@@ -80,6 +90,28 @@ export function internalRoutes(deps: InternalDeps): Router {
     const charges = deps.payments ? await deps.payments.charge(taskId) : null;
     if (charges === null) throw new ApiError(404, "TaskNotFound", `task ${taskId} does not exist: there is no order to charge`);
     res.json({ charges } satisfies ChargeResult);
+  });
+  router.post(INTERNAL_ROUTES.stepPause, async (req, res) => {
+    const request = parse(stepPauseSchema, req.body);
+    if (!deps.functionServices) throw new ApiError(404, "NotSupported", "step mode pauses inside the function only in embedded mode");
+    let heldMs: number;
+    try {
+      heldMs = await deps.functionServices.stepPause(request);
+    } catch {
+      throw new ApiError(503, "StepAbandoned", `the pause before task ${request.taskId}'s completion ended without a Next (the playground is stopping)`);
+    }
+    res.json({ heldMs } satisfies StepPauseResult);
+  });
+  router.post(INTERNAL_ROUTES.changeVisibility, async (req, res) => {
+    const { queueArn, receiptHandle, seconds } = parse(changeVisibilitySchema, req.body);
+    if (!deps.functionServices) throw new ApiError(404, "NotSupported", "the playground changes visibility for the function only in embedded mode");
+    try {
+      await deps.functionServices.changeVisibility(queueArn, receiptHandle, seconds);
+    } catch (error) {
+      if (error instanceof QueueError) throw new ApiError(400, error.code, error.message);
+      throw error;
+    }
+    res.json({});
   });
   router.get(INTERNAL_ROUTES.invocationConfig, (_req, res) => void res.json(deps.invocationConfig()));
   router.post(INTERNAL_ROUTES.invocationStarted, (req, res) => {

@@ -1,3 +1,4 @@
+import type { StepPauseRequest } from "../../common/internalApi.js";
 import type { QueueView } from "../../common/events.js";
 import type { Mode } from "../config.js";
 import type { MessageLocator } from "../flow/reconciler.js";
@@ -44,7 +45,20 @@ export interface Backend {
   purgeAll(): Promise<void>;
   /** The `sqsUnavailable` fault. */
   setSqsUnavailable(unavailable: boolean): void;
+  /**
+   * What the lesson's function asks of the playground beyond the task store, over the internal
+   * routes (embedded mode only): a step-mode pause before a completion, and ChangeMessageVisibility
+   * through the function's own SQS client.
+   */
+  functionServices?: FunctionServices;
   /** Called when step mode turns on, so consumers already long-polling poll again through the gate. */
   onStepModeEnabled(): void;
   stop(): Promise<void>;
+}
+
+export interface FunctionServices {
+  /** Waits for the learner's Next at step 5; resolves with the time the function was held (ms). Rejects when the playground stops meanwhile. */
+  stepPause(request: StepPauseRequest): Promise<number>;
+  /** ChangeMessageVisibility on the queue `queueArn` names, `seconds` from now. @throws QueueError */
+  changeVisibility(queueArn: string, receiptHandle: string, seconds: number): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { SqsCall } from "../../common/events.js";
 import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
-import { createHandler, type HandlerFaults } from "../../lambda/handler.js";
+import type { LessonSettings, StepPauseRequest } from "../../common/internalApi.js";
+import { createHandler } from "../../lambda/handler.js";
 import type { Config } from "../config.js";
 import type { StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
@@ -11,7 +12,7 @@ import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import { FunctionConcurrency } from "../trigger/functionConcurrency.js";
 import { LambdaTrigger } from "../trigger/lambdaTrigger.js";
 import type { DeployedHandler } from "../runtime/runtimeHandler.js";
-import type { TriggerSettings } from "../../common/events.js";
+import type { Faults, TriggerSettings } from "../../common/events.js";
 import type { Backend } from "./backend.js";
 import { API_USER_AGENT, FUNCTION_MEMORY_MB, FUNCTION_NAME, FUNCTION_USER_AGENT, TRIGGER_USER_AGENT } from "./names.js";
 
@@ -35,19 +36,29 @@ export interface BackendDeps {
 export interface EmbeddedDeps extends BackendDeps {
   store: LowdbTaskStore;
   gate: StepGate;
-  faults: () => HandlerFaults;
-  /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
+  faults: () => Faults;
+  /** Told each time the in-process handler writes a task's completion (the chaos soak counts side effects). */
   onWorkDone?: (taskId: number) => void;
   /** Whether an Origin is the playground's own page: the only page the SQS port answers. */
   pageOrigin: (origin: string) => boolean;
-  /**
-   * The deployed function (server/runtime/), run through the Lambda Runtime API: while `active()`,
-   * the trigger invokes it instead of the lesson's handler in this process.
-   */
-  deployedFunction?: { active(): boolean; handler: DeployedHandler };
+  /** The function (server/runtime/): every version, the lesson's included, runs through the Lambda Runtime API. */
+  function: FunctionRunner;
 }
 
-/** Our SQS engine (server/sqs/) in-process on :4566 and our own event source mapping invoking lambda/handler.ts in-process. */
+/** How the trigger reaches the function, and how a step-mode pause inside it stops its clock. */
+export interface FunctionRunner {
+  handler: DeployedHandler;
+  /** A learner's version is deployed (with LESSON_FUNCTION=in-process, the lesson's handler runs in this process otherwise). */
+  deployed(): boolean;
+  /** The invocation's environment is not killed at its timeout while `pending` is pending; resolves with the time held (ms). */
+  holdWhile(requestId: string, pending: Promise<unknown>): Promise<number>;
+}
+
+/**
+ * Our SQS engine (server/sqs/) in-process on :4566 and our own event source mapping, invoking the
+ * function through the Lambda Runtime API — or, with LESSON_FUNCTION=in-process and no learner's
+ * version deployed, lambda/handler.ts in this process.
+ */
 export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend> {
   const { config, publish, clock, gate } = deps;
   const sqs = await startEmbeddedSqs({
@@ -87,26 +98,36 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
   /** One mapping: the same function behind each, with that mapping's own settings. */
   const mappingOn = (queue: TaskQueue, settings: TriggerSettings): LambdaTrigger => {
     const queueName = queue.settings.queueName;
-    // The handler is created before the trigger it reports to; `trigger` is set right below.
+    const fn = deps.function;
+    // What the lesson's function reads per invocation; `trigger` is set right below.
     let trigger: LambdaTrigger | undefined;
-    const handler = createHandler({
-      store: deps.store,
+    const lessonSettings = (): LessonSettings => ({
       workMs: config.HANDLER_WORK_MS,
-      faults: deps.faults,
-      ...(deps.onWorkDone ? { onWorkDone: deps.onWorkDone } : {}),
-      changeVisibility: (record, seconds) => functionQueueOf(record.eventSourceARN).changeVisibility(record.receiptHandle, seconds),
-      reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
-      beforeUpdate: (taskId, record, context) => {
-        const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
-        return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
-      },
+      faults: deps.faults(),
+      reportsBatchItemFailures: trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
+      stepMode: gate.isEnabled,
     });
-    const deployed = deps.deployedFunction;
+    const inProcess =
+      config.LESSON_FUNCTION === "in-process"
+        ? createHandler({
+            store: deps.store,
+            workMs: config.HANDLER_WORK_MS,
+            faults: deps.faults,
+            ...(deps.onWorkDone ? { onWorkDone: deps.onWorkDone } : {}),
+            changeVisibility: (record, seconds) => functionQueueOf(record.eventSourceARN).changeVisibility(record.receiptHandle, seconds),
+            reportsBatchItemFailures: () => trigger?.settings.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? true,
+            beforeUpdate: (taskId, record, context) => {
+              const paused = gate.pass("update", { taskId, messageIds: [record.messageId], detail: `the handler is about to mark task ${taskId} completed` });
+              return trigger ? trigger.frozenWhile(context.awsRequestId, paused) : paused;
+            },
+          })
+        : null;
     trigger = new LambdaTrigger({
       queue,
-      handler: deployed
-        ? (event, context) => (deployed.active() ? deployed.handler(event, context, (pending) => trigger?.frozenWhile(context.awsRequestId, pending) ?? pending) : handler(event, context))
-        : handler,
+      handler: (event, context) =>
+        inProcess && !fn.deployed()
+          ? inProcess(event, context)
+          : fn.handler(event, context, (pending) => trigger?.frozenWhile(context.awsRequestId, pending) ?? pending, lessonSettings()),
       function: functionConfig,
       settings,
       scalingSpeed: config.TRIGGER_SCALING_SPEED,
@@ -165,6 +186,17 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
       sqs.purgeAll();
     },
     setSqsUnavailable: (unavailable) => sqs.setUnavailable(unavailable),
+    functionServices: {
+      stepPause: async ({ taskId, messageId, invocationId }: StepPauseRequest) => {
+        const paused = gate.pass("update", { taskId, messageIds: [messageId], detail: `the handler is about to mark task ${taskId} completed` });
+        // The trigger's clock and the environment's kill both stand still while the learner reads.
+        const frozen = Promise.all([running.frozenWhile(invocationId, paused), fifoRunning.frozenWhile(invocationId, paused)]);
+        const heldMs = await deps.function.holdWhile(invocationId, frozen);
+        await frozen;
+        return heldMs;
+      },
+      changeVisibility: (queueArn, receiptHandle, seconds) => functionQueueOf(queueArn).changeVisibility(receiptHandle, seconds),
+    },
     onStepModeEnabled: () => {
       sqs.endLongPolls(config.QUEUE_NAME);
       sqs.endLongPolls(deps.fifoQueueSettings.queueName);

@@ -39,6 +39,11 @@ interface Running {
   result: InvokeOutcome | null;
   marks: Set<LogStream>;
   budget: LogBudget;
+  /** When the function is killed (epoch ms): set when its runtime takes the event, moved by holds. */
+  deadlineMs: number | null;
+  timer?: NodeJS.Timeout;
+  /** Step-mode holds in progress: no kill while one is. */
+  holds: number;
 }
 
 /** Once a result is in, the end marks are waited for at most this long (ms). */
@@ -126,6 +131,11 @@ export class ExecutionEnvironment {
     return this.running !== null;
   }
 
+  /** Whether invocation `requestId` is the one running here. */
+  runs(requestId: string): boolean {
+    return this.running?.invocation.requestId === requestId;
+  }
+
   /**
    * Runs one invocation: hands it to the runtime, and kills the process when its timeout has
    * passed since the runtime took the event, if no answer came. Never rejects.
@@ -133,23 +143,62 @@ export class ExecutionEnvironment {
   invoke(invocation: RuntimeInvocation): Promise<InvokeOutcome> {
     if (!this.alive || this.running) throw new Error(`environment ${this.spec.id} cannot take an invocation now`);
     return new Promise<InvokeOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      this.running = {
+      const running: Running = {
         invocation,
         settle: (outcome) => {
-          clearTimeout(timer);
+          clearTimeout(running.timer);
+          running.deadlineMs = null;
           this.running = null;
           resolve(outcome);
         },
         result: null,
         marks: new Set(),
         budget: new LogBudget(),
+        deadlineMs: null,
+        holds: 0,
       };
+      this.running = running;
       // The function's time starts when its runtime takes the event (after a cold start's init).
       this.api.deliver(invocation, (deadlineMs) => {
-        timer = setTimeout(() => this.kill("timeout", `killed at the function timeout during invocation ${invocation.requestId}`), Math.max(0, deadlineMs - Date.now()));
+        running.deadlineMs = deadlineMs;
+        this.armTimeout(running);
       });
     });
+  }
+
+  /**
+   * The invocation `requestId`'s clock stands still while `pending` is pending (step mode holds the
+   * function like a debugger): the kill at its timeout moves by the time held. Resolves with the
+   * time held (ms), which the function adds to its own deadline. An invocation not running here is
+   * not held (0).
+   */
+  async holdWhile(requestId: string, pending: Promise<unknown>): Promise<number> {
+    const running = this.running;
+    if (!running || running.invocation.requestId !== requestId) {
+      await pending.catch(() => {});
+      return 0;
+    }
+    const since = Date.now();
+    running.holds += 1;
+    clearTimeout(running.timer);
+    try {
+      await pending.catch(() => {});
+    } finally {
+      running.holds -= 1;
+    }
+    const heldMs = Date.now() - since;
+    if (running.deadlineMs !== null) {
+      running.deadlineMs += heldMs;
+      if (this.running === running) this.armTimeout(running);
+    }
+    return heldMs;
+  }
+
+  private armTimeout(running: Running): void {
+    clearTimeout(running.timer);
+    if (running.deadlineMs === null || running.holds > 0) return;
+    const { requestId } = running.invocation;
+    running.timer = setTimeout(() => this.kill("timeout", `killed at the function timeout during invocation ${requestId}`), Math.max(0, running.deadlineMs - Date.now()));
   }
 
   /** Ends the process now (SIGKILL: nothing of the function runs after this). */

@@ -5,13 +5,13 @@ import type { FlowEventBody, FunctionLanguage } from "../../common/events.js";
 import { CompileError, checkPythonFunction, compileNodeFunction } from "./compile.js";
 import type { EnvironmentPool } from "./pool.js";
 import type { PythonInfo } from "./python.js";
-import { RUNTIME_DIR, type Deployment } from "./runtimes.js";
+import { LESSON_ENTRY, RUNTIME_DIR, type Deployment } from "./runtimes.js";
 
 /** What `GET /api/function/code` answers. */
 export interface FunctionCodeView {
   language: FunctionLanguage;
   code: string;
-  /** 0: the lesson's handler (in the playground's process); 1, 2, …: deployed versions. */
+  /** 0: the lesson's handler (in the playground's process, or in environments with LESSON_FUNCTION=runtime); 1, 2, …: deployed versions. */
   version: number;
   pythonAvailable: boolean;
   /** The lesson's handler in each language: what an editor's Reset starts from. */
@@ -39,10 +39,12 @@ export interface FunctionCodeOptions {
   /** Looks for python3 (once: it takes a process start); null when there is none. */
   python: () => Promise<PythonInfo | null>;
   publish: (event: FlowEventBody) => void;
+  /** Version 0 runs in environments too (LESSON_FUNCTION=runtime); otherwise the trigger runs it in process and the pool has nothing to run without a deployed version. */
+  lessonInRuntime?: boolean;
 }
 
 /**
- * The function's code: the lesson's handler (version 0, run in the playground's process) until a
+ * The function's code: the lesson's handler (version 0; LESSON_FUNCTION says where it runs) until a
  * learner deploys their own, which is checked (compiled), written to its own task root and run
  * by the environment pool from the next invocation on; every deploy is a new version.
  */
@@ -52,20 +54,31 @@ export class FunctionCode {
   /** Deploys one after another, so versions are numbered in the order they are made. */
   private queue: Promise<unknown> = Promise.resolve();
   private helper: Promise<string> | undefined;
+  /** Version 0 in the pool: lambda/lessonFunction.ts bundled into its task root; null while it runs in process. */
+  private readonly lesson: Promise<Deployment> | null;
 
   private constructor(
     private readonly options: FunctionCodeOptions,
     private readonly root: string,
     private readonly defaults: Record<FunctionLanguage, string>,
-  ) {}
+  ) {
+    this.lesson = options.lessonInRuntime === true ? bundleLessonFunction(join(root, "v0"), defaults.nodejs) : null;
+    this.lesson?.catch(() => {});
+  }
 
+  /**
+   * Sets up the function's code. When the lesson's function (version 0) runs in environments, it
+   * is bundled in the background and invocations wait for it, so start-up does not.
+   */
   static async create(options: FunctionCodeOptions): Promise<FunctionCode> {
     const root = await mkdtemp(join(tmpdir(), "qfp-function-"));
     const [nodejs, python] = await Promise.all([readFile(join(RUNTIME_DIR, FILES.nodejs.source), "utf8"), readFile(join(RUNTIME_DIR, FILES.python.source), "utf8")]);
-    return new FunctionCode(options, root, { nodejs, python });
+    const code = new FunctionCode(options, root, { nodejs, python });
+    if (code.lesson) options.pool.use(code.lesson);
+    return code;
   }
 
-  /** The deployed function, or null while the lesson's handler runs in process. */
+  /** The learner's deployed version, or null while the lesson's function (version 0) runs. */
   get deployment(): Deployment | null {
     return this.current;
   }
@@ -134,7 +147,7 @@ export class FunctionCode {
   private switchTo(deployment: Deployment | null): void {
     // The old version's folder stays until the playground stops: its environments may still be finishing an invocation.
     this.current = deployment;
-    this.options.pool.use(deployment);
+    this.options.pool.use(deployment ?? this.lesson);
     this.options.publish({ type: "function.deployed", version: deployment?.version ?? 0, language: deployment?.language ?? "nodejs" });
   }
 
@@ -149,6 +162,15 @@ export class FunctionCode {
     this.helper ??= import("esbuild").then(({ build }) => build({ entryPoints: [join(RUNTIME_DIR, "playground.ts")], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" })).then((result) => result.outputFiles[0]?.text ?? "");
     return this.helper;
   }
+}
+
+/** The lesson's function as a task root: one ES module (`index.js`, `index.handler`), no source map (its stacks are never shown at a line). */
+async function bundleLessonFunction(taskRoot: string, shownCode: string): Promise<Deployment> {
+  const { build } = await import("esbuild");
+  await mkdir(taskRoot, { recursive: true });
+  await build({ entryPoints: [LESSON_ENTRY], bundle: true, platform: "node", format: "esm", target: "node20", outfile: join(taskRoot, "index.js"), logLevel: "silent" });
+  await writeFile(join(taskRoot, "package.json"), JSON.stringify({ type: "module" }));
+  return { version: 0, language: "nodejs", code: shownCode, taskRoot, handler: "index.handler", sourceFile: null };
 }
 
 export { CompileError };

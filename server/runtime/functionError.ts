@@ -8,6 +8,8 @@ import type { FunctionErrorDetail } from "../../common/events.js";
 export class FunctionError extends Error {
   override readonly name = "FunctionError";
   constructor(readonly detail: FunctionErrorDetail) {
-    super(`${detail.errorType}: ${detail.errorMessage}${detail.line === undefined ? "" : ` (line ${detail.line})`}`);
+    // A plain Error's type says nothing the message does not: "task 7 does not exist", not "Error: task 7 …".
+    const type = detail.errorType === "Error" ? "" : `${detail.errorType}: `;
+    super(`${type}${detail.errorMessage}${detail.line === undefined ? "" : ` (line ${detail.line})`}`);
   }
 }

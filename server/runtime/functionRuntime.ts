@@ -13,14 +13,16 @@ export interface FunctionRuntimeOptions extends Omit<FunctionSetup, "pythonExecu
   maxEnvironments?: number;
   /** An idle environment is stopped after this long (ms; default 10 minutes). */
   idleMs?: number;
+  /** The lesson's function runs in environments too (LESSON_FUNCTION=runtime), not only a learner's version. */
+  lessonInRuntime?: boolean;
 }
 
 /** Deployed functions in embedded mode: their code, their environments, and the handler the trigger calls while one is deployed. */
 export interface FunctionRuntime {
   code: FunctionCode;
   pool: EnvironmentPool;
-  /** For the trigger: while `active()`, invocations go through the Runtime API to the deployed code. */
-  deployedFunction: { active(): boolean; handler: DeployedHandler };
+  /** For the trigger: every invocation goes through the Runtime API, to the lesson's function or the learner's version. */
+  runner: { handler: DeployedHandler; deployed(): boolean; holdWhile(requestId: string, pending: Promise<unknown>): Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -35,11 +37,11 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
     maxEnvironments: options.maxEnvironments ?? 8,
     idleMs: options.idleMs ?? 10 * 60_000,
   });
-  const code = await FunctionCode.create({ pool, python: pythonFound, publish: options.publish });
+  const code = await FunctionCode.create({ pool, python: pythonFound, publish: options.publish, lessonInRuntime: options.lessonInRuntime ?? false });
   return {
     code,
     pool,
-    deployedFunction: { active: () => code.deployment !== null, handler: runtimeHandler(code, pool) },
+    runner: { handler: runtimeHandler(code, pool), deployed: () => code.deployment !== null, holdWhile: (requestId, pending) => pool.holdWhile(requestId, pending) },
     stop: () => code.stop(),
   };
 }

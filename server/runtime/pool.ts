@@ -14,7 +14,9 @@ export interface PoolOptions {
 }
 
 /** An invocation's outcome, and whether it paid for a cold start. */
-export type PoolOutcome = (InvokeOutcome | { kind: "throttled" }) & { coldStart?: { environmentId: string; initMs: number } };
+export type PoolOutcome = InvokeOutcome & { coldStart?: { environmentId: string; initMs: number } };
+
+const unavailable = (errorMessage: string): PoolOutcome => ({ kind: "ended", payload: { errorType: "Runtime.Unavailable", errorMessage, stackTrace: [] } });
 
 /**
  * The function's execution environments: one process per concurrent invocation, reused while
@@ -28,6 +30,10 @@ export class EnvironmentPool {
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private current: Deployment | null = null;
   private stopped = false;
+  /** Invocations waiting for an environment while every one allowed is busy: each is given one as it frees (undefined: start one). */
+  private readonly waiting: ((environment: ExecutionEnvironment | undefined) => void)[] = [];
+  /** The next version is being prepared (the lesson's function is bundled at start-up): invocations wait for it. */
+  private preparing: Promise<unknown> | null = null;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -36,8 +42,21 @@ export class EnvironmentPool {
     return this.environments.size;
   }
 
-  /** The version the next invocations run; environments of other versions are retired. */
-  use(deployment: Deployment | null): void {
+  /** The version the next invocations run, once `deployment` resolves (they wait for it); environments of other versions are retired. */
+  use(deployment: Deployment | null | Promise<Deployment>): void {
+    if (deployment instanceof Promise) {
+      const preparing = deployment.then(
+        (ready) => {
+          if (this.preparing === preparing) (this.preparing = null), this.use(ready);
+        },
+        () => {
+          if (this.preparing === preparing) this.preparing = null;
+        },
+      );
+      this.preparing = preparing;
+      return;
+    }
+    this.preparing = null;
     this.current = deployment;
     for (const environment of [...this.idle]) if (environment.spec.version !== deployment?.version) this.stopIdle(environment, "retired", `version ${environment.spec.version} was replaced`);
   }
@@ -48,13 +67,30 @@ export class EnvironmentPool {
    * the invocation's clock meanwhile: on Lambda the timeout counts from the end of init.
    */
   async invoke(invocation: RuntimeInvocation, duringInit: (init: Promise<unknown>) => void = () => {}): Promise<PoolOutcome> {
-    const deployment = this.current;
-    if (!deployment || this.stopped) return { kind: "ended", payload: { errorType: "Runtime.Unavailable", errorMessage: "no function code is deployed", stackTrace: [] } };
+    if (this.preparing) {
+      const prepared = this.preparing;
+      duringInit(prepared);
+      await prepared;
+    }
+    let deployment = this.current;
+    if (!deployment || this.stopped) return unavailable("no function code is deployed");
     let environment = this.takeIdle(deployment.version);
+    if (!environment && this.environments.size >= this.options.maxEnvironments) {
+      this.evictIdle();
+      // This machine's limit, not Lambda's: the invocation waits for an environment, its clock stopped meanwhile.
+      if (this.environments.size >= this.options.maxEnvironments) {
+        const freed = new Promise<ExecutionEnvironment | undefined>((resolve) => this.waiting.push(resolve));
+        duringInit(freed);
+        environment = await freed;
+        deployment = this.current;
+        if (!deployment || this.stopped) {
+          if (environment) this.release(environment);
+          return unavailable("the playground stopped");
+        }
+      }
+    }
     let coldStart: PoolOutcome["coldStart"];
     if (!environment) {
-      if (this.environments.size >= this.options.maxEnvironments) this.evictIdle();
-      if (this.environments.size >= this.options.maxEnvironments) return { kind: "throttled" };
       environment = await this.startEnvironment(deployment);
       const started = environment;
       // Cold: the event says so once the runtime asks for its first event (its init time).
@@ -71,9 +107,20 @@ export class EnvironmentPool {
     return coldStart ? { ...outcome, coldStart } : outcome;
   }
 
+  /**
+   * The invocation `requestId`'s clock stands still while `pending` is pending (a step-mode pause
+   * inside the function): its kill at the timeout moves by the time held. Resolves with the time
+   * held (ms); 0 when no environment runs that invocation.
+   */
+  holdWhile(requestId: string, pending: Promise<unknown>): Promise<number> {
+    for (const environment of this.environments) if (environment.runs(requestId)) return environment.holdWhile(requestId, pending);
+    return pending.then(() => 0, () => 0);
+  }
+
   /** Stops every environment (the playground is stopping). */
   stop(): void {
     this.stopped = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
     for (const environment of this.environments) environment.kill("retired", "the playground stopped");
   }
 
@@ -103,15 +150,23 @@ export class EnvironmentPool {
   }
 
   private release(environment: ExecutionEnvironment): void {
-    if (!environment.alive) return;
+    if (!environment.alive) return this.handOn(undefined);
     if (this.stopped || environment.spec.version !== this.current?.version) {
       environment.kill("retired", `version ${environment.spec.version} was replaced`);
-      return;
+      return this.handOn(undefined);
     }
+    if (this.waiting.length > 0) return this.handOn(environment);
     this.idle.push(environment);
     const timer = setTimeout(() => this.stopIdle(environment, "idle", `idle for ${Math.round(this.options.idleMs / 1000)} s`), this.options.idleMs);
     timer.unref();
     this.idleTimers.set(environment, timer);
+  }
+
+  /** A waiting invocation gets this environment, or (undefined) room to start its own. */
+  private handOn(environment: ExecutionEnvironment | undefined): void {
+    const next = this.waiting.shift();
+    if (next) next(environment);
+    else if (environment) this.release(environment);
   }
 
   /** At the limit with an idle environment of an older version: it makes room. */

@@ -17,6 +17,8 @@ export interface RuntimeInvocation {
   timeoutMs: number;
   functionArn: string;
   traceId: string;
+  /** Lambda-Runtime-Client-Context: what the invoker passed as the client context (JSON text), if anything. */
+  clientContext?: string;
 }
 
 /** What the environment hears from its runtime. */
@@ -142,6 +144,7 @@ export class RuntimeApi {
       "lambda-runtime-deadline-ms": String(deadlineMs),
       "lambda-runtime-invoked-function-arn": invocation.functionArn,
       "lambda-runtime-trace-id": invocation.traceId,
+      ...(invocation.clientContext === undefined ? {} : { "lambda-runtime-client-context": invocation.clientContext }),
     });
     res.end(invocation.event);
     onSent(deadlineMs);

@@ -7,6 +7,9 @@ import type { EnvironmentSpec } from "./environment.js";
 /** Our runtime loops, run as they are (no build step): lambda/runtime/. */
 export const RUNTIME_DIR = join(PROJECT_ROOT, "lambda", "runtime");
 
+/** The lesson's function (version 0): lambda/handler.ts behind its embedded entry, bundled at start-up. */
+export const LESSON_ENTRY = join(PROJECT_ROOT, "lambda", "lessonFunction.ts");
+
 /** The function as deployed: its code on disk and how the runtime finds its handler. */
 export interface Deployment {
   version: number;
@@ -17,8 +20,8 @@ export interface Deployment {
   taskRoot: string;
   /** _HANDLER: `<file>.<function>`. */
   handler: string;
-  /** The file the learner's code is in, as stacks name it (handler.ts or lambda_function.py). */
-  sourceFile: string;
+  /** The file the learner's code is in, as stacks name it (handler.ts or lambda_function.py); null for the lesson's function, whose lines are not the ones shown. */
+  sourceFile: string | null;
 }
 
 /** What every environment of the function shares. */

@@ -5,8 +5,9 @@ import { serversPerTest } from "../helpers/process.js";
 const servers = serversPerTest();
 
 describe("graceful shutdown (SIGTERM) in the middle of a burst", () => {
-  it("refuses new tasks, lets batches in flight finish, exits 0, and the restart completes every accepted task", async () => {
-    const first = await servers.start({ HANDLER_WORK_MS: "100", MAXIMUM_CONCURRENCY: "2", BATCH_SIZE: "2" });
+  // With the lesson's function in environments too: its calls to the internal routes must still be answered while the API refuses.
+  it.for(["in-process", "runtime"])("refuses new tasks, lets batches in flight finish, exits 0, and the restart completes every accepted task (LESSON_FUNCTION=%s)", { timeout: 120_000 }, async (where) => {
+    const first = await servers.start({ HANDLER_WORK_MS: "100", MAXIMUM_CONCURRENCY: "2", BATCH_SIZE: "2", LESSON_FUNCTION: where });
     const sent = await burst(first.url, { count: 2000, workers: 8, onAccepted: (n) => void (n === 60 && first.child.kill("SIGTERM")) });
     expect(await first.exited).toBe(0);
 
@@ -21,10 +22,10 @@ describe("graceful shutdown (SIGTERM) in the middle of a burst", () => {
     expect(saved.tasks.filter((t) => t.lastError !== null)).toEqual([]);
     expect(saved.tasks.some((t) => t.status === "pending")).toBe(true);
 
-    const second = await servers.start({ HANDLER_WORK_MS: "0" });
+    const second = await servers.start({ HANDLER_WORK_MS: "0", LESSON_FUNCTION: where });
     const tasks = await waitUntilAllCompleted(second.url);
     expect(tasks.map((t) => t.id)).toEqual(expect.arrayContaining(sent.accepted));
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
-  }, 120_000);
+  });
 });

@@ -13,12 +13,20 @@ export const SHARDS = 3;
 
 /** Defines "solves <lesson>" for every lesson whose place in the order is `shard` modulo SHARDS. */
 export function solvesShard(shard: number): void {
-  const lessons = loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((_lesson, i) => i % SHARDS === shard);
+  solves(loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((_lesson, i) => i % SHARDS === shard));
+}
+
+/** Defines "solves <lesson>" for the lessons named, on playgrounds started with `env`. */
+export function solvesWith(env: Record<string, string>, ids: string[]): void {
+  solves(loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((lesson) => ids.includes(lesson.id)), env);
+}
+
+function solves(lessons: Lesson[], env: Record<string, string> = {}): void {
   it("has lessons to solve", () => expect(lessons.length).toBeGreaterThan(0));
   // Side by side within the file too (each on its own playground): a lesson is mostly waiting.
   it.concurrent.for(lessons.map((lesson) => [`${lesson.kind} ${String(lesson.order).padStart(2, "0")}: ${lesson.title}`, lesson.id] as const))("solves %s", { timeout: 180_000 }, async ([, id], context) => {
     const { expect } = context;
-    const playground = await playgroundForTest(context);
+    const playground = await playgroundForTest(context, env);
     const lesson = (await (await playground.get(`/api/lessons/${id}`)).json()) as Lesson;
     const solved = await solveLesson(playground, lesson);
     expect(solved.checks.length).toBeGreaterThan(0);
