@@ -71,8 +71,8 @@ export async function burstTasks(url: string, count: number, concurrency: number
 
 const NO_BROWSER = { longest_task_ms: null, long_tasks: null, slowest_probe_ms: null, longest_task_cpu_ms: null, long_tasks_by_cpu: null };
 
-async function burstOnce(tasks: number, concurrency: number, timeoutMs: number, nodeArgs: string[]) {
-  const server = await startPlaygroundProcess({}, { nodeArgs });
+async function burstOnce(tasks: number, concurrency: number, timeoutMs: number, nodeArgs: string[], env: Record<string, string>) {
+  const server = await startPlaygroundProcess(env, { nodeArgs });
   try {
     const rssIdle = await server.rssMb();
     const raw = await runClient({ kind: "burst-raw", endpoint: server.sqsEndpoint, count: tasks, concurrency });
@@ -85,7 +85,8 @@ async function burstOnce(tasks: number, concurrency: number, timeoutMs: number, 
 }
 
 export async function benchBurst(
-  options: { tasks: number; concurrency: number; runs: number; browser: boolean; nodeArgs?: string[] },
+  /** `env`: the playground's environment for the measured bursts (e.g. LESSON_FUNCTION=runtime, bench/flowOnly.ts). */
+  options: { tasks: number; concurrency: number; runs: number; browser: boolean; nodeArgs?: string[]; env?: Record<string, string> },
   log: (line: string) => void,
 ): Promise<BurstResult> {
   const timeoutMs = Math.max(30_000, options.tasks * 20);
@@ -95,7 +96,7 @@ export async function benchBurst(
   const eventsP50: number[] = [];
   const eventsP99: number[] = [];
   const { median: figures } = await medianOfRuns(options.runs, async (run) => {
-    const { raw, ours, rss, rssIdle } = await burstOnce(options.tasks, options.concurrency, timeoutMs, options.nodeArgs ?? []);
+    const { raw, ours, rss, rssIdle } = await burstOnce(options.tasks, options.concurrency, timeoutMs, options.nodeArgs ?? [], options.env ?? {});
     const { lost: l, duplicated: d } = ours;
     lost += l;
     duplicated += d;

@@ -129,7 +129,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
 /**
  * The cell's function log: what the deployed version's invocations did, from the events — cold
  * starts, each log line, the result, and an error marked at its line in the editor when it came
- * from the code shown (same language). Invocations of the lesson's in-process handler (version 0)
+ * from the code shown (same language). Invocations of the lesson's handler (version 0)
  * are left to the timeline.
  */
 function follow(el: HTMLElement, editor: CodeEditor, initialVersion: number, language: () => FunctionLanguage): void {
