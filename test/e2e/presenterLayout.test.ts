@@ -1,0 +1,35 @@
+// What a presenter at a 1024×768 projector met: a lesson's terminal command made the drawing a
+// thumbnail (its station names at 6.5 px). Layout facts asserted; screenshots kept in
+// test-results/presenterLayout-*.png to look at.
+import { describe, expect, it } from "vitest";
+import { hasChromium, pagesPerTest } from "../helpers/browser.js";
+import { drawingFacts, expectTidy, inside, openPage, rectsOf } from "../helpers/layout.js";
+import { playgroundPerFile } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
+
+const browser = pagesPerTest();
+const playground = playgroundPerFile();
+
+const openPresenter = (hash: string) => openPage(browser, playground(), { width: 1024, height: 768, query: `&presenter=${playground().presenterToken}`, hash });
+
+describe.skipIf(!hasChromium())("the presenter view on a 1024×768 projector, with a lesson's terminal", () => {
+  it("keeps the drawing's station names at 18 px or more while the terminal is tall, the terminal under the lesson and at least 300 px wide", { timeout: 60_000 }, async () => {
+    const page = await openPresenter("#/lessons/the-whole-flow/2");
+    await page.click(".block.terminal-cmd .run");
+    await page.waitForSelector(".term .xterm-rows:has-text('RedrivePolicy')");
+    await page.screenshot({ path: `${ROOT}test-results/presenterLayout-terminal.png` });
+    expect(await page.locator(".dock").getAttribute("data-size")).toBe("tall");
+    expect(await page.locator(".term .xterm-rows > div").count()).toBeGreaterThanOrEqual(20);
+    const facts = await drawingFacts(page);
+    // It once fell to 6.5 px: a 20-row terminal under the drawing left it a 170 px strip.
+    expect(facts.minStationTextPx).toBeGreaterThanOrEqual(18);
+    expect(facts.smallestText.px, `"${facts.smallestText.text}" is drawn at ${facts.smallestText.px.toFixed(1)} px`).toBeGreaterThanOrEqual(12);
+    await expectTidy(page, { bar: ".presenter-bar", lesson: ".notebook", drawing: ".viz-panel", line: ".stage-line", tabs: ".dock-tabs", terminal: ".term" });
+    const { terminal, block, first, last } = await rectsOf(page, { terminal: ".term", block: ".block.terminal-cmd .run", first: "#tab-terminal", last: "#tab-chaos" });
+    // The narrower stage once wrapped the drawer's last tab onto a second row.
+    expect(last?.y, "the drawer's tabs stay on one row").toBe(first?.y);
+    expect(terminal?.width).toBeGreaterThanOrEqual(300);
+    const { lesson } = await rectsOf(page, { lesson: ".notebook" });
+    expect(block && lesson && inside(block, lesson), "the block pressed stays in view above the terminal").toBe(true);
+  });
+});
