@@ -1,9 +1,11 @@
 // What a presenter at a 1024×768 projector met: a lesson's terminal command made the drawing a
-// thumbnail (its station names at 6.5 px). Layout facts asserted; screenshots kept in
+// thumbnail (its station names at 6.5 px), and the lesson picker cut long titles ("1. The whole flow,
+// end to end" read "… end to end" only in part). Layout facts asserted; screenshots kept in
 // test-results/presenterLayout-*.png to look at.
 import { describe, expect, it } from "vitest";
+import type { LessonSummary } from "../../common/lessons.js";
 import { hasChromium, pagesPerTest } from "../helpers/browser.js";
-import { drawingFacts, expectTidy, inside, openPage, rectsOf } from "../helpers/layout.js";
+import { drawingFacts, expectTidy, inside, openPage, rectsOf, type PageElement, type PageGlobals } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
@@ -31,5 +33,29 @@ describe.skipIf(!hasChromium())("the presenter view on a 1024×768 projector, wi
     expect(terminal?.width).toBeGreaterThanOrEqual(300);
     const { lesson } = await rectsOf(page, { lesson: ".notebook" });
     expect(block && lesson && inside(block, lesson), "the block pressed stays in view above the terminal").toBe(true);
+  });
+});
+
+describe.skipIf(!hasChromium())("the presenter's lesson picker at 1024×768", () => {
+  it("shows every lesson's and lab's title whole, wrapped inside the lesson column", { timeout: 90_000 }, async () => {
+    const page = await openPresenter("#/lessons/the-whole-flow/1");
+    const lessons = (await (await fetch(`${playground().url}/api/lessons`)).json()) as LessonSummary[];
+    const cut: string[] = [];
+    for (const lesson of lessons) {
+      await page.evaluate((hash) => ((globalThis as unknown as PageGlobals).location.hash = hash), `#/lessons/${lesson.id}/1`);
+      await page.waitForFunction((id) => ((globalThis as unknown as PageGlobals).document.querySelector(".lesson-picker") as unknown as { value: string } | null)?.value === id, lesson.id);
+      // The title as the picker shows it: its text box (selectedcontent) holds it without clipping.
+      const shown = await page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobals;
+        const text = document.querySelector(".lesson-picker selectedcontent") as (PageElement & { scrollHeight: number; clientHeight: number }) | null;
+        return text && { text: text.textContent ?? "", fits: text.scrollWidth <= text.clientWidth && text.scrollHeight <= text.clientHeight };
+      });
+      const { picker, column } = await rectsOf(page, { picker: ".lesson-picker", column: ".notebook" });
+      if (!shown) cut.push(`${lesson.id}: the picker shows its title on one line, cut at the column's edge`);
+      else if (!shown.text.includes(lesson.title) || !shown.fits) cut.push(`${lesson.id}: "${shown.text}" does not fit its box`);
+      if (!picker || !column || !inside(picker, column)) cut.push(`${lesson.id}: the picker is not inside the lesson column`);
+    }
+    await page.screenshot({ path: `${ROOT}test-results/presenterLayout-picker.png` });
+    expect(cut).toEqual([]);
   });
 });

@@ -31,9 +31,13 @@ const route = (): { id: string | null; part: number } => {
   return { id: match?.[1] ?? null, part: Math.max(1, Number(match?.[2] ?? 1)) };
 };
 /** How the picker and the onward line name a lesson: "7. Retry logic…", a lab "Lab 2. A poison message…". */
-const numbered = (l: LessonSummary) => `${l.kind === "lab" ? "Lab " : ""}${l.order}. ${esc(l.title)}`;
+const numbered = (l: Pick<LessonSummary, "kind" | "order" | "title">) => `${l.kind === "lab" ? "Lab " : ""}${l.order}. ${esc(l.title)}`;
 
-/** The picker: the lessons, then the failure labs as a group of their own. */
+/**
+ * The picker: the lessons, then the failure labs as a group of their own. Its button shows the
+ * chosen title (selectedcontent), so that it can wrap (notebook.css); a browser without the
+ * customizable select drops both and keeps the native one, whose title attribute names the lesson.
+ */
 function pickerOptions(lessons: LessonSummary[], currentId: string): string {
   const option = (l: LessonSummary) => `<option value="${l.id}" ${l.id === currentId ? "selected" : ""}>${numbered(l)}</option>`;
   const group = (label: string, kind: LessonSummary["kind"]) => {
@@ -143,7 +147,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         : `<span class="finished">That was the last lesson.</span>`;
     root.innerHTML = `
       <div class="nb-head">
-        <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker">${pickerOptions(lessons, current.id)}</select></label>
+        <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker" title="${numbered(current)}"><button type="button"><selectedcontent></selectedcontent></button>${pickerOptions(lessons, current.id)}</select></label>
         ${drill ? `<a class="drill-link" href="#/drill" title="Questions interviewers ask, each answered by an experiment">Interview drill</a>` : ""}
         ${headReset}
       </div>
