@@ -292,6 +292,8 @@ describe.skipIf(!hasChromium())("the presenter view on a 1024×768 projector", (
       });
       expect(bar.height).toBeLessThanOrEqual(48);
       expect(bar.overflows).toBe(false);
+      // The column has scrolled to the ✓ the request answered (a check's change is brought into view): the picker is at its top.
+      await page.evaluate(() => (((globalThis as unknown as PageGlobals).document.querySelector(".notebook") as unknown as { scrollTop: number }).scrollTop = 0));
       const { picker, lesson } = await rectsOf(page, { picker: ".lesson-picker", lesson: ".notebook" });
       expect(inside(picker as Rect, lesson as Rect)).toBe(true);
       await page.screenshot({ path: `${ROOT}test-results/layout-presenter-1024x768.png` });
