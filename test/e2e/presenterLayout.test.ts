@@ -1,7 +1,7 @@
 // What a presenter at a 1024×768 projector met: a lesson's terminal command made the drawing a
-// thumbnail (its station names at 6.5 px), and the lesson picker cut long titles ("1. The whole flow,
-// end to end" read "… end to end" only in part). Layout facts asserted; screenshots kept in
-// test-results/presenterLayout-*.png to look at.
+// thumbnail (its station names at 6.5 px), the terminal's text ran past its drawer after ▾ ▴, and
+// the lesson picker cut titles at the column's edge ("3. The queue holds it — step 3" read "… — step").
+// Layout facts asserted; screenshots kept in test-results/presenterLayout-*.png to look at.
 import { describe, expect, it } from "vitest";
 import type { LessonSummary } from "../../common/lessons.js";
 import { hasChromium, pagesPerTest } from "../helpers/browser.js";
@@ -33,6 +33,22 @@ describe.skipIf(!hasChromium())("the presenter view on a 1024×768 projector, wi
     expect(terminal?.width).toBeGreaterThanOrEqual(300);
     const { lesson } = await rectsOf(page, { lesson: ".notebook" });
     expect(block && lesson && inside(block, lesson), "the block pressed stays in view above the terminal").toBe(true);
+  });
+
+  it("keeps the terminal's text inside its drawer when the drawer is made smaller and tall again", { timeout: 60_000 }, async () => {
+    const page = await openPresenter("#/lessons/the-whole-flow/2");
+    await page.click(".block.terminal-cmd .run");
+    await page.waitForSelector(".term .xterm-rows:has-text('RedrivePolicy')");
+    for (const size of ["open", "tall"]) {
+      await page.click(".dock-size");
+      await page.waitForSelector(`.dock[data-size=${size}]`);
+    }
+    // Measured at the next frame: the text once kept the wide drawer's width (716 px in a 354 px
+    // drawer) and shrank a few columns per fit, running past the drawer's edge for about a second.
+    await page.evaluate(() => new Promise((done) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => done(null))));
+    const { screen, drawer } = await rectsOf(page, { screen: ".term .xterm-screen", drawer: ".dock-panels" });
+    expect(screen && drawer && inside(screen, drawer), "the terminal's text is inside its drawer").toBe(true);
+    await page.screenshot({ path: `${ROOT}test-results/presenterLayout-terminal-tall-again.png` });
   });
 });
 
