@@ -75,3 +75,17 @@ describe.skipIf(!hasChromium())("the presenter's lesson picker at 1024×768", ()
     expect(cut).toEqual([]);
   });
 });
+
+describe.skipIf(!hasChromium())("a code block in the presenter view at 1024×768", () => {
+  it("is folded to its file and line, and Show the code unfolds it", { timeout: 60_000 }, async () => {
+    const page = await openPresenter("#/lessons/the-queue-holds-it/3");
+    // Lesson 3's part 3 quotes 12 lines, which the narrow column wrapped to 30 above the part's checks.
+    const folded = await rectsOf(page, { code: ".step .block.code pre", caption: ".step .block.code figcaption" });
+    expect(folded.code, "the code is folded").toBeNull();
+    expect(folded.caption?.height).toBeLessThanOrEqual(60);
+    await page.click(".step .block.code .code-toggle");
+    const { code, column } = await rectsOf(page, { code: ".step .block.code pre", column: ".notebook" });
+    expect(code && column && code.width <= column.width, "the code shows, inside the column's width").toBe(true);
+    await page.screenshot({ path: `${ROOT}test-results/presenterLayout-code-unfolded.png` });
+  });
+});

@@ -69,6 +69,13 @@ function keepInView(block: HTMLElement, button: Element): void {
   if (below > 0 && room > 0) column.scrollTop += Math.min(below + 8, room);
 }
 
+/** A code block the presenter view folds (notebook.css), shown or folded again. */
+function unfold(toggle: HTMLButtonElement): void {
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.textContent = open ? "Hide the code" : "Show the code";
+}
+
 /** What the learner achieved in part `part` of lesson `id`, kept in the browser. */
 function keptResults(id: string, part: number): KeptResults {
   const key = (kind: string, index: number) => `${id}/${part}/${kind}/${index}`;
@@ -93,6 +100,11 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
   let lesson: Lesson | undefined;
   let partIndex = 0;
   let live: LivePart | undefined;
+  // On the column, not on each part: the drill's blocks (drawn in the same place) have code blocks too.
+  root.addEventListener("click", (click) => {
+    const toggle = (click.target as Element).closest<HTMLButtonElement>(".code-toggle");
+    if (toggle) unfold(toggle);
+  });
   const recheck = new Rechecker(
     () => live?.evaluate() ?? Promise.resolve(),
     () => live?.waiting ?? false,
