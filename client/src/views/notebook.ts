@@ -31,9 +31,13 @@ const route = (): { id: string | null; part: number } => {
   return { id: match?.[1] ?? null, part: Math.max(1, Number(match?.[2] ?? 1)) };
 };
 /** How the picker and the onward line name a lesson: "7. Retry logic…", a lab "Lab 2. A poison message…". */
-const numbered = (l: LessonSummary) => `${l.kind === "lab" ? "Lab " : ""}${l.order}. ${esc(l.title)}`;
+const numbered = (l: Pick<LessonSummary, "kind" | "order" | "title">) => `${l.kind === "lab" ? "Lab " : ""}${l.order}. ${esc(l.title)}`;
 
-/** The picker: the lessons, then the failure labs as a group of their own. */
+/**
+ * The picker: the lessons, then the failure labs as a group of their own. Its button shows the
+ * chosen title (selectedcontent), so that it can wrap (notebook.css); a browser without the
+ * customizable select drops both and keeps the native one, whose title attribute names the lesson.
+ */
 function pickerOptions(lessons: LessonSummary[], currentId: string): string {
   const option = (l: LessonSummary) => `<option value="${l.id}" ${l.id === currentId ? "selected" : ""}>${numbered(l)}</option>`;
   const group = (label: string, kind: LessonSummary["kind"]) => {
@@ -65,6 +69,13 @@ function keepInView(block: HTMLElement, button: Element): void {
   if (below > 0 && room > 0) column.scrollTop += Math.min(below + 8, room);
 }
 
+/** A code block the presenter view folds (notebook.css), shown or folded again. */
+function unfold(toggle: HTMLButtonElement): void {
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.textContent = open ? "Hide the code" : "Show the code";
+}
+
 /** What the learner achieved in part `part` of lesson `id`, kept in the browser. */
 function keptResults(id: string, part: number): KeptResults {
   const key = (kind: string, index: number) => `${id}/${part}/${kind}/${index}`;
@@ -89,6 +100,11 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
   let lesson: Lesson | undefined;
   let partIndex = 0;
   let live: LivePart | undefined;
+  // On the column, not on each part: the drill's blocks (drawn in the same place) have code blocks too.
+  root.addEventListener("click", (click) => {
+    const toggle = (click.target as Element).closest<HTMLButtonElement>(".code-toggle");
+    if (toggle) unfold(toggle);
+  });
   const recheck = new Rechecker(
     () => live?.evaluate() ?? Promise.resolve(),
     () => live?.waiting ?? false,
@@ -143,7 +159,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         : `<span class="finished">That was the last lesson.</span>`;
     root.innerHTML = `
       <div class="nb-head">
-        <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker">${pickerOptions(lessons, current.id)}</select></label>
+        <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker" title="${numbered(current)}"><button type="button"><selectedcontent></selectedcontent></button>${pickerOptions(lessons, current.id)}</select></label>
         ${drill ? `<a class="drill-link" href="#/drill" title="Questions interviewers ask, each answered by an experiment">Interview drill</a>` : ""}
         ${headReset}
       </div>

@@ -41,7 +41,7 @@ export function renderPart(part: StepPart, i: number, chosen: string | undefined
     case "step-mode":
       return `<div class="block setting" data-part="${i}"><div class="kind">${settingTitle[block.kind]}</div><pre>${esc(JSON.stringify(block.body))}</pre><button type="button" class="run">Apply</button><span class="answer"></span></div>`;
     case "code":
-      return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line}</figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
+      return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line} <button type="button" class="code-toggle" aria-expanded="false">Show the code</button></figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
     case "handler":
       return renderHandlerCell(block, i);
     case "predict":

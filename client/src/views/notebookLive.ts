@@ -16,6 +16,8 @@ interface LiveCheck {
   earlier?: boolean;
   /** Passed on the server, not shown yet: the lesson-paced drawing has not reached the event that made it true. */
   held?: CheckResult & { seq: number };
+  /** Made live by the learner's action: its first state (what it waits for) is news too, not only its ✓. */
+  awaited?: boolean;
 }
 
 interface LivePrediction {
@@ -75,6 +77,23 @@ function showEarlier(el: HTMLElement): void {
   (el.querySelector(".detail") as HTMLElement).textContent = EARLIER_WHY;
 }
 
+/**
+ * A check whose state changed, brought into view in its lesson column if it is out of it (only the
+ * column scrolls, never the page; a tall check keeps its top in view). At 1024×768 lesson 3's part 3
+ * has its checks under a 12-line code block, and its terminal docks under the lesson: "one message
+ * is in flight" turned ✓ below the column's edge, unseen. Scrolled only when the state changes, so
+ * a learner reading elsewhere is moved once per answer, never while a check waits.
+ */
+function bringIntoView(el: HTMLElement): void {
+  const column = el.closest<HTMLElement>(".notebook");
+  if (!column || column.scrollHeight <= column.clientHeight) return;
+  const box = column.getBoundingClientRect();
+  const shown = el.getBoundingClientRect();
+  const margin = 8;
+  if (shown.top < box.top) column.scrollTop -= box.top - shown.top + margin;
+  else if (shown.bottom > box.bottom) column.scrollTop += Math.max(0, Math.min(shown.bottom - box.bottom + margin, shown.top - box.top - margin));
+}
+
 export class LivePart {
   private readonly checks: LiveCheck[] = [];
   private readonly predictions: LivePrediction[] = [];
@@ -132,6 +151,7 @@ export class LivePart {
     for (const check of this.checks) {
       if (!(check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction))))) continue;
       check.live = true;
+      check.awaited = true;
       // Done again: an earlier visit's ✓ no longer speaks for the world.
       if (check.earlier) check.earlier = check.passed = false;
     }
@@ -164,10 +184,21 @@ export class LivePart {
   drawn(): void {
     for (const check of this.checks) {
       if (!check.held || !this.drawnThrough(check.held.seq)) continue;
-      showCheck(check.el, check.held);
+      this.show(check, check.held);
       check.held = undefined;
       this.kept.pass(check.index);
     }
+  }
+
+  /**
+   * Show a check's state; a change the learner waits for (any change after the first state, or the
+   * first state of a check their action made live) is brought into view. A check live from the start
+   * shows "waiting" as the part opens: scrolling to it then would hide the part's beginning.
+   */
+  private show(check: LiveCheck, result: CheckResult): void {
+    const before = check.el.dataset.status;
+    showCheck(check.el, result);
+    if (result.status !== before && (before !== "unchecked" || check.awaited)) bringIntoView(check.el);
   }
 
   /** Re-evaluate everything live on the state as it is now. */
@@ -182,9 +213,9 @@ export class LivePart {
       check.passed = result.status === "passed";
       if (check.passed && result.seq !== undefined && !this.drawnThrough(result.seq)) {
         check.held = { ...result, seq: result.seq };
-        showCheck(check.el, { ...result, status: "waiting", ok: false, why: HELD_WHY });
+        this.show(check, { ...result, status: "waiting", ok: false, why: HELD_WHY });
       } else {
-        showCheck(check.el, result);
+        this.show(check, result);
         if (check.passed) this.kept.pass(check.index);
       }
     }
