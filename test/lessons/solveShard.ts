@@ -16,15 +16,19 @@ export function solvesShard(shard: number): void {
   solves(loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((_lesson, i) => i % SHARDS === shard));
 }
 
-/** Defines "solves <lesson>" for the lessons named, on playgrounds started with `env`. */
+/**
+ * Defines "solves <lesson>" for the lessons named, on playgrounds started with `env`, one after
+ * another: with the lesson's function in runtime processes, lessons side by side would start
+ * their cold environments at once, and that burst of process starts is the playground's own load.
+ */
 export function solvesWith(env: Record<string, string>, ids: string[]): void {
-  solves(loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((lesson) => ids.includes(lesson.id)), env);
+  solves(loadLessons(`${PROJECT_ROOT}lessons`, PROJECT_ROOT).filter((lesson) => ids.includes(lesson.id)), env, false);
 }
 
-function solves(lessons: Lesson[], env: Record<string, string> = {}): void {
+function solves(lessons: Lesson[], env: Record<string, string> = {}, sideBySide = true): void {
   it("has lessons to solve", () => expect(lessons.length).toBeGreaterThan(0));
   // Side by side within the file too (each on its own playground): a lesson is mostly waiting.
-  it.concurrent.for(lessons.map((lesson) => [`${lesson.kind} ${String(lesson.order).padStart(2, "0")}: ${lesson.title}`, lesson.id] as const))("solves %s", { timeout: 180_000 }, async ([, id], context) => {
+  (sideBySide ? it.concurrent : it).for(lessons.map((lesson) => [`${lesson.kind} ${String(lesson.order).padStart(2, "0")}: ${lesson.title}`, lesson.id] as const))("solves %s", { timeout: 180_000 }, async ([, id], context) => {
     const { expect } = context;
     const playground = await playgroundForTest(context, env);
     const lesson = (await (await playground.get(`/api/lessons/${id}`)).json()) as Lesson;
