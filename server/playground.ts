@@ -72,7 +72,7 @@ export interface PlaygroundOptions {
   /** Told each time the handler writes a task's completion (the chaos soak counts side effects). */
   onWorkDone?: (taskId: number) => void;
   /** Deployed functions: the Python to look for (`python3`), and how many execution environments at once (8). */
-  functionRuntime?: Pick<FunctionRuntimeOptions, "pythonCommand" | "maxEnvironments" | "idleMs">;
+  functionRuntime?: Pick<FunctionRuntimeOptions, "pythonCommand" | "maxEnvironments" | "maxStarting" | "idleMs">;
 }
 
 export interface Playground {

@@ -40,6 +40,7 @@ async function runtimeFor(language: "nodejs" | "python", code: string) {
     setup: { functionName: "bench", region: "us-east-1", accountId: "000000000000", memoryMb: 128, internalUrl: () => "http://127.0.0.1:9", internalToken: "bench", sqsEndpoint: () => "http://127.0.0.1:9", pythonExecutable: () => found?.executable ?? null },
     publish: () => {},
     maxEnvironments: 1,
+    maxStarting: 1,
     idleMs: 60_000,
   });
   const functionCode = await FunctionCode.create({ pool, python: () => Promise.resolve(found), publish: () => {} });

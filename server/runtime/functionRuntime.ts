@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { FlowEventBody } from "../../common/events.js";
 import { FunctionCode } from "./functionCode.js";
 import { EnvironmentPool } from "./pool.js";
@@ -11,6 +12,8 @@ export interface FunctionRuntimeOptions extends Omit<FunctionSetup, "pythonExecu
   pythonCommand?: string;
   /** Execution environments at once (default 8): one process each, and the machine is shared. */
   maxEnvironments?: number;
+  /** Runtimes starting at once (default: one per core). */
+  maxStarting?: number;
   /** An idle environment is stopped after this long (ms; default 10 minutes). */
   idleMs?: number;
   /** The lesson's function runs in environments too (LESSON_FUNCTION=runtime), not only a learner's version. */
@@ -35,6 +38,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions): Pro
     setup: { ...options, pythonExecutable: () => python?.executable ?? null },
     publish: options.publish,
     maxEnvironments: options.maxEnvironments ?? 8,
+    maxStarting: options.maxStarting ?? Math.max(1, availableParallelism()),
     idleMs: options.idleMs ?? 10 * 60_000,
   });
   const code = await FunctionCode.create({ pool, python: pythonFound, publish: options.publish, lessonInRuntime: options.lessonInRuntime ?? false });

@@ -11,6 +11,8 @@ export interface PoolOptions {
   maxEnvironments: number;
   /** An idle environment is stopped after this long (ms). */
   idleMs: number;
+  /** Runtimes starting at once, at most (the others wait their turn, their clock stopped as during init). */
+  maxStarting: number;
 }
 
 /** An invocation's outcome, and whether it paid for a cold start. */
@@ -32,10 +34,34 @@ export class EnvironmentPool {
   private stopped = false;
   /** Invocations waiting for an environment while every one allowed is busy: each is given one as it frees (undefined: start one). */
   private readonly waiting: ((environment: ExecutionEnvironment | undefined) => void)[] = [];
+  /** Environments waiting for a start slot or being spawned (not yet in `environments`). */
+  private starting = 0;
+  /** Runtimes spawned and not yet ready, and the invocations waiting for a start slot. */
+  private spawning = 0;
+  private readonly startQueue: (() => void)[] = [];
   /** The next version is being prepared (the lesson's function is bundled at start-up): invocations wait for it. */
   private preparing: Promise<unknown> | null = null;
 
   constructor(private readonly options: PoolOptions) {}
+
+  /**
+   * At most this many runtimes start at once (one per core): on a small machine, five node
+   * processes starting together took 0.7–2.8 s each and starved the warm ones of CPU.
+   */
+  private startSlot(): Promise<() => void> {
+    const take = (): (() => void) => {
+      this.spawning += 1;
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        this.spawning -= 1;
+        this.startQueue.shift()?.();
+      };
+    };
+    if (this.spawning < this.options.maxStarting) return Promise.resolve(take());
+    return new Promise((resolve) => this.startQueue.push(() => resolve(take())));
+  }
 
   /** Environments alive now (busy or idle). */
   get size(): number {
@@ -75,10 +101,10 @@ export class EnvironmentPool {
     let deployment = this.current;
     if (!deployment || this.stopped) return unavailable("no function code is deployed");
     let environment = this.takeIdle(deployment.version);
-    if (!environment && this.environments.size >= this.options.maxEnvironments) {
+    if (!environment && this.environments.size + this.starting >= this.options.maxEnvironments) {
       this.evictIdle();
       // This machine's limit, not Lambda's: the invocation waits for an environment, its clock stopped meanwhile.
-      if (this.environments.size >= this.options.maxEnvironments) {
+      if (this.environments.size + this.starting >= this.options.maxEnvironments) {
         const freed = new Promise<ExecutionEnvironment | undefined>((resolve) => this.waiting.push(resolve));
         duringInit(freed);
         environment = await freed;
@@ -91,7 +117,26 @@ export class EnvironmentPool {
     }
     let coldStart: PoolOutcome["coldStart"];
     if (!environment) {
-      environment = await this.startEnvironment(deployment);
+      // Counted against the limit from now on, and started only once a start slot is free.
+      this.starting += 1;
+      let spawned: (() => void) | undefined;
+      try {
+        const slot = this.startSlot();
+        duringInit(slot);
+        spawned = await slot;
+        if (this.stopped) {
+          spawned();
+          return unavailable("the playground stopped");
+        }
+        environment = await this.startEnvironment(deployment);
+      } catch (error) {
+        spawned?.();
+        throw error;
+      } finally {
+        this.starting -= 1;
+      }
+      // The slot is held until the runtime asks for its first event (or fails to).
+      void environment.ready.then(spawned, spawned);
       const started = environment;
       // Cold: the event says so once the runtime asks for its first event (its init time).
       void environment.ready.then(
@@ -121,6 +166,7 @@ export class EnvironmentPool {
   stop(): void {
     this.stopped = true;
     for (const waiter of this.waiting.splice(0)) waiter(undefined);
+    for (const next of this.startQueue.splice(0)) next();
     for (const environment of this.environments) environment.kill("retired", "the playground stopped");
   }
 

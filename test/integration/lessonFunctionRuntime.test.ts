@@ -6,8 +6,8 @@ import type { FlowEvent, Task } from "../../common/events.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
 const playgrounds = playgroundPerTest();
-const start = (env: Record<string, string> = {}, maxEnvironments?: number) =>
-  playgrounds.start({ LESSON_FUNCTION: "runtime", ...env }, undefined, maxEnvironments ? { functionRuntime: { maxEnvironments } } : {});
+const start = (env: Record<string, string> = {}, functionRuntime: { maxEnvironments?: number; maxStarting?: number } = {}) =>
+  playgrounds.start({ LESSON_FUNCTION: "runtime", ...env }, undefined, { functionRuntime });
 const body = async <T>(response: Response) => (await response.json()) as T;
 const completed = (id: number) => isType("task.updated", (e) => e.taskId === id && e.task.status === "completed");
 const post = async (playground: TestPlayground, title: string) => body<Task>(await playground.post("/tasks", { title }));
@@ -89,12 +89,25 @@ describe("the lesson's function in execution environments (LESSON_FUNCTION=runti
   });
 
   it("at this machine's limit of environments, an invocation waits for one to free (its clock stopped), never a throttle", async () => {
-    const playground = await start({ TRIGGER_ENABLED: "false", BATCH_SIZE: "1" }, 1);
+    const playground = await start({ TRIGGER_ENABLED: "false", BATCH_SIZE: "1" }, { maxEnvironments: 1 });
     await playground.send("PUT", "/api/faults", { delayMs: 300 });
     const tasks = await Promise.all(["one", "two", "three"].map((title) => post(playground, title)));
     await playground.send("PATCH", "/api/trigger", { Enabled: true });
     for (const task of tasks) await playground.waitForEvent(completed(task.id));
     expect(coldStarts(playground)).toHaveLength(1);
     expect(playground.events.recent().filter((e) => e.type === "lambda.failed" || e.type === "lambda.throttled")).toEqual([]);
+  });
+
+  it("starts runtimes one at a time when the machine allows one (each waits its turn, nothing fails)", async () => {
+    const playground = await start({ TRIGGER_ENABLED: "false", BATCH_SIZE: "1" }, { maxStarting: 1 });
+    await playground.send("PUT", "/api/faults", { delayMs: 500 });
+    const tasks = await Promise.all(["one", "two", "three"].map((title) => post(playground, title)));
+    await playground.send("PATCH", "/api/trigger", { Enabled: true });
+    for (const task of tasks) await playground.waitForEvent(completed(task.id));
+    // A cold start's event comes when its runtime is ready, initMs after its spawn: no spawn began before the previous was ready.
+    const starts = coldStarts(playground).sort((a, b) => a.at - b.at);
+    expect(starts).toHaveLength(3);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]!.at - starts[i]!.initMs).toBeGreaterThanOrEqual(starts[i - 1]!.at - 2);
+    expect(playground.events.recent().filter((e) => e.type === "lambda.failed")).toEqual([]);
   });
 });
