@@ -94,6 +94,8 @@ export interface Playground {
   readonly classroom: Classroom;
   /** The secret the deployed function uses for the internal store routes. */
   readonly internalToken: string;
+  /** Where the functions this playground runs reach its internal routes (embedded mode), else null. */
+  readonly functionEndpointUrl: string | null;
   /** The snapshot a page gets: within its byte budget, bodies cut to their preview. */
   snapshot(): Snapshot;
   stop(): Promise<void>;
@@ -366,7 +368,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       await store.flush();
     })());
 
-  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, api, backend: world, reconciler, controls, gate, terminalToken, presenterToken, classroom, internalToken, snapshot, stop };
+  return { url, sqsEndpoint: world.sqsEndpoint, queues, events, store, trigger: running, io, api, backend: world, reconciler, controls, gate, terminalToken, presenterToken, classroom, internalToken, functionEndpointUrl: functionEndpoint?.url ?? null, snapshot, stop };
 }
 
 /** The FIFO mapping starts from the standard one's settings within FIFO's rules: BatchSize at most 10, no window. */

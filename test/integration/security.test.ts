@@ -192,3 +192,36 @@ describe("an internal error", () => {
     }
   });
 });
+
+describe("the functions' endpoint (the internal routes on a loopback port of their own)", () => {
+  const endpoint = () => playground().functionEndpointUrl ?? "";
+  const host = () => new URL(endpoint()).host;
+  const claim = { taskId: 1, invocationId: "inv/msg", leaseMs: 1000 };
+  const asFunction = () => ({ host: host(), authorization: `Bearer ${playground().internalToken}`, "content-type": "application/json" });
+
+  it("answers the function (its token, its Host, no Origin)", async () => {
+    const answer = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: JSON.stringify(claim) });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ outcome: "missing" });
+  });
+
+  it.for([
+    ["a page from another site (Origin)", { origin: "https://evil.example" }],
+    ["a page on any site (Sec-Fetch-Site)", { "sec-fetch-site": "cross-site" }],
+    ["a foreign Host (DNS rebinding)", { host: "evil.example" }],
+  ] as const)("refuses %s with 403, even with the token, and changes nothing", async ([, headers]) => {
+    const before = world();
+    const answer = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: { ...asFunction(), ...headers }, body: JSON.stringify(claim) });
+    expect(answer.status).toBe(403);
+    expect((answer.json as { error: { code: string } }).error.code).toBe("Forbidden");
+    expect(world()).toEqual(before);
+  });
+
+  it("refuses a call without the token (401) and a body that is not JSON (400), with no detail", async () => {
+    const noToken = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: { ...asFunction(), authorization: "" }, body: JSON.stringify(claim) });
+    expect(noToken.status).toBe(401);
+    const badJson = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: "{not json" });
+    expect(badJson.status).toBe(400);
+    expect(badJson.text).not.toMatch(/\bat \w|\.ts:\d/);
+  });
+});
