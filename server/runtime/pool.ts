@@ -36,7 +36,7 @@ export class EnvironmentPool {
   private readonly waiting: ((environment: ExecutionEnvironment | undefined) => void)[] = [];
   /** Environments waiting for a start slot or being spawned (not yet in `environments`). */
   private starting = 0;
-  /** Runtimes spawned and not yet ready, and the invocations waiting for a start slot. */
+  /** Start slots taken: runtimes spawned and not yet ready (startQueue holds the invocations waiting for one). */
   private spawning = 0;
   private readonly startQueue: (() => void)[] = [];
   /** The next version is being prepared (the lesson's function is bundled at start-up): invocations wait for it. */
@@ -73,7 +73,10 @@ export class EnvironmentPool {
     if (deployment instanceof Promise) {
       const preparing = deployment.then(
         (ready) => {
-          if (this.preparing === preparing) (this.preparing = null), this.use(ready);
+          // A later use() replaced this one meanwhile: it decides what runs.
+          if (this.preparing !== preparing) return;
+          this.preparing = null;
+          this.use(ready);
         },
         () => {
           if (this.preparing === preparing) this.preparing = null;
