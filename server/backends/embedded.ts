@@ -11,6 +11,10 @@ import { TaskQueue, type TaskQueueSettings } from "../queue/taskQueue.js";
 import type { LowdbTaskStore } from "../store/lowdbTaskStore.js";
 import { FunctionConcurrency } from "../trigger/functionConcurrency.js";
 import { LambdaTrigger } from "../trigger/lambdaTrigger.js";
+import type { TriggerQueue } from "../trigger/triggerQueue.js";
+import { parseReceiptHandle } from "../sqs/model/receiptHandle.js";
+import { EngineQueue } from "./engineQueue.js";
+import { CallsInFlight } from "../queue/callsInFlight.js";
 import type { DeployedHandler } from "../runtime/runtimeHandler.js";
 import type { Faults, TriggerSettings } from "../../common/events.js";
 import type { Backend } from "./backend.js";
@@ -61,7 +65,10 @@ export interface FunctionRunner {
  */
 export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend> {
   const { config, publish, clock, gate } = deps;
+  // The trigger's calls, answered in this process, are recorded after the API's calls begun before them.
+  const apiCalls = new CallsInFlight();
   const sqs = await startEmbeddedSqs({
+    triggerCallsAfter: (record) => apiCalls.afterCurrent(record),
     host: SQS_HOST,
     port: config.SQS_PORT,
     region: config.AWS_REGION,
@@ -74,29 +81,28 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     ...(config.PUBLIC_HOST ? { publicHost: config.PUBLIC_HOST } : {}),
   });
   const connection = { endpoint: sqs.endpoint, region: config.AWS_REGION, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-  const apiQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall });
+  const apiQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall, record: { inFlight: apiCalls } });
   const queues = await apiQueue.provision();
-  // The function's own SQS client acts on receipts the trigger received: one map links both on the wire.
-  const receipts = new Map<string, string>();
-  const triggerQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall: deps.onCall, receipts });
-  await triggerQueue.resolve();
-  const functionQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, receipts });
+  // The trigger calls the engine in this process (engineQueue.ts); the function's own SQS client
+  // acts on receipts the trigger received, and the engine's receipts name their message.
+  const messageOfReceipt = (handle: string) => parseReceiptHandle(handle)?.messageId;
+  const triggerQueue = new EngineQueue(sqs, deps.queueSettings, queues);
+  const functionQueue = new TaskQueue(connection, deps.queueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, record: { messageOfReceipt } });
   await functionQueue.resolve();
 
   // As SQS holds it now: a learner may change it from the terminal (set-queue-attributes).
   const visibilityTimeoutSeconds = () => Number(sqs.attribute(config.QUEUE_NAME, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS);
 
-  const fifoApiQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall });
+  const fifoApiQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: API_USER_AGENT, caller: "api", onCall: deps.onCall, record: { inFlight: apiCalls } });
   const fifoQueues = await fifoApiQueue.provision();
-  const fifoTriggerQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall: deps.onCall, receipts });
-  await fifoTriggerQueue.resolve();
-  const fifoFunctionQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, receipts });
+  const fifoTriggerQueue = new EngineQueue(sqs, deps.fifoQueueSettings, fifoQueues);
+  const fifoFunctionQueue = new TaskQueue(connection, deps.fifoQueueSettings, { userAgent: FUNCTION_USER_AGENT, caller: "function", onCall: deps.onCall, record: { messageOfReceipt } });
   await fifoFunctionQueue.resolve();
   /** The function's SQS client for the queue a record came from (its eventSourceARN). */
   const functionQueueOf = (queueArn: string) => (queueArn === fifoFunctionQueue.urls.queueArn ? fifoFunctionQueue : functionQueue);
 
   /** One mapping: the same function behind each, with that mapping's own settings. */
-  const mappingOn = (queue: TaskQueue, settings: TriggerSettings): LambdaTrigger => {
+  const mappingOn = (queue: TriggerQueue, settings: TriggerSettings): LambdaTrigger => {
     const queueName = queue.settings.queueName;
     const fn = deps.function;
     // What the lesson's function reads per invocation; `trigger` is set right below.
@@ -204,7 +210,7 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     stop: async () => {
       await Promise.all([running.stop(), fifoRunning.stop()]);
       await sqs.stop();
-      for (const client of [apiQueue, triggerQueue, functionQueue, fifoApiQueue, fifoTriggerQueue, fifoFunctionQueue]) client.destroy();
+      for (const client of [apiQueue, functionQueue, fifoApiQueue, fifoFunctionQueue]) client.destroy();
     },
   };
 }

@@ -27,6 +27,8 @@ export interface PlaygroundSqsOptions {
   dataDir?: string;
   fsync?: SqsFsync;
   log?: (message: string) => void;
+  /** When our trigger's in-process call may be recorded: the API's calls begun before it come first (default: at once). */
+  triggerCallsAfter?: (record: () => void) => void;
 }
 
 /**
@@ -50,9 +52,13 @@ export async function startEmbeddedSqs(options: PlaygroundSqsOptions): Promise<E
     region: options.region,
     consumerOf,
     refuse: (request) => foreignCaller(request.headers, rules),
-    // The playground's own clients record their calls themselves (server/queue/wireRecorder.ts).
+    // The playground's own SDK clients record their calls themselves (server/queue/wireRecorder.ts);
+    // the trigger's in-process calls (no User-Agent) and every other client's are recorded here.
     onCall: (call) => {
-      if (!call.userAgent.includes(PLAYGROUND_USER_AGENT)) options.publish({ type: "sqs.call", call: otherClientCall(call) });
+      if (call.userAgent.includes(PLAYGROUND_USER_AGENT)) return;
+      const record = () => options.publish({ type: "sqs.call", call: servedCallRecord(call) });
+      if (call.consumer === "lambda-trigger" && options.triggerCallsAfter) options.triggerCallsAfter(record);
+      else record();
     },
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.fsync ? { fsync: options.fsync } : {}),
@@ -78,11 +84,11 @@ export async function startEmbeddedSqs(options: PlaygroundSqsOptions): Promise<E
 const PLAYGROUND_USER_AGENT = "queue-flow-playground/";
 
 /**
- * Another client's call (a terminal's awslocal, a script) as the wire inspector records the
- * playground's own: the learner's empty receives and visibility changes are counted from these.
+ * A call the engine answered, by its consumer: our trigger's in-process calls, or another client's
+ * (a terminal's awslocal, a script), as the wire inspector records the playground's own SDK calls: the learner's empty receives and visibility changes are counted from these.
  * Receipt handles of this engine name their message, so a call by receipt is linked to it too.
  */
-function otherClientCall(call: ServedCall): SqsCall {
+function servedCallRecord(call: ServedCall): SqsCall {
   const output = call.output ?? {};
   const ids = new Set<string>();
   if (typeof output.MessageId === "string") ids.add(output.MessageId);
@@ -92,5 +98,5 @@ function otherClientCall(call: ServedCall): SqsCall {
     const handle = typeof entry.ReceiptHandle === "string" ? parseReceiptHandle(entry.ReceiptHandle) : undefined;
     if (handle) ids.add(handle.messageId);
   }
-  return callRecord({ caller: "other-client", operation: call.action, input: call.input, response: call.output, error: call.error, durationMs: call.durationMs, messageIds: [...ids] });
+  return callRecord({ caller: call.consumer, operation: call.action, input: call.input, response: call.output, error: call.error, durationMs: call.durationMs, messageIds: [...ids] });
 }

@@ -20,7 +20,7 @@ import {
 import type { SqsCall } from "../../common/events.js";
 import { keepProtoNamedAttributes } from "./protoNamedAttributes.js";
 import { SendBatcher, type BatchEntryResult } from "./sendBatcher.js";
-import { recordCalls, type OnSqsCall } from "./wireRecorder.js";
+import { recordCalls, type OnSqsCall, type RecordOptions } from "./wireRecorder.js";
 
 /** How to reach SQS. `endpoint` is passed in code: with only the env var the SDK follows the queue URL's host. */
 export interface SqsConnection {
@@ -91,8 +91,8 @@ export class TaskQueue {
   constructor(
     connection: SqsConnection,
     readonly settings: TaskQueueSettings,
-    /** `receipts`: receipt handle → message id, shared with the client that received (so the wire links this one's calls by receipt too). */
-    options: { userAgent?: string; caller?: string; onCall?: OnSqsCall; receipts?: Map<string, string> } = {},
+    /** `record`: how the wire inspector links and orders this client's calls (wireRecorder.ts). */
+    options: { userAgent?: string; caller?: string; onCall?: OnSqsCall; record?: RecordOptions } = {},
   ) {
     this.client = new SQSClient({
       region: connection.region,
@@ -100,7 +100,7 @@ export class TaskQueue {
       ...(connection.credentials ? { credentials: connection.credentials } : {}),
       ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
     });
-    if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall, options.receipts);
+    if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall, options.record);
     keepProtoNamedAttributes(this.client);
   }
 

@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SqsCall } from "../../common/events.js";
 import { BODY_PREVIEW_CHARS, cutText } from "../../common/bodyPreview.js";
+import type { CallsInFlight } from "./callsInFlight.js";
 
 /** Receipt handles (AWS's run to about 1,000 characters) are shown whole up to this; every other string is cut to a body's preview. */
 const RECEIPT_HANDLE_CHARS = 1024;
@@ -45,14 +46,22 @@ export function callRecord(call: { caller: string; operation: string; input: unk
  */
 export type OnSqsCall = (call: SqsCall, raw: { request: unknown; response: unknown }) => void;
 
+export interface RecordOptions {
+  /** The message of a receipt this client did not receive itself (the function's calls act on the trigger's receipts). */
+  messageOfReceipt?: (receiptHandle: string) => string | undefined;
+  /** Where this client's calls are counted while they wait for their answer (the API's, in embedded mode). */
+  inFlight?: CallsInFlight;
+}
+
 /**
  * The wire inspector's source: an SDK middleware that records each call of one SQS client —
  * operation, request, response or error, duration — and which messages it concerned, so the
  * timeline can show the call behind each event. It observes; it never changes a call.
- * `receipts` (receipt handle → message id) may be shared with another client's recorder: a client
- * that acts on receipts it did not receive itself (the function's, on the trigger's) is linked too.
+ * A call by a receipt this client did not receive is linked through `options.messageOfReceipt`.
  */
-export function recordCalls(client: SQSClient, caller: string, onCall: OnSqsCall, receipts = new Map<string, string>()): void {
+export function recordCalls(client: SQSClient, caller: string, onCall: OnSqsCall, options: RecordOptions = {}): void {
+  const { messageOfReceipt = () => undefined, inFlight } = options;
+  const receipts = new Map<string, string>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = String(context.commandName ?? "").replace(/Command$/, "");
@@ -62,6 +71,7 @@ export function recordCalls(client: SQSClient, caller: string, onCall: OnSqsCall
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
         onCall(callRecord({ caller, operation, input, response, error, durationMs, messageIds: messagesOf(input, response, receipts) }), { request: input, response });
       };
+      const ticket = inFlight?.begin();
       try {
         const result = await next(args);
         finish(result.output, null);
@@ -70,6 +80,8 @@ export function recordCalls(client: SQSClient, caller: string, onCall: OnSqsCall
         const raw = error as { name?: string; message?: string };
         if (raw.name !== "AbortError") finish(null, { code: raw.name ?? "Error", message: raw.message ?? String(error) });
         throw error;
+      } finally {
+        if (ticket !== undefined) inFlight?.end(ticket);
       }
     },
     { step: "initialize", name: "queueFlowWireRecorder" },
@@ -86,6 +98,9 @@ export function recordCalls(client: SQSClient, caller: string, onCall: OnSqsCall
     }
     if (Array.isArray(out.Successful) && out.Successful.some((s: { MessageId?: string }) => s.MessageId)) return (out.Successful as { MessageId: string }[]).map((s) => s.MessageId);
     const handles = Array.isArray(input.Entries) ? (input.Entries as { ReceiptHandle?: string }[]).map((e) => e.ReceiptHandle) : [input.ReceiptHandle];
-    return handles.flatMap((h) => (typeof h === "string" && known.has(h) ? [known.get(h) as string] : []));
+    return handles.flatMap((h) => {
+      const id = typeof h === "string" ? (known.get(h) ?? messageOfReceipt(h)) : undefined;
+      return id === undefined ? [] : [id];
+    });
   }
 }

@@ -4,7 +4,7 @@ import type { SqsListener } from "./model/events.js";
 import { SqsEngine } from "./model/engine.js";
 import { SqsDisk, type SqsFsync } from "./durable/sqsDisk.js";
 import type { Randomness, Scheduler } from "./model/scheduler.js";
-import { startSqsServer, type SqsServerOptions } from "./server.js";
+import { startSqsServer, type SqsServer, type SqsServerOptions } from "./server.js";
 
 /** LocalStack's account id, in every queue URL and ARN of the embedded SQS. */
 export const ACCOUNT_ID = "000000000000";
@@ -62,6 +62,8 @@ export interface EmbeddedEngine extends EmbeddedSqs {
   readonly engine: SqsEngine;
   /** Every engine event at the moment it happens; returns the function that stops listening. */
   subscribe(listener: SqsListener): () => void;
+  /** An action for a client in this process, without HTTP (see SqsServer.call). */
+  call: SqsServer["call"];
 }
 
 /** The engine and its HTTP server in this process. */
@@ -96,6 +98,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     },
     endLongPolls: (queueName) => engine.queue(queueName)?.endLongPolls(),
     setUnavailable: (value) => server.setUnavailable(value),
+    call: (action, input, caller) => server.call(action, input, caller),
     stop: async () => {
       await server.close();
       await disk?.close();

@@ -52,6 +52,15 @@ export interface SqsServer {
   readonly port: number;
   /** While true every call is answered 503 ServiceUnavailable (fault injection: "SQS is down"). */
   setUnavailable(unavailable: boolean): void;
+  /**
+   * One action for a client in this process (the playground's Lambda trigger): the JSON protocol's
+   * input in (`{QueueUrl, …}` as an SDK would send it), its output out, with the same checks,
+   * errors, unavailability and durability wait as a request on the port, and reported to `onCall`
+   * with an empty User-Agent. No HTTP, no SigV4, no SDK: the trigger is our Lambda poller, not a
+   * client application. `signal` ends a ReceiveMessage's long poll early (it then answers what it
+   * has, usually nothing). Raises SqsError (e.g. QueueDoesNotExist, ServiceUnavailable).
+   */
+  call(action: string, input: Record<string, unknown>, caller: { consumer: string; signal?: AbortSignal }): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -96,8 +105,7 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       const atQueue = url.pathname !== "/" && QUEUE_PATH.test(url.pathname);
       if (atQueue && input.QueueUrl === undefined) input.QueueUrl = `http://${request.headers.host ?? "localhost"}${url.pathname}`;
       if (atQueue && protocol === "query") checkQueueScoped(action);
-      const run = ACTIONS[action];
-      if (!run) throw unknownAction(protocol, action);
+      if (!ACTIONS[action]) throw unknownAction(protocol, action);
       const credential = credentialOf(request, url);
       const trace = request.headers["x-amzn-trace-id"];
       const context: ActionContext = {
@@ -111,12 +119,7 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       if (typeof trace === "string") context.traceHeader = trace;
       // Only a long poll outlives its request's arrival, so only it is told that the client left.
       if (action === "ReceiveMessage") context.callerGone = () => abortedOnClose(request, response);
-      const result = run(input, context);
-      const output = (result instanceof Promise ? await result : result) as Record<string, unknown>;
-      // Acknowledged means on disk: the reply waits for the journal's fsync of every change so far
-      // (a failed write is an InternalError, below; the client sends again).
-      const durable = options.engine.durability?.committed();
-      if (durable) await durable;
+      const output = await serve(action, input, context);
       report(output, null);
       if (protocol === "json") return send(response, 200, "application/x-amz-json-1.0", JSON.stringify(output), requestId);
       const wantsJson = request.method === "GET" && String(request.headers.accept ?? "").includes("application/json");
@@ -136,6 +139,39 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     }
   }
 
+  /** An action whose input is read: what a request on the port and an in-process call share. */
+  async function serve(action: string, input: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>> {
+    if (unavailable) throw errors.serviceUnavailable();
+    const run = ACTIONS[action];
+    if (!run) throw unknownAction("json", action);
+    const result = run(input, context);
+    const output = (result instanceof Promise ? await result : result) as Record<string, unknown>;
+    // Acknowledged means on disk: the reply waits for the journal's fsync of every change so far
+    // (a failed write is an InternalError, below; the client sends again).
+    const durable = options.engine.durability?.committed();
+    if (durable) await durable;
+    return output;
+  }
+
+  async function call(action: string, input: Record<string, unknown>, caller: { consumer: string; signal?: AbortSignal }): Promise<Record<string, unknown>> {
+    const started = performance.now();
+    const served = { consumer: caller.consumer, userAgent: "", action, input };
+    const report = (output: ServedCall["output"], error: ServedCall["error"]) =>
+      options.onCall?.({ ...served, output, error, durationMs: Math.round((performance.now() - started) * 10) / 10 });
+    const context: ActionContext = { engine: options.engine, consumer: caller.consumer, baseUrl: options.engine.baseUrl, region: options.engine.region, senderId: options.engine.options.accountId };
+    if (caller.signal) context.callerGone = () => caller.signal!;
+    try {
+      checkJsonTypes(action, input);
+      const output = await serve(action, input, context);
+      report(output, null);
+      return output;
+    } catch (caught) {
+      const error = caught instanceof SqsError ? caught : new SqsError("InternalError", "We encountered an internal error. Please try again.", 500, "Receiver");
+      report(null, { code: error.code, message: error.message });
+      throw error;
+    }
+  }
+
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
@@ -146,6 +182,7 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     setUnavailable: (value) => {
       unavailable = value;
     },
+    call,
     close: () =>
       new Promise<void>((resolve) => {
         options.engine.close();

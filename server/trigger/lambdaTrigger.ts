@@ -6,7 +6,7 @@ import { BatchInvoker } from "./batchInvoker.js";
 import type { TriggerSettings, TriggerState } from "../../common/events.js";
 import type { StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
-import type { TaskQueue } from "../queue/taskQueue.js";
+import type { TriggerQueue } from "./triggerQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
 import type { FunctionConfig } from "./lambdaContext.js";
 import type { FunctionConcurrency } from "./functionConcurrency.js";
@@ -15,8 +15,8 @@ import { DEFAULT_CEILING, Scaler } from "./scaler.js";
 export type LambdaHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
 
 export interface TriggerOptions {
-  /** A TaskQueue whose client identifies itself as the trigger. */
-  queue: TaskQueue;
+  /** The queue the mapping reads, through a client that is the trigger's own. */
+  queue: TriggerQueue;
   handler: LambdaHandler;
   function: FunctionConfig;
   settings: TriggerSettings;

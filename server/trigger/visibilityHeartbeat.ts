@@ -1,4 +1,4 @@
-import type { TaskQueue } from "../queue/taskQueue.js";
+import type { TriggerQueue } from "./triggerQueue.js";
 
 /** A received message the trigger still holds: its receipt is what extends its visibility. */
 export interface HeldMessage {
@@ -23,7 +23,7 @@ const MIN_INTERVAL_MS = 250;
  * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
  */
 export function keepInFlight(
-  queue: Pick<TaskQueue, "changeVisibilityBatch">,
+  queue: Pick<TriggerQueue, "changeVisibilityBatch">,
   visibilityTimeoutSeconds: () => number,
   messages: HeldMessage[],
   onError: (error: unknown) => void,

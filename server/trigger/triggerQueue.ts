@@ -1,0 +1,24 @@
+import type { Message } from "@aws-sdk/client-sqs";
+import type { QueueAddresses, TaskQueueSettings } from "../queue/taskQueue.js";
+
+/** Receipt handles with the ids the trigger gives them in a batch call (their position, never a message id). */
+export type BatchEntries = { id: string; receiptHandle: string }[];
+
+/**
+ * What the Lambda trigger uses of its queue: long-poll receives, batch deletes, visibility
+ * changes. An SDK client is one (TaskQueue); in embedded mode the trigger calls our engine's
+ * actions in this process instead (server/backends/engineQueue.ts), as Lambda's pollers are part of
+ * AWS and no client application of SQS.
+ */
+export interface TriggerQueue {
+  readonly settings: TaskQueueSettings;
+  readonly urls: QueueAddresses;
+  /** FIFO queues are told by their `.fifo` name. */
+  readonly fifo: boolean;
+  /** ReceiveMessage with every system and message attribute; rejects with an AbortError once `signal` aborts. Raises QueueError. */
+  receive(options: { maxMessages: number; waitSeconds: number; signal?: AbortSignal }): Promise<Message[]>;
+  /** DeleteMessageBatch, ten per call; resolves with the entries not deleted and why; never rejects. */
+  deleteBatch(entries: BatchEntries): Promise<{ id: string; reason: string }[]>;
+  /** ChangeMessageVisibilityBatch to `seconds` from now, ten per call; resolves with the ids refused. Raises QueueError. */
+  changeVisibilityBatch(entries: BatchEntries, seconds: number): Promise<string[]>;
+}
