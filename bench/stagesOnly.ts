@@ -50,7 +50,7 @@ for (let i = 0; i < tasks + 20; i++) {
 await new Promise((r) => setTimeout(r, 200));
 socket.disconnect();
 await server.stop();
-const order = ["post", "task.pending", "message.sent", "message.received", "lambda.invoked", "task.processing", "task.completed", "client", "lambda.completed", "message.deleted"];
+const order = ["post", "task.created", "message.sent", "message.received", "lambda.invoked", "task.processing", "task.completed", "client", "lambda.completed", "message.deleted"];
 for (let i = 1; i < order.length; i++) {
   const from = order[i - 1]!;
   const to = order[i]!;

@@ -9,7 +9,7 @@ import { createHandler } from "./handler.js";
 import { loopbackFetch } from "./loopbackFetch.js";
 import { PlaygroundLink } from "./playgroundLink.js";
 
-const link = new PlaygroundLink(process.env[FUNCTION_ENV.url] ?? "", process.env[FUNCTION_ENV.token] ?? "", loopbackFetch as typeof fetch);
+const link = new PlaygroundLink(process.env[FUNCTION_ENV.url] ?? "", process.env[FUNCTION_ENV.token] ?? "", loopbackFetch);
 
 const NO_SETTINGS: LessonSettings = {
   workMs: 0,

@@ -15,6 +15,9 @@ import {
   type StepPauseResult,
 } from "../common/internalApi.js";
 
+/** What PlaygroundLink needs of `fetch`: a status and the body's text (the global fetch is one). */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
 /** The playground could not be reached or refused a call: the invocation fails and SQS redelivers. */
 export class PlaygroundLinkError extends Error {
   override readonly name = "PlaygroundLinkError";
@@ -31,7 +34,7 @@ export class PlaygroundLink implements TaskStore {
   constructor(
     baseUrl: string,
     private readonly token: string,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly fetchImpl: FetchLike = fetch,
   ) {
     this.base = `${baseUrl.replace(/\/+$/, "")}${INTERNAL_PREFIX}`;
   }
@@ -80,7 +83,7 @@ export class PlaygroundLink implements TaskStore {
 
   /** `timeoutMs`: null for none (a step-mode pause lasts as long as the learner reads). */
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown, timeoutMs: number | null = 10_000): Promise<T> {
-    let response: Response;
+    let response: Awaited<ReturnType<FetchLike>>;
     try {
       response = await this.fetchImpl(`${this.base}${path}`, {
         method,

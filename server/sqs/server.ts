@@ -55,10 +55,14 @@ export interface SqsServer {
   /**
    * One action for a client in this process (the playground's Lambda trigger): the JSON protocol's
    * input in (`{QueueUrl, …}` as an SDK would send it), its output out, with the same checks,
-   * errors, unavailability and durability wait as a request on the port, and reported to `onCall`
-   * with an empty User-Agent. No HTTP, no SigV4, no SDK: the trigger is our Lambda poller, not a
-   * client application. `signal` ends a ReceiveMessage's long poll early (it then answers what it
-   * has, usually nothing). Raises SqsError (e.g. QueueDoesNotExist, ServiceUnavailable).
+   * errors and unavailability as a request on the port, and reported to `onCall` with an empty
+   * User-Agent. No HTTP, no SigV4, no SDK: the trigger is our Lambda poller, not a client
+   * application. Unlike a reply on the port it does not wait for the fsync of its changes (their
+   * journal lines are written with the next batch): the trigger's receives, deletes and visibility
+   * changes acknowledge nothing to anyone, and one lost to a power cut only brings a message back,
+   * which at-least-once delivery allows (about 1 ms off each task's path). `signal` ends a
+   * ReceiveMessage's long poll early (it then answers what it has, usually nothing). Raises
+   * SqsError (e.g. QueueDoesNotExist, ServiceUnavailable).
    */
   call(action: string, input: Record<string, unknown>, caller: { consumer: string; signal?: AbortSignal }): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -120,6 +124,7 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       // Only a long poll outlives its request's arrival, so only it is told that the client left.
       if (action === "ReceiveMessage") context.callerGone = () => abortedOnClose(request, response);
       const output = await serve(action, input, context);
+      await onDisk();
       report(output, null);
       if (protocol === "json") return send(response, 200, "application/x-amz-json-1.0", JSON.stringify(output), requestId);
       const wantsJson = request.method === "GET" && String(request.headers.accept ?? "").includes("application/json");
@@ -145,12 +150,13 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     const run = ACTIONS[action];
     if (!run) throw unknownAction("json", action);
     const result = run(input, context);
-    const output = (result instanceof Promise ? await result : result) as Record<string, unknown>;
-    // Acknowledged means on disk: the reply waits for the journal's fsync of every change so far
-    // (a failed write is an InternalError, below; the client sends again).
+    return (result instanceof Promise ? await result : result) as Record<string, unknown>;
+  }
+
+  /** Acknowledged means on disk: a reply on the port waits for the journal's fsync of every change so far (a failed write is an InternalError; the client sends again). */
+  async function onDisk(): Promise<void> {
     const durable = options.engine.durability?.committed();
     if (durable) await durable;
-    return output;
   }
 
   async function call(action: string, input: Record<string, unknown>, caller: { consumer: string; signal?: AbortSignal }): Promise<Record<string, unknown>> {

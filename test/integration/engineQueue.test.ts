@@ -102,6 +102,19 @@ describe("the trigger's in-process queue client", () => {
     expect((await polling).map((m) => m.MessageId)).toEqual([MessageId]);
   });
 
+  it("is not held by the journal's fsync, which a reply on the port waits for", async () => {
+    // A disk whose fsync never ends: SendMessage over HTTP waits for it (acknowledged = on disk);
+    // the trigger's receive and delete, which acknowledge nothing, do not.
+    const { engine } = sqs;
+    engine.durability = { record: () => {}, committed: () => new Promise<void>(() => {}) } as unknown as typeof engine.durability;
+    const sending = sendWithAttributes().then(() => "sent", () => "failed");
+    const answered = await Promise.race([sending, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 300))]);
+    expect(answered).toBe("still waiting");
+    const [message] = await engineQueue.receive({ maxMessages: 10, waitSeconds: 0 });
+    expect(await engineQueue.deleteBatch([{ id: "0", receiptHandle: message?.ReceiptHandle ?? "" }])).toEqual([]);
+    engine.durability = undefined;
+  });
+
   it("puts each call on the wire inspector as the trigger's, with the messages it concerned", async () => {
     const { MessageId } = await sendWithAttributes();
     const [message] = await engineQueue.receive({ maxMessages: 10, waitSeconds: 0 });
