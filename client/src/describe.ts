@@ -1,6 +1,6 @@
 // Each event in the lesson's words: the timeline lists them, the narration reads them out.
 // No DOM here, so the words can be tested as they are.
-import type { Faults, FlowEvent, TriggerSettings } from "../../common/events.js";
+import type { Faults, FlowEvent, Task, TriggerSettings } from "../../common/events.js";
 import { isHeartbeat, visibilityTimeoutSet } from "../../common/heartbeat.js";
 import { countOf } from "../../common/words.js";
 
@@ -29,12 +29,18 @@ export function triggerWords(s: TriggerSettings): string {
   ].join(", ");
 }
 
+/**
+ * The API records the message id from SendMessage's reply. The trigger's long poll can be answered
+ * first, so a task may already be processing (or done) by then: said, since it looks out of order.
+ */
+const idRecorded = (status: Task["status"]) => (status === "pending" ? "message id recorded" : `message id recorded; the trigger had the message first: the task is already ${status}`);
+
 export const describe = (e: FlowEvent): string => {
   switch (e.type) {
     case "task.created":
       return `task ${e.taskId} created (pending)`;
     case "task.updated":
-      if (e.from === e.task.status) return `task ${e.taskId} updated (${e.task.sendError ? `send failed: ${e.task.sendError}` : "message id recorded"})`;
+      if (e.from === e.task.status) return `task ${e.taskId} updated (${e.task.sendError ? `send failed: ${e.task.sendError}` : idRecorded(e.task.status)})`;
       return `task ${e.taskId}: ${e.from} → ${e.task.status}${e.task.lastError && e.task.status !== "completed" ? ` (${e.task.lastError})` : ""}`;
     case "message.sent":
       return `message sent to ${e.queue}${e.taskId === null ? "" : ` for task ${e.taskId}`}`;

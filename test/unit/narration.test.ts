@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
-import { narrate } from "../../client/src/describe.js";
+import { describe as describeEvent, narrate } from "../../client/src/describe.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
 let seq = 0;
@@ -16,6 +16,13 @@ describe("the narration of the flow", () => {
       at({ type: "task.updated", taskId: 12, from: "pending", task: task(12, "completed") }),
     ];
     expect(narrate(events)).toBe("Task 12: message sent to interview-queue; received by the Lambda, attempt 2; now completed.");
+  });
+
+  it("says so when the API records a message id after the trigger already had the message", () => {
+    expect(describeEvent(at({ type: "task.updated", taskId: 12, from: "pending", task: task(12, "pending") }))).toBe("task 12 updated (message id recorded)");
+    expect(describeEvent(at({ type: "task.updated", taskId: 12, from: "completed", task: task(12, "completed") }))).toBe(
+      "task 12 updated (message id recorded; the trigger had the message first: the task is already completed)",
+    );
   });
 
   it("says where a message without a task went", () => {
