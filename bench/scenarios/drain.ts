@@ -1,17 +1,17 @@
 // Trigger drain rate against a peer: the same number of messages already waiting, the same no-op
 // handler, on the playground's embedded SQS as `npm start` runs it (our engine in this process,
-// its events published to an event log, our trigger's receives told apart by its User-Agent);
-// our Lambda trigger, then bbc's sqs-consumer, each on a queue of its own.
+// its events published to an event log); our Lambda trigger as the playground runs it (calling the
+// engine in-process, engineQueue.ts), then bbc's sqs-consumer (the SDK over HTTP), each on a queue
+// of its own. Since 2026-12-02 the comparison includes the trigger's saving of the HTTP and SDK work.
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
 import { startEmbeddedSqs } from "../../server/backends/embeddedSqs.js";
-import { TRIGGER_USER_AGENT } from "../../server/backends/names.js";
-import { EventLog, type Publish } from "../../server/events/eventLog.js";
+import { EngineQueue } from "../../server/backends/engineQueue.js";
+import { EventLog } from "../../server/events/eventLog.js";
 import { DEFAULT_TRIGGER_SETTINGS } from "../../server/trigger/mappingSettings.js";
 import { LambdaTrigger } from "../../server/trigger/lambdaTrigger.js";
 import { TaskQueue, type TaskQueueSettings } from "../../server/queue/taskQueue.js";
-import type { SqsCall } from "../../common/events.js";
-import type { EmbeddedSqs } from "../../server/sqs/embedded.js";
+import type { EmbeddedEngine } from "../../server/sqs/embedded.js";
 import { medianOfRuns, round } from "../stats.js";
 
 export interface DrainResult {
@@ -58,31 +58,31 @@ async function fill(client: SQSClient, queueUrl: string, count: number): Promise
 }
 
 /** Messages per second until `count` are deleted by our trigger, set up as the playground sets it up. */
-async function drainWithTrigger(sqs: EmbeddedSqs, publish: Publish, settings: TaskQueueSettings, count: number): Promise<number> {
+async function drainWithTrigger(sqs: EmbeddedEngine, events: EventLog, settings: TaskQueueSettings, count: number): Promise<number> {
   let deleted = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const onCall = (call: SqsCall) => {
-    if (call.operation !== "DeleteMessageBatch" || call.error) return;
-    deleted += ((call.response as { Successful?: unknown[] } | null)?.Successful ?? []).length;
+  // The trigger's deletes, as the engine records them for the wire inspector.
+  const unsubscribe = events.subscribe((event) => {
+    if (event.type !== "sqs.call" || event.call.caller !== "lambda-trigger" || event.call.operation !== "DeleteMessageBatch" || event.call.error) return;
+    deleted += ((event.call.response as { Successful?: unknown[] } | null)?.Successful ?? []).length;
     if (deleted >= count) done();
-  };
-  const queue = new TaskQueue({ endpoint: sqs.endpoint, region: REGION, credentials }, settings, { userAgent: TRIGGER_USER_AGENT, caller: "lambda-trigger", onCall });
-  await queue.resolve();
+  });
+  const queue = new EngineQueue(sqs, settings, await new TaskQueue({ endpoint: sqs.endpoint, region: REGION, credentials }, settings).resolve());
   const trigger = new LambdaTrigger({
     queue,
     handler: async () => ({ batchItemFailures: [] }),
     function: { functionName: "bench-noop", region: REGION, accountId: "000000000000", timeoutMs: 3000, memoryMb: 128 },
     settings: DEFAULT_TRIGGER_SETTINGS,
     endLongPolls: () => sqs.endLongPolls(settings.queueName),
-    publish,
+    publish: events.publish,
   });
   const started = performance.now();
   trigger.start();
   await finished;
   const elapsed = performance.now() - started;
   await trigger.stop();
-  queue.destroy();
+  unsubscribe();
   return (count / elapsed) * 1000;
 }
 
@@ -121,11 +121,11 @@ async function drainWithSqsConsumer(endpoint: string, queueUrl: string, count: n
 export async function benchDrain(messages: number, runs: number, log: (line: string) => void): Promise<DrainResult> {
   // The playground's event log size (EVENT_LOG_SIZE's default): every SQS and trigger event lands in it.
   const events = new EventLog(5000);
-  const sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: REGION, publish: events.publish, triggerUserAgent: TRIGGER_USER_AGENT });
+  const sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: REGION, publish: events.publish });
   try {
     const { median } = await medianOfRuns(runs, async (run) => {
       const forOurs = await filledQueue(sqs.endpoint, messages);
-      const ours = await drainWithTrigger(sqs, events.publish, forOurs.settings, messages);
+      const ours = await drainWithTrigger(sqs, events, forOurs.settings, messages);
       const peer = await drainWithSqsConsumer(sqs.endpoint, (await filledQueue(sqs.endpoint, messages)).queueUrl, messages, 1);
       const peers = await drainWithSqsConsumer(sqs.endpoint, (await filledQueue(sqs.endpoint, messages)).queueUrl, messages, 5);
       log(`  drain run ${run + 1}: ours ${ours.toFixed(0)}/s, sqs-consumer ${peer.toFixed(0)}/s, 5 sqs-consumers ${peers.toFixed(0)}/s`);

@@ -18,7 +18,7 @@ import { CallsInFlight } from "../queue/callsInFlight.js";
 import type { DeployedHandler } from "../runtime/runtimeHandler.js";
 import type { Faults, TriggerSettings } from "../../common/events.js";
 import type { Backend } from "./backend.js";
-import { API_USER_AGENT, FUNCTION_MEMORY_MB, FUNCTION_NAME, FUNCTION_USER_AGENT, TRIGGER_USER_AGENT } from "./names.js";
+import { API_USER_AGENT, FUNCTION_MEMORY_MB, FUNCTION_NAME, FUNCTION_USER_AGENT } from "./names.js";
 
 /** The embedded SQS never leaves loopback, whatever the API binds to. */
 const SQS_HOST = "127.0.0.1";
@@ -73,7 +73,6 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     port: config.SQS_PORT,
     region: config.AWS_REGION,
     publish,
-    triggerUserAgent: TRIGGER_USER_AGENT,
     pageOrigin: deps.pageOrigin,
     dataDir: config.DATA_DIR,
     fsync: config.SQS_FSYNC,

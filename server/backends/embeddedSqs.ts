@@ -1,5 +1,4 @@
-import type { IncomingMessage } from "node:http";
-import type { Consumer, SqsCall } from "../../common/events.js";
+import type { SqsCall } from "../../common/events.js";
 import type { Publish } from "../events/eventLog.js";
 import { foreignCaller } from "../queue/sqsGuard.js";
 import { callRecord } from "../queue/wireRecorder.js";
@@ -17,8 +16,6 @@ export interface PlaygroundSqsOptions {
   port: number;
   region: string;
   publish: Publish;
-  /** User-Agent fragment our Lambda trigger sends, so its receives are told apart from anyone else's. */
-  triggerUserAgent: string;
   /** PUBLIC_HOST: its name (with this port) is a name this endpoint may be called by too. */
   publicHost?: string;
   /** Whether an Origin is the playground's own page; by default no browser page may call this endpoint. */
@@ -34,23 +31,19 @@ export interface PlaygroundSqsOptions {
 /**
  * The playground's embedded SQS: our engine (server/sqs/) on loopback, queue URLs on `localhost`
  * as LocalStack writes them, behind the API's Host/Origin rule, with every engine event passed on
- * as a flow event and each receive labelled with who made it (our trigger or any other client).
+ * as a flow event and each receive labelled with who made it: our trigger (its in-process calls,
+ * engineQueue.ts) or any other client (over the port).
  */
 export async function startEmbeddedSqs(options: PlaygroundSqsOptions): Promise<EmbeddedEngine> {
   let port = options.port;
   const publicName = options.publicHost ? splitHost(options.publicHost)?.name : undefined;
   const hosts = new HostRule({ port: () => port, bindHost: options.host, classroom: false, ...(publicName ? { publicHost: publicName } : {}) });
   const rules = { hosts, pageOrigin: options.pageOrigin ?? (() => false) };
-  const consumerOf = (request: IncomingMessage): Consumer => {
-    const userAgent = `${request.headers["user-agent"] ?? ""} ${request.headers["x-amz-user-agent"] ?? ""}`;
-    return userAgent.includes(options.triggerUserAgent) ? "lambda-trigger" : "other-client";
-  };
   const sqs = await startEmbeddedEngine({
     host: options.host,
     port: options.port,
     urlHost: "localhost",
     region: options.region,
-    consumerOf,
     refuse: (request) => foreignCaller(request.headers, rules),
     // The playground's own SDK clients record their calls themselves (server/queue/wireRecorder.ts);
     // the trigger's in-process calls (no User-Agent) and every other client's are recorded here.

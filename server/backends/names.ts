@@ -1,5 +1,4 @@
 // Names the playground gives itself on the wire and in AWS, in one place.
-export const TRIGGER_USER_AGENT = "queue-flow-playground/lambda-trigger";
 export const API_USER_AGENT = "queue-flow-playground/api";
 /** The function's own SQS client (embedded mode): its ChangeMessageVisibility calls when it backs a failed record off. */
 export const FUNCTION_USER_AGENT = "queue-flow-playground/function";

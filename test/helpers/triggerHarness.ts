@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient, type MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { FlowEvent, TriggerSettings } from "../../common/events.js";
 import { EventLog } from "../../server/events/eventLog.js";
+import { EngineQueue } from "../../server/backends/engineQueue.js";
 import { startEmbeddedSqs } from "../../server/backends/embeddedSqs.js";
 import { TaskQueue } from "../../server/queue/taskQueue.js";
 import { LambdaTrigger, type LambdaHandler } from "../../server/trigger/lambdaTrigger.js";
@@ -23,14 +24,14 @@ export interface HarnessOptions {
 /** Our trigger against the real embedded SQS engine, with any handler: for the rules of aws-semantics.md §2. */
 export async function startTriggerHarness(options: HarnessOptions) {
   const events = new EventLog(100_000);
-  const sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: events.publish, triggerUserAgent: "harness-trigger" });
+  const sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: events.publish });
   const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" } };
   const suffix = options.fifo ? ".fifo" : "";
   const settings = { queueName: `q${suffix}`, deadLetterQueueName: `q-dlq${suffix}`, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1, maxReceiveCount: options.maxReceiveCount ?? 100 };
   const queue = new TaskQueue(connection, settings);
   const urls = await queue.provision();
-  const consumer = new TaskQueue(connection, settings, { userAgent: "harness-trigger" });
-  await consumer.resolve();
+  // The trigger's queue as the playground gives it: the engine's actions, in this process.
+  const consumer = new EngineQueue(sqs, settings, urls);
   const sdk = new SQSClient(connection);
   const trigger = new LambdaTrigger({
     queue: consumer,
@@ -113,7 +114,6 @@ export async function startTriggerHarness(options: HarnessOptions) {
       await trigger.stop();
       sdk.destroy();
       queue.destroy();
-      consumer.destroy();
       await sqs.stop();
     },
   };

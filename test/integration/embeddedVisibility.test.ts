@@ -14,7 +14,7 @@ describe("the embedded SQS's visibility timeout", () => {
   let client: SQSClient;
 
   beforeEach(async () => {
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish });
     const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     queue = new TaskQueue(connection, { queueName: "together", deadLetterQueueName: "together-dlq", visibilityTimeoutSeconds: 5, maxReceiveCount: 10 });
     queues = await queue.provision();

@@ -21,7 +21,7 @@ describe("the trigger's in-process queue client", () => {
 
   beforeEach(async () => {
     log = new EventLog(1000);
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: log.publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: log.publish });
     const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     sdkQueue = new TaskQueue(connection, settings);
     queues = await sdkQueue.provision();

@@ -18,7 +18,7 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
   let watch: QueueWatch;
 
   beforeEach(async () => {
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish });
     const connection = { endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
     queue = new TaskQueue(connection, { queueName: "watch-queue", deadLetterQueueName: "watch-dlq", visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     queues = await queue.provision();

@@ -33,7 +33,7 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
   let client: SQSClient;
 
   beforeEach(async () => {
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish });
     stub = await startLambdaStub();
     client = new SQSClient({ endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
   });
@@ -221,7 +221,7 @@ describe("LocalStack mode (embedded SQS in LocalStack's place, Lambda API stub)"
     await sqs.stop();
     const failed = playgrounds.start({ AWS_ENDPOINT_URL: closed }, undefined, { provisioning: { lambdaEndpoint: stub.url } });
     await expect(failed).rejects.toThrow(/could not set up LocalStack at .*ECONNREFUSED[\s\S]*docker compose up/);
-    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish, triggerUserAgent: "none" });
+    sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish });
   });
 
   it("tears down the mappings, the function and the queues, and a second teardown finds nothing", async () => {
