@@ -15,10 +15,20 @@ export interface TriggerQueue {
   readonly urls: QueueAddresses;
   /** FIFO queues are told by their `.fifo` name. */
   readonly fifo: boolean;
-  /** ReceiveMessage with every system and message attribute; rejects with an AbortError once `signal` aborts. Raises QueueError. */
+  /**
+   * ReceiveMessage with every system and message attribute, long-polling up to `waitSeconds` (s);
+   * rejects with an AbortError once `signal` aborts. Raises QueueError.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+   */
   receive(options: { maxMessages: number; waitSeconds: number; signal?: AbortSignal }): Promise<Message[]>;
-  /** DeleteMessageBatch, ten per call; resolves with the entries not deleted and why; never rejects. */
+  /**
+   * DeleteMessageBatch, ten entries per call; resolves with the entries not deleted and why; never rejects.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
+   */
   deleteBatch(entries: BatchEntries): Promise<{ id: string; reason: string }[]>;
-  /** ChangeMessageVisibilityBatch to `seconds` from now, ten per call; resolves with the ids refused. Raises QueueError. */
+  /**
+   * ChangeMessageVisibilityBatch to `seconds` (s) from now, ten entries per call; resolves with the ids refused. Raises QueueError.
+   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
+   */
   changeVisibilityBatch(entries: BatchEntries, seconds: number): Promise<string[]>;
 }
