@@ -4,6 +4,7 @@ import { Low } from "lowdb";
 import type { FlowEventBody, Task, TaskDestination, TaskStatus } from "../../common/events.js";
 import type { ClaimResult, TaskStore } from "../../lambda/taskStore.js";
 import type { Clock } from "../events/eventLog.js";
+import { ChangeReports } from "./changeReports.js";
 import { StoreError } from "./errors.js";
 import { databaseSchema, TaskFile, type Database } from "./taskFile.js";
 import { unreadableTaskFile } from "./unreadableFile.js";
@@ -38,6 +39,7 @@ export class LowdbTaskStore implements TaskStore {
   private readonly byId = new Map<number, Task>();
   private readonly leases = new Map<number, Lease>();
   private readonly disk: TaskDisk;
+  private readonly reports = new ChangeReports();
 
   private constructor(
     private readonly db: Low<Database>,
@@ -119,16 +121,19 @@ export class LowdbTaskStore implements TaskStore {
     this.db.data.tasks.push(task);
     this.byId.set(task.id, task);
     this.record(task);
+    const reported = this.reports.place();
     try {
       await this.disk.persist();
     } catch (error) {
       // Nothing half-written: the task disappears again, but its id stays used (ids never repeat).
       this.db.data.tasks = this.db.data.tasks.filter((t) => t !== task);
       this.byId.delete(task.id);
+      reported(null);
       throw error;
     }
-    this.onChange({ type: "task.created", taskId: task.id, task: { ...task } });
-    return { ...task };
+    const copy = { ...task };
+    reported(() => this.onChange({ type: "task.created", taskId: copy.id, task: copy }));
+    return { ...copy };
   }
 
   /** Not waited for on disk: if it is lost in a crash, the task is unfinished and is sent again. */
@@ -245,10 +250,17 @@ export class LowdbTaskStore implements TaskStore {
     change(task);
     task.updatedAt = this.now();
     this.record(task);
-    if (durable) await this.disk.persist();
-    else this.disk.persist().catch(() => {});
+    const reported = this.reports.place();
+    if (durable) {
+      try {
+        await this.disk.persist();
+      } catch (error) {
+        reported(null);
+        throw error;
+      }
+    } else this.disk.persist().catch(() => {});
     const copy = { ...task };
-    this.onChange({ type: "task.updated", taskId: id, from, task: copy });
+    reported(() => this.onChange({ type: "task.updated", taskId: id, from, task: copy }));
     return { ...copy };
   }
 

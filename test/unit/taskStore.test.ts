@@ -25,6 +25,22 @@ describe("the lowdb task store", () => {
     expect(changes).toEqual([{ type: "task.created", taskId: task.id, task }]);
   });
 
+  it("reports changes in the order they were made: a message id recorded while the completion is being written comes after it", async () => {
+    const changes: TaskChange[] = [];
+    const store = await LowdbTaskStore.open({ dataDir, onChange: (c) => changes.push(c) });
+    const task = await store.create("raced");
+    expect((await store.claim(task.id, "inv", 10_000)).outcome).toBe("claimed");
+    changes.length = 0;
+    // The handler's completion waits for the disk; the API's SendMessage reply lands meanwhile.
+    const completing = store.complete(task.id, "inv");
+    const recording = store.markSent(task.id, "m-1");
+    await Promise.all([completing, recording]);
+    expect(changes.map((c) => (c.type === "task.updated" ? [c.from, c.task.status, c.task.messageId] : [c.type]))).toEqual([
+      ["processing", "completed", "m-1"],
+      ["completed", "completed", "m-1"],
+    ]);
+  });
+
   it("never reuses an id after a restart", async () => {
     const first = await LowdbTaskStore.open({ dataDir });
     await first.create("a");
