@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ACTIONS } from "./actions/index.js";
-import type { ActionContext } from "./actions/context.js";
+import type { Action, ActionContext } from "./actions/context.js";
 import { NO_QUERY_CODE, SqsError, errors } from "./errors.js";
 import type { SqsEngine } from "./model/engine.js";
 import { listMessages } from "./developerEndpoint.js";
@@ -109,7 +109,8 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       const atQueue = url.pathname !== "/" && QUEUE_PATH.test(url.pathname);
       if (atQueue && input.QueueUrl === undefined) input.QueueUrl = `http://${request.headers.host ?? "localhost"}${url.pathname}`;
       if (atQueue && protocol === "query") checkQueueScoped(action);
-      if (!ACTIONS[action]) throw unknownAction(protocol, action);
+      const run = ACTIONS[action];
+      if (!run) throw unknownAction(protocol, action);
       const credential = credentialOf(request, url);
       const trace = request.headers["x-amzn-trace-id"];
       const context: ActionContext = {
@@ -123,15 +124,18 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
       if (typeof trace === "string") context.traceHeader = trace;
       // Only a long poll outlives its request's arrival, so only it is told that the client left.
       if (action === "ReceiveMessage") context.callerGone = () => abortedOnClose(request, response);
-      const output = await serve(action, input, context);
-      await onDisk();
+      const output = await outputOf(run, input, context);
+      // Acknowledged means on disk: the reply waits for the journal's fsync of every change so far
+      // (a failed write is an InternalError, below; the client sends again).
+      const durable = options.engine.durability?.committed();
+      if (durable) await durable;
       report(output, null);
       if (protocol === "json") return send(response, 200, "application/x-amz-json-1.0", JSON.stringify(output), requestId);
       const wantsJson = request.method === "GET" && String(request.headers.accept ?? "").includes("application/json");
       if (wantsJson) return send(response, 200, "application/json", resultJson(action, output, requestId), requestId);
       return send(response, 200, "text/xml", resultXml(action, output, requestId), requestId);
     } catch (caught) {
-      const error = caught instanceof SqsError ? caught : new SqsError("InternalError", "We encountered an internal error. Please try again.", 500, "Receiver");
+      const error = asSqsError(caught);
       report(null, { code: error.code, message: error.message });
       if (protocol === "query" && error.code === "UnknownOperationException") {
         return send(response, 404, "text/xml", "<UnknownOperationException/>", requestId);
@@ -144,21 +148,6 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     }
   }
 
-  /** An action whose input is read: what a request on the port and an in-process call share. */
-  async function serve(action: string, input: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>> {
-    if (unavailable) throw errors.serviceUnavailable();
-    const run = ACTIONS[action];
-    if (!run) throw unknownAction("json", action);
-    const result = run(input, context);
-    return (result instanceof Promise ? await result : result) as Record<string, unknown>;
-  }
-
-  /** Acknowledged means on disk: a reply on the port waits for the journal's fsync of every change so far (a failed write is an InternalError; the client sends again). */
-  async function onDisk(): Promise<void> {
-    const durable = options.engine.durability?.committed();
-    if (durable) await durable;
-  }
-
   async function call(action: string, input: Record<string, unknown>, caller: { consumer: string; signal?: AbortSignal }): Promise<Record<string, unknown>> {
     const started = performance.now();
     const served = { consumer: caller.consumer, userAgent: "", action, input };
@@ -167,12 +156,15 @@ export async function startSqsServer(options: SqsServerOptions): Promise<SqsServ
     const context: ActionContext = { engine: options.engine, consumer: caller.consumer, baseUrl: options.engine.baseUrl, region: options.engine.region, senderId: options.engine.options.accountId };
     if (caller.signal) context.callerGone = () => caller.signal!;
     try {
+      if (unavailable) throw errors.serviceUnavailable();
+      const run = ACTIONS[action];
+      if (!run) throw unknownAction("json", action);
       checkJsonTypes(action, input);
-      const output = await serve(action, input, context);
+      const output = await outputOf(run, input, context);
       report(output, null);
       return output;
     } catch (caught) {
-      const error = caught instanceof SqsError ? caught : new SqsError("InternalError", "We encountered an internal error. Please try again.", 500, "Receiver");
+      const error = asSqsError(caught);
       report(null, { code: error.code, message: error.message });
       throw error;
     }
@@ -266,6 +258,17 @@ function abortedOnClose(request: IncomingMessage, response: ServerResponse): Abo
     if (!response.writableFinished) gone.abort();
   });
   return gone.signal;
+}
+
+/** An action's output, awaited when it is a promise (a long poll). */
+async function outputOf(run: Action, input: Record<string, unknown>, context: ActionContext): Promise<Record<string, unknown>> {
+  const result = run(input, context);
+  return (result instanceof Promise ? await result : result) as Record<string, unknown>;
+}
+
+/** SQS's own error, or an InternalError with no detail for anything else. */
+function asSqsError(caught: unknown): SqsError {
+  return caught instanceof SqsError ? caught : new SqsError("InternalError", "We encountered an internal error. Please try again.", 500, "Receiver");
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string, requestId: string): void {
