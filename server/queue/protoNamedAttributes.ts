@@ -24,7 +24,7 @@ function sdkValue(raw: unknown): MessageAttributeValue | undefined {
  * `-`, `.`), but the AWS SDK for JavaScript v3 loses its value on receive: @smithy/core's JSON
  * deserializer redefines a `__proto__` map key as an own property holding `undefined` before it
  * reads the value. This client then hands such a message on with `undefined` there, and a
- * consumer that reads it (our trigger building a Lambda record) would fail. Two middlewares
+ * consumer that reads it (awslocal printing the message) would fail. Two middlewares
  * put the value back: one keeps ReceiveMessage's raw body (bytes the SDK reads anyway), and when
  * that body names `__proto__`, the other restores the value from it after deserialization.
  */

@@ -1,24 +1,19 @@
 import {
-  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListMessageMoveTasksCommand,
   PurgeQueueCommand,
   QueueAttributeName,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
   StartMessageMoveTaskCommand,
   SQSClient,
-  type Message,
 } from "@aws-sdk/client-sqs";
 import type { SqsCall } from "../../common/events.js";
-import { keepProtoNamedAttributes } from "./protoNamedAttributes.js";
 import { SendBatcher, type BatchEntryResult } from "./sendBatcher.js";
 import { recordCalls, type OnSqsCall, type RecordOptions } from "./wireRecorder.js";
 
@@ -101,7 +96,6 @@ export class TaskQueue {
       ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
     });
     if (options.onCall) recordCalls(this.client, options.caller ?? "playground", options.onCall, options.record);
-    keepProtoNamedAttributes(this.client);
   }
 
   /**
@@ -220,59 +214,6 @@ export class TaskQueue {
       const code = failure?.Code ?? "NoMessageId";
       return { error: new QueueError(code, `SendMessageBatch failed for this message: ${code}: ${failure?.Message ?? "no MessageId returned"}`) };
     });
-  }
-
-  /** Long-poll the task queue, asking for every system and message attribute (a handler gets them all). */
-  async receive(options: { maxMessages: number; waitSeconds: number; signal?: AbortSignal }): Promise<Message[]> {
-    const command = new ReceiveMessageCommand({
-      QueueUrl: this.urls.queueUrl,
-      MaxNumberOfMessages: options.maxMessages,
-      WaitTimeSeconds: options.waitSeconds,
-      MessageSystemAttributeNames: ["All"],
-      MessageAttributeNames: ["All"],
-    });
-    const signal = options.signal;
-    const result = await this.call("ReceiveMessage", () => this.client.send(command, signal ? { abortSignal: signal } : {}));
-    return result.Messages ?? [];
-  }
-
-  /**
-   * Delete any number of messages, ten entries per DeleteMessageBatch call. Entry ids must be
-   * distinct within a call (`BatchEntryIdsNotDistinct` refuses the whole call otherwise): give each
-   * entry its position, never a message id, since one message can be in a batch twice. Every chunk
-   * is tried whatever happened to the one before. Resolves with the entries not deleted, each with
-   * SQS's reason (a refused entry, or the error of its whole call); never rejects.
-   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
-   */
-  async deleteBatch(entries: { id: string; receiptHandle: string }[]): Promise<{ id: string; reason: string }[]> {
-    const failed: { id: string; reason: string }[] = [];
-    for (let i = 0; i < entries.length; i += 10) {
-      const chunk = entries.slice(i, i + 10).map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle }));
-      try {
-        const result = await this.call("DeleteMessageBatch", () => this.client.send(new DeleteMessageBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk })));
-        failed.push(...(result.Failed ?? []).map((f) => ({ id: f.Id ?? "", reason: `${f.Code ?? "Failed"}: ${f.Message ?? ""}` })));
-      } catch (error) {
-        const reason = error instanceof QueueError ? `${error.code}: ${error.message}` : String(error);
-        failed.push(...chunk.map((entry) => ({ id: entry.Id, reason })));
-      }
-    }
-    return failed;
-  }
-
-  /**
-   * Set the visibility timeout of received messages to `seconds` from now (ten per call), as a
-   * consumer that needs longer does; returns the ids SQS refused (e.g. a receipt that expired).
-   * AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html
-   */
-  async changeVisibilityBatch(entries: { id: string; receiptHandle: string }[], seconds: number): Promise<string[]> {
-    const failed: string[] = [];
-    for (let i = 0; i < entries.length; i += 10) {
-      const chunk = entries.slice(i, i + 10).map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
-      const command = new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.urls.queueUrl, Entries: chunk });
-      const result = await this.call("ChangeMessageVisibilityBatch", () => this.client.send(command));
-      failed.push(...(result.Failed ?? []).map((f) => f.Id ?? ""));
-    }
-    return failed;
   }
 
   /**

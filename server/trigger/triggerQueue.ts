@@ -6,9 +6,9 @@ export type BatchEntries = { id: string; receiptHandle: string }[];
 
 /**
  * What the Lambda trigger uses of its queue: long-poll receives, batch deletes, visibility
- * changes. An SDK client is one (TaskQueue); in embedded mode the trigger calls our engine's
- * actions in this process instead (server/backends/engineQueue.ts), as Lambda's pollers are part of
- * AWS and no client application of SQS.
+ * changes. Our trigger runs in embedded mode only, where it calls the engine's actions in this
+ * process (server/backends/engineQueue.ts): Lambda's pollers are part of AWS, no client application
+ * of SQS. (In LocalStack and AWS modes their own trigger reads the queue.)
  */
 export interface TriggerQueue {
   readonly settings: TaskQueueSettings;
