@@ -35,10 +35,16 @@ interface BodyParserError {
  */
 export function errorResponder(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    const api = toApiError(error);
-    if (api.status >= 500) log(`${api.code}: ${api.message}`, error);
-    res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.detail ? { detail: api.detail } : {}) } });
+    const { status, body } = errorAnswer(error, log);
+    res.status(status).json(body);
   };
+}
+
+/** The status and `{"error": …}` body an error is answered with (errorResponder's, for a server without express); 5xx errors are logged. */
+export function errorAnswer(error: unknown, log: (message: string, error: unknown) => void): { status: number; body: { error: { code: string; message: string; detail?: string } } } {
+  const api = toApiError(error);
+  if (api.status >= 500) log(`${api.code}: ${api.message}`, error);
+  return { status: api.status, body: { error: { code: api.code, message: api.message, ...(api.detail ? { detail: api.detail } : {}) } } };
 }
 
 function toApiError(error: unknown): ApiError {

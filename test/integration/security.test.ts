@@ -224,4 +224,26 @@ describe("the functions' endpoint (the internal routes on a loopback port of the
     expect(badJson.status).toBe(400);
     expect(badJson.text).not.toMatch(/\bat \w|\.ts:\d/);
   });
+
+  it("answers an unknown route with 404 and a body over 1 MiB with 413, in the API's error shape, and changes nothing", async () => {
+    const before = world();
+    const unknown = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/delete-everything", headers: asFunction(), body: "{}" });
+    expect(unknown.status).toBe(404);
+    expect((unknown.json as { error: { code: string } }).error.code).toBe("NotFound");
+    const wrongMethod = await rawRequest(endpoint(), { method: "GET", path: "/internal/store/claim", headers: asFunction() });
+    expect(wrongMethod.status).toBe(404);
+    const large = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: JSON.stringify({ ...claim, pad: "x".repeat(1024 * 1024) }) });
+    expect(large.status).toBe(413);
+    expect((large.json as { error: { code: string } }).error.code).toBe("BodyTooLarge");
+    const invalid = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: JSON.stringify({ ...claim, taskId: -1 }) });
+    expect(invalid.status).toBe(400);
+    expect((invalid.json as { error: { code: string } }).error.code).toBe("InvalidInternalRequest");
+    expect(world()).toEqual(before);
+  });
+
+  it("answers a GET without a body (the function's settings)", async () => {
+    const answer = await rawRequest(endpoint(), { method: "GET", path: "/internal/invocation-config", headers: asFunction() });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ reportsBatchItemFailures: expect.any(Object) });
+  });
 });
