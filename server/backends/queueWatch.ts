@@ -24,11 +24,23 @@ export interface QueueWatchOptions {
   clock?: Clock;
   /** The queue's visibility timeout now: the endpoint does not say when an in-flight message returns. */
   visibilityTimeoutSeconds: () => number;
+  /**
+   * Whether a Lambda trigger polls this queue now, and if so its batching window (ms): a receive
+   * made while none does is another client's at once. Null: no trigger polls it.
+   */
+  triggerWindowMs: () => number | null;
   fetchImpl?: typeof fetch;
 }
 
-/** A receive no invocation has claimed yet: the function's start report may still be on its way. */
-const ATTRIBUTION_WAIT_MS = 1500;
+/**
+ * How long after a receive the invocation it belongs to may still report its start, beyond the
+ * batching window (ms): an execution environment has 10 s to initialise, on Lambda (its Init phase
+ * limit, lambda-runtime-environment.html) as on LocalStack (LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT,
+ * default 10 s), plus two watch polls and the report's own call. A fixed wait of a second or two
+ * is not enough: a cold start under load takes longer, and the trigger's receive would be drawn as
+ * another client's.
+ */
+const REPORT_WITHIN_MS = 10_000 + 2_000;
 
 interface Seen {
   /** As pages see it: the body cut to its preview. */
@@ -53,6 +65,12 @@ export class QueueWatch {
   private readonly fetchImpl: typeof fetch;
   private main = new Map<string, Seen>();
   private dead = new Map<string, Seen>();
+  /**
+   * Receives no invocation has claimed yet, with when they stop waiting (epoch ms). One is
+   * attributed when that is known: an invocation reports it (the trigger's); or it cannot any more —
+   * the message left flight (deleted, back, dead-lettered: a function reports before it works), or
+   * no report came in time (another client's).
+   */
   private readonly unattributed = new Map<string, number>();
 
   constructor(private readonly options: QueueWatchOptions) {
@@ -120,7 +138,9 @@ export class QueueWatch {
       if (listed.receiveCount > seen.message.receiveCount) {
         if (seen.message.state === "in-flight") this.returned(seen.message);
         this.receive(seen, listed.receiveCount, now);
-        this.unattributed.set(listed.messageId, now);
+        const windowMs = this.options.triggerWindowMs();
+        if (windowMs === null) this.publishReceived(seen, "other-client");
+        else this.unattributed.set(listed.messageId, now + windowMs + REPORT_WITHIN_MS);
       } else if (seen.message.state === "in-flight" && listed.state === "visible") {
         this.returned(seen.message);
       }
@@ -155,9 +175,9 @@ export class QueueWatch {
       else if (!listedDead.has(messageId)) nextDead.set(messageId, seen);
     }
     this.dead = nextDead;
-    for (const [messageId, since] of this.unattributed) {
+    for (const [messageId, until] of this.unattributed) {
       const seen = this.main.get(messageId);
-      if (seen && now - since >= ATTRIBUTION_WAIT_MS) {
+      if (seen && now >= until) {
         this.unattributed.delete(messageId);
         this.publishReceived(seen, "other-client");
       }

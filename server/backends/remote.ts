@@ -106,7 +106,13 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
   ];
   // Each queue's own VisibilityTimeout as last polled (a learner may change either from the terminal).
   const visibilityOf = (name: string) => Number(attributes.attribute(name, "VisibilityTimeout") ?? config.VISIBILITY_TIMEOUT_SECONDS);
-  const watches = localstack ? pairs.map((pair) => new QueueWatch({ endpoint: endpoint ?? "", ...pair, publish, visibilityTimeoutSeconds: () => visibilityOf(pair.queue.name) })) : [];
+  // A stopped or disabled mapping polls no more: a receive then is another client's at once.
+  const windowOf = (mappingTrigger: MappingTrigger) => () =>
+    mappingTrigger.state === "enabled" || mappingTrigger.state === "stopping" ? mappingTrigger.settings.MaximumBatchingWindowInSeconds * 1000 : null;
+  const triggers = [trigger, fifoTrigger];
+  const watches = localstack
+    ? pairs.map((pair, i) => new QueueWatch({ endpoint: endpoint ?? "", ...pair, publish, visibilityTimeoutSeconds: () => visibilityOf(pair.queue.name), triggerWindowMs: windowOf(triggers[i] ?? trigger) }))
+    : [];
   watches.forEach((watch, i) => watchByUrl.set(pairs[i]?.queue.url ?? "", watch));
   // Its own client, unrecorded: polling twice a second would otherwise fill the wire inspector and the event log.
   const observer = new TaskQueue(connections.sqs, deps.queueSettings, { userAgent: OBSERVER_USER_AGENT });

@@ -16,6 +16,10 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
   let other: SQSClient;
   let events: FlowEventBody[];
   let watch: QueueWatch;
+  /** The trigger's batching window (ms), or null while no trigger polls the queue. */
+  let triggerWindowMs: number | null;
+  /** Added to the watch's clock: how a test lets seconds pass without waiting for them. */
+  let skewMs: number;
 
   beforeEach(async () => {
     sqs = await startEmbeddedSqs({ host: "127.0.0.1", port: 0, region: "us-east-1", publish: new EventLog(100).publish });
@@ -24,6 +28,8 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
     queues = await queue.provision();
     other = new SQSClient(connection);
     events = [];
+    triggerWindowMs = null;
+    skewMs = 0;
     watch = new QueueWatch({
       endpoint: sqs.endpoint,
       queue: { name: "watch-queue", url: queues.queueUrl },
@@ -33,6 +39,8 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
         return { ...event, seq: events.length, at: Date.now() };
       },
       visibilityTimeoutSeconds: () => 1,
+      triggerWindowMs: () => triggerWindowMs,
+      clock: () => Date.now() + skewMs,
     });
   });
 
@@ -99,5 +107,53 @@ describe("the queue watch (LocalStack's /_aws/sqs/messages, served by the embedd
     expect(events.find((e) => e.type === "message.dead-lettered")).toMatchObject({ messageId, deadLetterQueue: "watch-dlq", taskId: 2 });
     expect(events.filter((e) => e.type === "message.sent")).toHaveLength(1);
     expect(watch.views()[1]?.messages.map((m) => m.messageId)).toEqual([messageId]);
+  });
+
+  describe("while the trigger polls the queue, a receive waits for the invocation that may report it", () => {
+    const received = () => events.filter((e) => e.type === "message.received");
+    /** A task's message sent by the API (as the watch hears of it) and received by someone, seen by one poll. */
+    const sentAndReceived = async (taskId: number, visibilitySeconds: number) => {
+      const body = JSON.stringify({ task_id: taskId, title: `task ${taskId}` });
+      const messageId = await queue.send(body);
+      watch.noteSent(messageId, body);
+      const [message] = await receive(visibilitySeconds);
+      await watch.poll();
+      return { messageId, receiptHandle: message?.ReceiptHandle ?? "" };
+    };
+
+    it("credits the trigger when the report comes after a cold start of several seconds", async () => {
+      triggerWindowMs = 0;
+      const { messageId } = await sentAndReceived(3, 30);
+      // Five seconds on: the old fixed wait of 1.5 s would have called it another client's by now.
+      skewMs = 5_000;
+      await watch.poll();
+      expect(received()).toEqual([]);
+      watch.noteInvoked([messageId], [1]);
+      expect(received()).toEqual([expect.objectContaining({ messageId, consumer: "lambda-trigger", receiveCount: 1 })]);
+    });
+
+    it("calls it another client's once no invocation could still report it (window + Lambda's 10 s init limit)", async () => {
+      triggerWindowMs = 2_000;
+      const { messageId } = await sentAndReceived(4, 60);
+      skewMs = 13_000;
+      await watch.poll();
+      expect(received()).toEqual([]);
+      skewMs = 14_500;
+      await watch.poll();
+      expect(received()).toEqual([expect.objectContaining({ messageId, consumer: "other-client" })]);
+      // A report that comes later still does not move it: the event log says what was known.
+      watch.noteInvoked([messageId], [1]);
+      expect(received()).toHaveLength(1);
+    });
+
+    it("calls it another client's as soon as the message is deleted with no report (a function reports before it works)", async () => {
+      triggerWindowMs = 0;
+      const { messageId, receiptHandle } = await sentAndReceived(5, 30);
+      expect(received()).toEqual([]);
+      await other.send(new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: receiptHandle }));
+      await pollUntil(() => types().includes("message.deleted"));
+      expect(types().slice(-2)).toEqual(["message.received", "message.deleted"]);
+      expect(received()).toEqual([expect.objectContaining({ messageId, consumer: "other-client" })]);
+    });
   });
 });
