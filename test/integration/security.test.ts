@@ -238,6 +238,9 @@ describe("the functions' endpoint (the internal routes on a loopback port of the
     const invalid = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: JSON.stringify({ ...claim, taskId: -1 }) });
     expect(invalid.status).toBe(400);
     expect((invalid.json as { error: { code: string } }).error.code).toBe("InvalidInternalRequest");
+    const proto = await rawRequest(endpoint(), { method: "POST", path: "/internal/store/claim", headers: asFunction(), body: `{"__proto__": {"outcome": "claimed"}, "taskId": 1, "invocationId": "inv/msg", "leaseMs": 1000}` });
+    expect(proto.status).toBe(400);
+    expect(({} as Record<string, unknown>).outcome).toBeUndefined();
     expect(world()).toEqual(before);
   });
 
