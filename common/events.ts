@@ -142,6 +142,12 @@ export type FlowEventType = FlowEventBody["type"];
 /** The languages a deployed function may be written in: Node.js (TypeScript or JavaScript) or Python. */
 export type FunctionLanguage = "nodejs" | "python";
 
+/**
+ * The longest function code PUT /api/function/code accepts, in UTF-16 code units (JavaScript string
+ * length): 256 Ki. The editor refuses an edit past it, so a draft that could never deploy is not kept.
+ */
+export const FUNCTION_CODE_LIMIT = 256 * 1024;
+
 /** Why an execution environment ended. */
 export type EnvironmentEndReason = "timeout" | "exit" | "init-error" | "retired" | "idle";
 

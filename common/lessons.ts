@@ -93,6 +93,14 @@ export interface HandlerBlock {
 }
 
 /**
+ * The deployed function's log (cold starts, its console.log / print lines, results and errors),
+ * the same as a handler cell shows, for a later part that sends the tasks the function runs.
+ */
+export interface FunctionLogBlock {
+  kind: "function-log";
+}
+
+/**
  * A world action: redrive the dead-letter queue, reset the world, or start a trial (POST
  * /api/trial: from then on the `trial.*` states count only the tasks created after it).
  */
@@ -110,7 +118,7 @@ export interface HintBlock {
   markdown: string;
 }
 
-export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock | PredictBlock | NextBlock | ActionBlock | HintBlock | HandlerBlock;
+export type LessonBlock = HttpBlock | TerminalBlock | CheckBlock | SettingBlock | CodeBlock | PredictBlock | NextBlock | ActionBlock | HintBlock | HandlerBlock | FunctionLogBlock;
 
 /** One piece of a lesson part: prose (markdown, rendered by the client) or a block, in order. */
 export type StepPart = { kind: "prose"; markdown: string } | LessonBlock;

@@ -12,7 +12,7 @@ import { mountConnection } from "./views/connection.js";
 import { mountDock } from "./views/dock.js";
 import { mountFollow } from "./views/follow.js";
 import { mountNarration } from "./views/narration.js";
-import { handlerCellEvents } from "./views/handlerCell.js";
+import { functionLog } from "./views/functionLog.js";
 import { mountNotebook } from "./views/notebook.js";
 import { mountPaceControl } from "./views/paceControl.js";
 import { mountQueue, mountTasks, mountTimeline } from "./views/panels.js";
@@ -172,6 +172,8 @@ socket.on("snapshot", (snapshot) => {
   firstSnapshot = false;
   pace.flush();
   store.load(snapshot);
+  // A reload or reconnect rebuilds the function log from the recent events (each is folded once).
+  functionLog.fold(snapshot.events);
   readMaxReceives();
   backend.textContent = `${snapshot.backend?.mode ?? "embedded"} backend`;
   showOmitted(snapshot.omitted);
@@ -235,7 +237,7 @@ followStepChanges(part("notebook"), document.querySelector(".step-announcer") as
 const drawnThrough = (seq: number) => seq <= store.state.seq && (travel?.live === false || pace.shownThrough(seq));
 notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind, drawnThrough });
 store.onRender((_state, fresh) => {
-  if (fresh.length > 0) handlerCellEvents(fresh);
+  if (fresh.length > 0) functionLog.fold(fresh);
   if (fresh.length > 0) notebook.onStateChange();
 });
 presenter?.announce();

@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler } from "express";
 import { z } from "zod";
+import { FUNCTION_CODE_LIMIT } from "../../common/events.js";
 import type { TerminalDisabled } from "../../common/terminal.js";
 import { CompileError, DeployRefused, type FunctionCode } from "../runtime/functionCode.js";
 import { ControlAccess } from "../security/controlAccess.js";
@@ -8,8 +9,12 @@ import type { ControlGuards } from "./controlGuard.js";
 import { requireJson, requireJsonType } from "./controlRoutes.js";
 import { ApiError } from "./errors.js";
 
-/** Function code may be up to 256 KiB (the API's other bodies stay at 16 KiB). */
-export const CODE_LIMIT_BYTES = 256 * 1024;
+/**
+ * The deploy body's limit in bytes: FUNCTION_CODE_LIMIT code units at their longest in JSON (six
+ * bytes for an escaped control character), so code over the limit gets the schema's clear 400,
+ * never a bare 413. (The API's other bodies stay at 16 KiB.)
+ */
+const DEPLOY_BODY_LIMIT_BYTES = FUNCTION_CODE_LIMIT * 6 + 4096;
 
 export interface FunctionCodeDeps {
   /** Null when the backend runs functions elsewhere (LocalStack, AWS). */
@@ -20,7 +25,7 @@ export interface FunctionCodeDeps {
   off: TerminalDisabled | null;
 }
 
-const deploySchema = z.strictObject({ language: z.enum(["nodejs", "python"]), code: z.string().max(CODE_LIMIT_BYTES) });
+const deploySchema = z.strictObject({ language: z.enum(["nodejs", "python"]), code: z.string().max(FUNCTION_CODE_LIMIT, `code: at most ${FUNCTION_CODE_LIMIT} characters (256 Ki)`) });
 
 /**
  * Running a learner's code is the terminal's level of trust: only on the learner's own machine
@@ -51,7 +56,7 @@ export function functionCodeRoutes(deps: FunctionCodeDeps): Router {
   const router = Router({ caseSensitive: true });
   const guard = [...deps.guards.control, learnerOnly(deps)];
   router.get("/function/code", async (_req, res) => void res.json(await available(deps).view()));
-  router.put("/function/code", ...guard, requireJson, express.json({ limit: CODE_LIMIT_BYTES + 4096, strict: false }), async (req, res) => {
+  router.put("/function/code", ...guard, requireJson, express.json({ limit: DEPLOY_BODY_LIMIT_BYTES, strict: false }), async (req, res) => {
     const code = available(deps);
     const parsed = deploySchema.safeParse(req.body);
     if (!parsed.success) throw new ApiError(400, "InvalidFunctionCode", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));

@@ -204,13 +204,14 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
     case "redrive":
     case "reset":
     case "trial":
+    case "function-log":
       if (body) fail(fence.line, `${language} block: takes no content`);
       return { kind: language };
     case "hint":
       if (!body) fail(fence.line, "hint block: write the hint (markdown) inside it");
       return { kind: "hint", markdown: body };
     default:
-      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, predict, faults, trigger, step-mode, next, redrive, reset, trial, hint, code, handler (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
+      return fail(fence.line, `unknown block type "${language}"; blocks are http, terminal, check, predict, faults, trigger, step-mode, next, redrive, reset, trial, hint, code, handler, function-log (or plain code: ${[...PROSE_LANGUAGES].filter(Boolean).join(", ")})`);
   }
 }
 

@@ -7,6 +7,7 @@ import { hasChromium, pagesPerTest } from "../helpers/browser.js";
 import { hasPython } from "../helpers/functionCode.js";
 import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
+import { FUNCTION_CODE_LIMIT } from "../../common/events.js";
 
 if (!hasChromium() && process.env.CI) throw new Error("CI must have chromium (apt-get install chromium)");
 const browser = pagesPerTest({ viewport: { width: 1024, height: 768 } });
@@ -28,6 +29,17 @@ async function deploy(cell: ReturnType<Page["locator"]>, page: Page): Promise<vo
   await page.waitForTimeout(PAUSE_MS);
   await cell.locator("button.deploy").click();
   await cell.locator(".answer:has-text('Deployed as version')").waitFor({ timeout: 30_000 });
+}
+
+/** A new learner's page on lesson 21's first part, its cell's editor loaded. */
+async function firstCell(): Promise<{ page: Page; cell: ReturnType<Page["locator"]> }> {
+  const playground = await playgrounds.start();
+  const page = await browser.newPage();
+  await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/1`);
+  await page.waitForSelector("body[data-ready=true]");
+  const cell = page.locator(".block.handler").first();
+  await cell.locator(".cm-editor").waitFor();
+  return { page, cell };
 }
 
 describe.skipIf(!hasChromium())("the handler cell", () => {
@@ -64,6 +76,18 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-${language}-error.png` });
     const failed = await lastTask(playground);
     expect(failed.status).not.toBe("completed");
+
+    // Reading on and coming back, as a learner does: the cell still marks the line and keeps its log.
+    const logBefore = await cell.locator(".handler-log").textContent();
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".nb-nav .next").click();
+    await page.locator(".nb-nav .prev").waitFor();
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".nb-nav .prev").click();
+    await cell.locator(`.cm-line:has-text('${typo.text}')`).waitFor();
+    await expect(cell.locator(".cm-line:has(.cm-lintRange-error)").textContent({ timeout: 10_000 })).resolves.toContain(typo.text);
+    expect(await cell.locator("select.handler-language").inputValue()).toBe(language);
+    expect(await cell.locator(".handler-log").textContent()).toContain(logBefore?.split("\n").at(-1) ?? "no log");
 
     // The fix, typed as a learner would: the word "records" becomes "Records".
     await page.waitForTimeout(PAUSE_MS);
@@ -107,4 +131,67 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     release();
     await deploy(cell, page);
   });
+
+  it("shows the function log on the part that sends the task, where the lesson says to read it", { timeout: 90_000 }, async () => {
+    const { page, cell } = await firstCell();
+    await deploy(cell, page);
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".nb-nav .next").click();
+    const log = page.locator(".block.function-log .handler-log");
+    await expect(log.textContent()).resolves.toContain("version 1");
+    await page.waitForTimeout(PAUSE_MS);
+    await page.locator(".block.http .run").first().click();
+    await log.locator("text=/processing task/").waitFor({ timeout: 30_000 });
+    await expect(log.textContent()).resolves.toMatch(/cold start/i);
+    await page.screenshot({ path: `${ROOT}test-results/handler-cell-function-log-part.png` });
+  });
+
+  it("keeps each language's text and undo history apart, and indents Python by four spaces", { timeout: 60_000 }, async () => {
+    const { page, cell } = await firstCell();
+    // The lines drawn: CodeMirror draws those in sight (and a margin), enough for what is compared here.
+    const text = () => cell.locator(".cm-content").innerText();
+    await cell.locator(".cm-line").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\n// mine");
+    await cell.locator("select.handler-language").selectOption("python");
+    await cell.locator(".cm-line:has-text('def lambda_handler')").waitFor();
+    const python = await text();
+    // Ctrl+Z in Python has no TypeScript edit to undo.
+    await cell.locator(".cm-line:has-text('def lambda_handler')").click();
+    await page.keyboard.press("Control+z");
+    expect(await text()).toBe(python);
+    // A new line after `def …:` is indented by four.
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("x = 1");
+    await expect.poll(async () => (await text()).split("\n")).toContain("    x = 1");
+    await cell.locator("select.handler-language").selectOption("nodejs");
+    await expect(text()).resolves.toContain("// mine");
+    await page.keyboard.press("Control+z");
+    await cell.locator(".cm-content").click();
+    await page.keyboard.press("Control+z");
+    await expect.poll(text).not.toContain("// mine");
+    expect(await text()).toContain("export const handler");
+  });
+
+  it("refuses a paste past the deploy limit and says so, keeping the code as it was", { timeout: 60_000 }, async () => {
+    const { page, cell } = await firstCell();
+    const before = await cell.locator(".cm-content").innerText();
+    await cell.locator(".cm-line").first().click();
+    await page.evaluate((length) => {
+      // In the page: the browser's own paste event, as Ctrl+V sends it (the test's types have no DOM).
+      type Target = { dispatchEvent(event: unknown): void };
+      const page = globalThis as unknown as {
+        document: { querySelector(selector: string): Target | null };
+        DataTransfer: new () => { setData(type: string, text: string): void };
+        ClipboardEvent: new (type: string, init: object) => unknown;
+      };
+      const data = new page.DataTransfer();
+      data.setData("text/plain", "x".repeat(length));
+      page.document.querySelector(".cm-content")?.dispatchEvent(new page.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    }, FUNCTION_CODE_LIMIT);
+    await expect(cell.locator(".answer").textContent()).resolves.toMatch(/^Not pasted: .* up to 256 Ki/);
+    expect(await cell.locator(".cm-content").innerText()).toBe(before);
+  });
 });
+

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FUNCTION_CODE_LIMIT } from "../../common/events.js";
 import { deploy, deployed, hasPython, nodeHandler } from "../helpers/functionCode.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
@@ -110,5 +111,20 @@ describe("GET, PUT and DELETE /api/function/code", () => {
     });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe("InvalidFunctionCode");
+  });
+
+  it("refuses code one character over the limit with 400 InvalidFunctionCode naming the limit, even when JSON escapes every character", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const code = "\u0001".repeat(FUNCTION_CODE_LIMIT + 1);
+    const response = await fetch(`${playground.url}/api/function/code`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${playground.terminalToken}` },
+      body: JSON.stringify({ language: "nodejs", code }),
+    });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe("InvalidFunctionCode");
+    expect(error.message).toContain(`at most ${FUNCTION_CODE_LIMIT} characters`);
+    expect(((await (await playground.get("/api/function/code")).json()) as { version: number }).version).toBe(0);
   });
 });

@@ -148,6 +148,11 @@ describe("handler blocks", () => {
   ])("refuse %s, naming the file and line", (_name, block, message) => {
     expect(() => parse(front + "## S\n" + block + "\n")).toThrow(message);
   });
+
+  it("have a function-log block for a later part, which takes no content", () => {
+    expect(parse(front + "## S\n```function-log\n```\n").steps[0]?.parts).toEqual([{ kind: "function-log" }]);
+    expect(() => parse(front + "## S\n```function-log\nlines\n```\n")).toThrow(/lessons\/99-test.md:7: function-log block: takes no content/);
+  });
 });
 
 describe("loading the lessons folder", () => {

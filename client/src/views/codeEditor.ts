@@ -1,19 +1,26 @@
 // The code cell's editor: CodeMirror 6, loaded only when a lesson part shows a handler cell (it is
 // most of the cell's weight, and most parts have none). TypeScript/JavaScript and Python modes;
 // a compile or runtime error is drawn at its line as a diagnostic.
+import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
+import { indentUnit } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { Compartment, EditorState } from "@codemirror/state";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
-import { indentWithTab } from "@codemirror/commands";
+import { wrappedLineIndent } from "codemirror-wrapped-line-indent";
 import type { FunctionLanguage } from "../../../common/lessons.js";
 
 export interface CodeEditor {
   code(): string;
-  /** Replace the whole text (Reset, a language switch). */
-  setCode(code: string, language: FunctionLanguage): void;
+  /** Replace the whole text of the language shown (Reset); undoable, like any edit. */
+  setCode(code: string): void;
+  /**
+   * Show `language`'s text: the one the learner left there, with its own undo history, or `code`
+   * the first time. Ctrl+Z never brings one language's text back under the other's label.
+   */
+  showLanguage(language: FunctionLanguage, code: string): void;
   setReadOnly(readOnly: boolean): void;
   /** Mark an error at a line (1-based) and optional column (1-based); replaces earlier marks. */
   markError(line: number, column: number | null, message: string): void;
@@ -21,40 +28,77 @@ export interface CodeEditor {
   focus(): void;
 }
 
-const modeOf = (language: FunctionLanguage) => (language === "python" ? python() : javascript({ typescript: true }));
+export interface EditorOptions {
+  /** After every edit, with the whole text. */
+  onChange(code: string): void;
+  /** The longest text accepted, in UTF-16 code units (the deploy limit); a longer edit is refused. */
+  maxLength: number;
+  /** Told when an edit (a paste, mostly) was refused for `maxLength`, with the length it would have had. */
+  onTooLong(length: number): void;
+}
 
-/** An editor in `host`, starting with `code`; `onChange` after every edit. */
-export function mountEditor(host: HTMLElement, code: string, language: FunctionLanguage, onChange: (code: string) => void): CodeEditor {
-  const mode = new Compartment();
+/**
+ * Each language's mode and indentation: PEP 8's four spaces for Python (two made a pasted or typed
+ * block an IndentationError against the lesson's four), the lesson files' two for TypeScript.
+ */
+const modeOf = (language: FunctionLanguage): Extension =>
+  language === "python" ? [python(), indentUnit.of("    ")] : [javascript({ typescript: true }), indentUnit.of("  ")];
+
+/** An editor in `host`, starting with `code` in `language`. */
+export function mountEditor(host: HTMLElement, code: string, language: FunctionLanguage, options: EditorOptions): CodeEditor {
   const readOnly = new Compartment();
-  const view = new EditorView({
-    parent: host,
-    state: EditorState.create({
-      doc: code,
+  let locked = false;
+  const stateFor = (doc: string, lang: FunctionLanguage) =>
+    EditorState.create({
+      doc,
       extensions: [
         basicSetup,
         keymap.of([indentWithTab]),
-        mode.of(modeOf(language)),
-        readOnly.of(EditorState.readOnly.of(false)),
+        modeOf(lang),
+        readOnly.of(EditorState.readOnly.of(locked)),
         lintGutter(),
-        // The lesson column is narrow (about 35 columns at 1024×768): unwrapped, lesson 21's typo
-        // `event.records` ran past the right edge of its marked line, out of sight.
+        // The lesson column is narrow: unwrapped, lesson 21's typo `event.records` ran past the
+        // right edge of its marked line, out of sight. A wrapped line continues under its own
+        // indentation, so a Python block still reads as a block.
         EditorView.lineWrapping,
+        wrappedLineIndent,
+        EditorState.transactionFilter.of((tr) => {
+          if (!tr.docChanged || tr.newDoc.length <= options.maxLength) return tr;
+          options.onTooLong(tr.newDoc.length);
+          return [];
+        }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) onChange(update.state.doc.toString());
+          if (update.docChanged) options.onChange(update.state.doc.toString());
         }),
         EditorView.contentAttributes.of({ "aria-label": "Handler code" }),
       ],
-    }),
-  });
+    });
+  const states = new Map<FunctionLanguage, EditorState>();
+  let shown = language;
+  const view = new EditorView({ parent: host, state: stateFor(code, language) });
   const clearErrors = () => view.dispatch(setDiagnostics(view.state, []));
   return {
     code: () => view.state.doc.toString(),
-    setCode(next, nextLanguage) {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next }, effects: mode.reconfigure(modeOf(nextLanguage)) });
+    setCode(next) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next } });
       clearErrors();
     },
-    setReadOnly: (on) => view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(on)) }),
+    showLanguage(next, nextCode) {
+      if (next === shown) return;
+      states.set(shown, view.state);
+      const kept = states.get(next);
+      view.setState(kept ?? stateFor(nextCode, next));
+      // A kept state remembers the lock it had when it was left. The scroll position is the view's,
+      // not the state's: the other language's text opens at its top, or where its cursor was.
+      const at = kept ? kept.selection.main.head : 0;
+      view.dispatch({ effects: [readOnly.reconfigure(EditorState.readOnly.of(locked)), EditorView.scrollIntoView(at, { y: kept ? "center" : "start" })] });
+      shown = next;
+      clearErrors();
+    },
+    setReadOnly(on) {
+      locked = on;
+      view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(on)) });
+    },
     markError(line, column, message) {
       const doc = view.state.doc;
       const at = doc.line(Math.min(Math.max(1, line), doc.lines));

@@ -1,22 +1,11 @@
 // A handler cell: the lesson's function code in an editor; Deploy makes it the function the
 // trigger invokes (a new version), Reset goes back to the lesson's code and the playground's own
 // handler. The editor library loads the first time a part shows a cell.
-import type { FlowEvent } from "../../../common/events.js";
+import { FUNCTION_CODE_LIMIT } from "../../../common/events.js";
 import type { FunctionLanguage, HandlerBlock } from "../../../common/lessons.js";
 import { call, esc } from "../api.js";
-import { describe } from "../describe.js";
 import type { CodeEditor } from "./codeEditor.js";
-
-/** The live cells on the page; each is told the new events and drops out once its part is gone. */
-const listeners = new Set<(events: FlowEvent[]) => void>();
-
-/** Hand the events since the last redraw to the cells shown (client/src/main.ts calls this). */
-export function handlerCellEvents(events: FlowEvent[]): void {
-  for (const listener of listeners) listener(events);
-}
-
-/** Lines kept in a cell's function log: the latest invocations', enough to read one batch's story. */
-const LOG_LINES = 40;
+import { functionLog, logText, type FunctionError } from "./functionLog.js";
 
 /** GET /api/function/code: what runs now, and whether this machine can run Python. */
 export interface DeployedCode {
@@ -31,6 +20,7 @@ interface ErrorAnswer {
 }
 
 const DRAFTS_KEY = "queue-flow-playground.handler-drafts";
+const LANGUAGE_KEY = "queue-flow-playground.handler-language";
 const LANGUAGE_NAME: Record<FunctionLanguage, string> = { nodejs: "TypeScript / JavaScript (Node.js)", python: "Python 3" };
 
 const drafts = (): Record<string, string> => JSON.parse(localStorage.getItem(DRAFTS_KEY) ?? "{}") as Record<string, string>;
@@ -38,8 +28,18 @@ const keepDraft = (key: string, code: string | undefined) => {
   const all = drafts();
   if (code === undefined) delete all[key];
   else all[key] = code;
-  localStorage.setItem(DRAFTS_KEY, JSON.stringify(all));
+  try {
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(all));
+  } catch {
+    // The browser's storage is full (a few MiB): the draft lives on in the editor, not past a reload.
+  }
 };
+
+/** A draft is written to the browser's storage once typing pauses this long (ms), not at every key. */
+const DRAFT_PAUSE_MS = 300;
+
+/** What a deploy refused at a line, per cell and language, so the mark is still there on coming back. */
+const refusals = new Map<string, { code: string; text: string; line: number; column: number | null; message: string }>();
 
 /** The cell's HTML before the editor loads: the code itself, readable at once. */
 export function renderHandlerCell(block: HandlerBlock, i: number): string {
@@ -52,10 +52,15 @@ export function renderHandlerCell(block: HandlerBlock, i: number): string {
     <div class="handler-editor"><pre><code>${esc(first?.code ?? "")}</code></pre></div>
     <div class="handler-actions"><button type="button" class="deploy" disabled>Deploy</button> <button type="button" class="reset-code" disabled>Reset</button>
       <span class="answer" aria-live="polite">Loading the editor…</span></div>
-    <div class="handler-log-head">Function log <span class="handler-log-hint">(cold starts, <code>console.log</code> / <code>print</code>, results and errors of your deployed version)</span></div>
-    <pre class="handler-log" aria-live="polite">Nothing yet: deploy, then send a task.</pre>
+    ${LOG_HTML}
   </div>`;
 }
+
+const LOG_HTML = `<div class="handler-log-head">Function log <span class="handler-log-hint">(cold starts, <code>console.log</code> / <code>print</code>, results and errors of your deployed version)</span></div>
+    <pre class="handler-log" aria-live="polite">Nothing yet: deploy, then send a task.</pre>`;
+
+/** A function-log block's HTML: the same log as the handler cell's, for a later part. */
+export const renderFunctionLog = (i: number) => `<div class="block function-log" data-part="${i}">${LOG_HTML}</div>`;
 
 /**
  * Makes a rendered cell live: loads the editor, keeps the learner's draft per lesson part and
@@ -77,96 +82,127 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   const following = document.body.classList.contains("follower");
   const [{ mountEditor }, deployed] = await Promise.all([import("./codeEditor.js"), call("GET", "/api/function/code")]);
   const now = deployed.ok ? (deployed.json as DeployedCode) : undefined;
+  if (now) functionLog.know(now.version, now.language, now.code);
   const source = (language: FunctionLanguage) => block.sources.find((s) => s.language === language) ?? block.sources[0];
   const keyOf = (language: FunctionLanguage) => `${draftKey}/${language}`;
+  // The language the learner picked last, in any cell, when this cell offers it.
+  const preferred = localStorage.getItem(LANGUAGE_KEY) as FunctionLanguage | null;
+  if (preferred && block.sources.some((s) => s.language === preferred)) select.value = preferred;
   let language = (select.value as FunctionLanguage) || "nodejs";
   const codeFor = (lang: FunctionLanguage) => drafts()[keyOf(lang)] ?? source(lang)?.code ?? "";
+  // Drafts are written once typing pauses, and at once when the part goes (its cell leaves the page).
+  let pending: { key: string; code: string } | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    if (pending) keepDraft(pending.key, pending.code);
+    pending = null;
+  };
   host.textContent = "";
-  const editor: CodeEditor = mountEditor(host, codeFor(language), language, (code) => keepDraft(keyOf(language), code));
+  const editor: CodeEditor = mountEditor(host, codeFor(language), language, {
+    maxLength: FUNCTION_CODE_LIMIT,
+    onChange(code) {
+      pending = { key: keyOf(language), code };
+      clearTimeout(timer);
+      timer = setTimeout(flush, DRAFT_PAUSE_MS);
+    },
+    onTooLong: (length) =>
+      say(`Not pasted: the code would be ${Math.ceil(length / 1024)} Ki characters, and a function's code may be up to ${FUNCTION_CODE_LIMIT / 1024} Ki here (a Lambda .zip is capped too, at 50 MB).`, "error"),
+  });
+  // Leaving the part (the address's #part changes) or the page writes a draft still waiting.
+  const leave = () => {
+    flush();
+    if (el.isConnected) return;
+    window.removeEventListener("hashchange", leave);
+    window.removeEventListener("pagehide", leave);
+  };
+  window.addEventListener("hashchange", leave);
+  window.addEventListener("pagehide", leave);
   const pythonMissing = now?.pythonAvailable === false;
   const lockFor = (lang: FunctionLanguage) => following || (lang === "python" && pythonMissing);
+  /** The error this cell's code has, when it is the code that raised it: a refused deploy, or the deployed version's latest failure. */
+  const markKnownError = () => {
+    const refused = refusals.get(keyOf(language));
+    if (refused && refused.code === editor.code()) {
+      say(refused.text, "error");
+      return editor.markError(refused.line, refused.column, refused.message);
+    }
+    const failed = functionLog.error;
+    if (failed && failed.version === functionLog.version && failed.language === language && functionLog.code === editor.code()) {
+      editor.markError(failed.line, failed.column, failed.message);
+    }
+  };
   const apply = (lang: FunctionLanguage) => {
+    flush();
     language = lang;
     if (fileLabel) fileLabel.textContent = source(lang)?.file ?? "";
-    editor.setCode(codeFor(lang), lang);
+    editor.showLanguage(lang, codeFor(lang));
     editor.setReadOnly(lockFor(lang));
     deploy.disabled = lockFor(lang);
     if (following) say("Read-only: the presenter's page deploys code, a follower's page shows it.");
     else if (lang === "python" && pythonMissing) say("Python is not installed on this machine (python3 was not found), so this cell is read-only. Install python3 and restart the playground to run it.", "error");
-    else say(now && now.version > 0 ? `The function runs version ${now.version} now (${now.language === "python" ? "Python" : "Node.js"}).` : "The function runs the playground's own handler now.");
+    else say(functionLog.version > 0 ? `The function runs version ${functionLog.version} now (${functionLog.language === "python" ? "Python" : "Node.js"}).` : "The function runs the playground's own handler now.");
+    markKnownError();
   };
-  select.addEventListener("change", () => apply(select.value as FunctionLanguage));
-  follow(el, editor, now?.version ?? 0, () => language);
+  select.addEventListener("change", () => {
+    localStorage.setItem(LANGUAGE_KEY, select.value);
+    apply(select.value as FunctionLanguage);
+  });
+  showLog(el);
+  let errorShown: FunctionError | null = functionLog.error;
+  functionLog.watch(el, () => {
+    if (functionLog.error === errorShown) return;
+    errorShown = functionLog.error;
+    markKnownError();
+  });
   apply(language);
   // Rendered disabled: a press while the editor still loaded found no listener and did nothing.
   // apply() set Deploy; nothing awaits between here and the listeners below.
   reset.disabled = following;
 
   deploy.addEventListener("click", async () => {
+    flush();
     editor.clearErrors();
+    refusals.delete(keyOf(language));
     deploy.disabled = true;
     say("Deploying…");
-    const result = await call("PUT", "/api/function/code", { language, code: editor.code() }).finally(() => (deploy.disabled = lockFor(language)));
+    const code = editor.code();
+    const result = await call("PUT", "/api/function/code", { language, code }).finally(() => (deploy.disabled = lockFor(language)));
     if (result.ok) {
       const { version } = result.json as DeployedCode;
+      functionLog.deployed(version, language, code);
       say(`Deployed as version ${version} ✓ — the trigger's next batch runs it.`, "ok");
       return;
     }
     const error = (result.json as ErrorAnswer | null)?.error;
     const where = error?.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}: ` : "";
-    say(`Not deployed (${error?.code ?? `HTTP ${result.status}`}): ${where}${error?.message ?? result.text}`, "error");
-    if (error?.line) editor.markError(error.line, error.column ?? null, error.message ?? "error");
+    const text = `Not deployed (${error?.code ?? `HTTP ${result.status}`}): ${where}${error?.message ?? result.text}`;
+    say(text, "error");
+    if (!error?.line) return;
+    refusals.set(keyOf(language), { code, text, line: error.line, column: error.column ?? null, message: error.message ?? "error" });
+    editor.markError(error.line, error.column ?? null, error.message ?? "error");
   });
 
   reset.addEventListener("click", async () => {
+    clearTimeout(timer);
+    pending = null;
     keepDraft(keyOf(language), undefined);
-    editor.setCode(source(language)?.code ?? "", language);
+    refusals.delete(keyOf(language));
+    editor.setCode(source(language)?.code ?? "");
+    // setCode's own change scheduled a draft of the lesson's code: nothing of the learner's to keep.
+    clearTimeout(timer);
+    pending = null;
     const result = await call("DELETE", "/api/function/code");
     say(result.ok ? "Back to the lesson's code; the function runs the playground's own handler again ✓" : `Reset refused: ${(result.json as ErrorAnswer | null)?.error?.message ?? `HTTP ${result.status}`}`, result.ok ? "ok" : "error");
   });
 }
 
-/**
- * The cell's function log: what the deployed version's invocations did, from the events — cold
- * starts, each log line, the result, and an error marked at its line in the editor when it came
- * from the code shown (same language). Invocations of the lesson's handler (version 0)
- * are left to the timeline.
- */
-function follow(el: HTMLElement, editor: CodeEditor, initialVersion: number, language: () => FunctionLanguage): void {
+/** The page's function log in `el`'s `.handler-log`, kept current while `el` is on the page. */
+export function showLog(el: HTMLElement): void {
   const log = el.querySelector<HTMLElement>(".handler-log");
   if (!log) return;
-  let version = initialVersion;
-  let deployedLanguage: FunctionLanguage | null = null;
-  const ours = new Set<string>();
-  const lines: string[] = [];
-  const add = (line: string) => {
-    lines.push(line);
-    lines.splice(0, Math.max(0, lines.length - LOG_LINES));
-    log.textContent = lines.join("\n");
+  functionLog.watch(el, () => {
+    log.textContent = logText(functionLog);
     log.scrollTop = log.scrollHeight;
-  };
-  const time = (at: number) => new Date(at).toLocaleTimeString();
-  const listener = (events: FlowEvent[]) => {
-    if (!el.isConnected) return void listeners.delete(listener);
-    for (const e of events) {
-      if (e.type === "function.deployed") {
-        version = e.version;
-        deployedLanguage = e.version === 0 ? null : e.language;
-        add(`${time(e.at)}  ${describe(e)}`);
-      } else if (e.type === "lambda.invoked" && version > 0) {
-        ours.add(e.invocationId);
-        add(`${time(e.at)}  invoked with ${e.messageIds.length} record(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""}`);
-      } else if (e.type === "lambda.cold-start" || e.type === "lambda.environment-ended") {
-        add(`${time(e.at)}  ${describe(e)}`);
-      } else if (e.type === "lambda.log") {
-        add(`${time(e.at)}  ${e.stream === "stderr" ? "stderr: " : ""}${e.message}`);
-      } else if ((e.type === "lambda.completed" || e.type === "lambda.failed") && ours.has(e.invocationId)) {
-        ours.delete(e.invocationId);
-        add(`${time(e.at)}  ${describe(e)}`);
-        const detail = e.type === "lambda.failed" ? e.errorDetail : undefined;
-        if (detail?.line && deployedLanguage === language()) editor.markError(detail.line, detail.column ?? null, `${detail.errorType}: ${detail.errorMessage}`);
-      }
-    }
-  };
-  listeners.add(listener);
+  });
 }

@@ -2,7 +2,7 @@ import "../notebook.css";
 import { marked } from "marked";
 import type { Lesson, LessonSummary, PredictionOutcome } from "../../../common/lessons.js";
 import { call, esc, getJson } from "../api.js";
-import { mountHandlerCell } from "./handlerCell.js";
+import { mountHandlerCell, showLog } from "./handlerCell.js";
 import { applyHints } from "./hints.js";
 import { drillRoute, loadDrill, mountDrill } from "./drill.js";
 import { act, renderPart } from "./notebookBlocks.js";
@@ -202,6 +202,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       const failed = (error: unknown) => void (el.querySelector(".answer") ?? el).append(`The editor could not load: ${String(error)}`);
       return void mountHandlerCell(el, part, `${current.id}/${partIndex}/${el.dataset.part}`).catch(failed);
     }
+    if (part?.kind === "function-log") return showLog(el);
     const button = el.querySelector(".run");
     if (!part || part.kind === "prose" || !button) return;
     const visit = live;

@@ -5,7 +5,7 @@ import type { LessonBlock, PredictBlock, PredictionOutcome, StepPart } from "../
 import { FLOW_STEP_NUMBER, type FlowStep } from "../../../common/events.js";
 import { call, esc } from "../api.js";
 import { refusalOf } from "../refusal.js";
-import { renderHandlerCell } from "./handlerCell.js";
+import { renderFunctionLog, renderHandlerCell } from "./handlerCell.js";
 
 const SETTING_ROUTE = { faults: ["PUT", "/api/faults"], trigger: ["PATCH", "/api/trigger"], "step-mode": ["PUT", "/api/step-mode"] } as const;
 
@@ -44,6 +44,8 @@ export function renderPart(part: StepPart, i: number, chosen: string | undefined
       return `<figure class="block code" data-part="${i}"><figcaption>${esc(block.file)}:${block.line} <button type="button" class="code-toggle" aria-expanded="false">Show the code</button></figcaption><pre><code>${esc(block.code)}</code></pre></figure>`;
     case "handler":
       return renderHandlerCell(block, i);
+    case "function-log":
+      return renderFunctionLog(i);
     case "predict":
       return `<fieldset class="block predict" data-part="${i}"><legend>Predict: ${esc(block.question)}</legend>${block.choices
         .map((c, n) => `<label><input type="radio" name="p${i}" value="${n}" ${chosen === c.label ? "checked" : ""}/> ${esc(c.label)}</label>`)
