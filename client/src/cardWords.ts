@@ -29,3 +29,9 @@ export function cardWords(m: MessageView, now: number, maxReceives: number | nul
   if (state === "in-flight" && m.consumer === "other-client") doing = `other client · ${Math.ceil(Math.max(0, (m.visibleAt ?? now) - now) / 1000)} s`;
   return { lines: [task, receives, doing], state, left };
 }
+
+/** The dead-letter queue's caption: how many it holds, and how many of them have no card (it draws two). */
+export function deadCaption(total: number, drawn: number): string {
+  if (total === 0) return "empty";
+  return `${total} dead-lettered${total > drawn ? ` (${total - drawn} more not drawn)` : ""}`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MessageView } from "../../common/state.js";
-import { cardWords } from "../../client/src/cardWords.js";
+import { cardWords, deadCaption } from "../../client/src/cardWords.js";
 
 const message = (over: Partial<MessageView>): MessageView => ({ messageId: "abcdef123456", taskId: 12, queue: "interview-queue", state: "visible", receiveCount: 0, visibleAt: null, receivedAt: null, consumer: null, sentAt: 0, ...over });
 
@@ -29,5 +29,13 @@ describe("a message's card on the drawing", () => {
 
   it("names a message without a task by its id", () => {
     expect(cardWords(message({ taskId: null }), 0, null).lines).toEqual(["message abcd", "not received yet", "visible · waiting"]);
+  });
+});
+
+describe("the dead-letter queue's caption", () => {
+  it("says how many messages it holds have no card, as the queue's caption does", () => {
+    expect(deadCaption(0, 0)).toBe("empty");
+    expect(deadCaption(2, 2)).toBe("2 dead-lettered");
+    expect(deadCaption(4, 2)).toBe("4 dead-lettered (2 more not drawn)");
   });
 });

@@ -1,5 +1,6 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
+import { deadCaption } from "../cardWords.js";
 import { deadLetterRule, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
@@ -69,7 +70,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
     const hidden = shown.inQueue - shown.inLanes - inQueue.length;
     const waiting = `${shown.visible} visible · ${shown.inFlight} in flight${shown.delayed ? ` · ${shown.delayed} delayed` : ""}${hidden > 0 ? ` (${hidden} more not drawn)` : ""}`;
     queueCards(inQueue, now, maxReceives, shown.inQueue === 0 ? "empty: no message waits" : waiting);
-    deadCards(dead, now, maxReceives, shown.dead ? `${shown.dead} dead-lettered` : "empty");
+    deadCards(dead, now, maxReceives, deadCaption(shown.dead, dead.length));
     handlerLines(handlerStationLines(state));
   };
   // The stations' contents are redrawn five times a second at most, except for a draw that shows a
