@@ -45,11 +45,13 @@ export default defineConfig({
     // whole suite's import time fell from 390 s to 133 s).
     // Test files share no state but their own: every playground is started per test or per file.
     isolate: false,
-    // Five files at a time on two cores: the lesson, lab and drill files (solves.*, labs*, drill,
+    // Seven files at a time on two cores: the lesson, lab and drill files (solves.*, labs*, drill,
     // the lessons-at-a-person's-pace browser files) are minutes of mostly waiting on real visibility
     // timeouts and retention periods (the suite used 40 % of two cores with three workers), and with
-    // fewer workers everything else waited behind them.
-    maxWorkers: 5,
+    // fewer workers everything else waited behind them. Whole suite: five workers 775 s (2026-12-02);
+    // seven 540 s and eight 594 s (2026-12-03, a learner's browser test running beside each: eight
+    // only added contention); every test passed in each run.
+    maxWorkers: 7,
     // The lessons and labs of one file (it.concurrent in test/lessons) run three at a time, each on
     // its own playground: with five the shards' timing-sensitive lessons (11, 18, 20) missed their
     // deadlines on two cores.

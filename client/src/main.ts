@@ -224,6 +224,11 @@ const terminalDone = () => {
   if (grownByLesson) dock.open(dock.tab ?? "terminal", "open");
 };
 window.addEventListener("hashchange", terminalDone);
+// Writing code in a cell wants the lesson column back: the tall drawer docked under it (lab 1 runs a
+// command, then has the learner deploy) left the editor one or two lines at 1024×768.
+document.addEventListener("focusin", (event) => {
+  if (event.target instanceof Element && event.target.closest(".block.handler .cm-editor")) terminalDone();
+});
 const runInTerminal = async (command: string) => {
   dock.open("terminal", "tall");
   grownByLesson = true;

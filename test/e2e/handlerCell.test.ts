@@ -193,5 +193,36 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await expect(cell.locator(".answer").textContent()).resolves.toMatch(/^Not pasted: .* up to 256 Ki/);
     expect(await cell.locator(".cm-content").innerText()).toBe(before);
   });
+
+  it("deploys the language shown at the press, keeps Deploy off and says so while it goes, whatever the learner switches to", { timeout: 60_000 }, async () => {
+    const { page, cell } = await firstCell();
+    // The deploy's answer comes two seconds late, as on a busy machine.
+    await page.route("**/api/function/code", async (route) => {
+      if (route.request().method() === "PUT") await new Promise((r) => setTimeout(r, 2_000));
+      await route.continue();
+    });
+    await cell.locator("button.deploy").click();
+    await cell.locator("select.handler-language").selectOption("python");
+    await expect(cell.locator(".answer").textContent()).resolves.toBe("Deploying (TypeScript / JavaScript (Node.js))…");
+    expect(await cell.locator("button.deploy").isDisabled()).toBe(true);
+    await cell.locator(".answer:has-text('Deployed as version 1 (TypeScript / JavaScript (Node.js)) ✓')").waitFor({ timeout: 10_000 });
+    expect(await cell.locator("button.deploy").isDisabled()).toBe(false);
+  });
+
+  it("keeps a refused deploy's mark and message across a reload, while the cell holds the code refused", { timeout: 60_000 }, async () => {
+    const { page, cell } = await firstCell();
+    await cell.locator(".cm-line:has-text('const batchItemFailures')").click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" ))");
+    await cell.locator("button.deploy").click();
+    await cell.locator(".answer:has-text('Not deployed (CompileError')").waitFor();
+    const refused = await cell.locator(".answer").textContent();
+    await cell.locator(".cm-lintRange-error").first().waitFor();
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    const again = page.locator(".block.handler").first();
+    await again.locator(".cm-lintRange-error").first().waitFor({ timeout: 10_000 });
+    expect(await again.locator(".answer").textContent()).toBe(refused);
+  });
 });
 

@@ -12,6 +12,15 @@ describe("errorPlace", () => {
     expect(errorPlace(stack, "lambda_function.py")).toEqual({ line: 7 });
   });
 
+  it("reads the line a Python error was raised on inside a helper, not the handler's line that called it (the traceback lists the innermost frame last)", () => {
+    const stack = [
+      '  File "/work/lambda/runtime/bootstrap.py", line 99, in main\n    result = handler(json.loads(text), context)\n',
+      '  File "/tmp/qfp-function-x/v2/lambda_function.py", line 9, in lambda_handler\n    helper()\n',
+      '  File "/tmp/qfp-function-x/v2/lambda_function.py", line 5, in helper\n    x / 0\n',
+    ];
+    expect(errorPlace(stack, "lambda_function.py")).toEqual({ line: 5 });
+  });
+
   it("finds no place when no frame names the learner's file", () => {
     expect(errorPlace(["at process.processTicksAndRejections (node:internal/process/task_queues:95:5)"], "handler.ts")).toBeNull();
   });

@@ -23,7 +23,7 @@ const time = (at: number) => new Date(at).toLocaleTimeString();
 type View = () => void;
 
 export class FunctionLog {
-  /** The log's lines, oldest first (at most LOG_LINES). */
+  /** The log's lines since the version was deployed (or the world reset), oldest first (at most LOG_LINES). */
   readonly lines: string[] = [];
   /** The version the trigger invokes now (0: the playground's own handler), as last deployed. */
   version = 0;
@@ -48,9 +48,15 @@ export class FunctionLog {
     this.code = version === 0 ? null : code;
   }
 
-  /** This page deployed `code` as `version`: the errors that follow are at lines of that code. */
+  /**
+   * This page deployed `code` as `version`: the errors that follow are at lines of that code. The
+   * answer may come before or after the `function.deployed` event; either way the code is kept.
+   */
   deployed(version: number, language: FunctionLanguage, code: string): void {
-    if (version >= this.version) this.know(version, language, code);
+    if (version < this.version) return;
+    this.version = version;
+    this.language = language;
+    this.code = code;
   }
 
   /** Fold events (any order of batches; each event once, by its sequence number) and tell the views. */
@@ -65,7 +71,7 @@ export class FunctionLog {
   }
 
   /** Call `view` after every change while `el` is on the page; the first call is now. */
-  watch(el: HTMLElement, view: View): void {
+  watch(el: { readonly isConnected: boolean }, view: View): void {
     const listener = () => {
       if (!el.isConnected) return void this.views.delete(listener);
       view();
@@ -88,7 +94,13 @@ export class FunctionLog {
         this.version = e.version;
         this.language = e.version === 0 ? null : e.language;
         this.error = null;
+        // The log is the deployed version's: an older version's errors named lines of other code.
+        this.lines.length = 0;
         return this.add(e.at, describe(e));
+      case "world.reset":
+        this.lines.length = 0;
+        this.error = null;
+        return true;
       case "lambda.invoked":
         // The playground's own handler (version 0) is the timeline's to tell.
         if (this.version === 0) return false;

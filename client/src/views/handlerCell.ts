@@ -38,8 +38,26 @@ const keepDraft = (key: string, code: string | undefined) => {
 /** A draft is written to the browser's storage once typing pauses this long (ms), not at every key. */
 const DRAFT_PAUSE_MS = 300;
 
-/** What a deploy refused at a line, per cell and language, so the mark is still there on coming back. */
-const refusals = new Map<string, { code: string; text: string; line: number; column: number | null; message: string }>();
+/** What a deploy refused at a line (a compile error), per cell and language, kept in the browser so the mark is still there on coming back or after a reload. */
+interface Refusal {
+  code: string;
+  text: string;
+  line: number;
+  column: number | null;
+  message: string;
+}
+const REFUSALS_KEY = "queue-flow-playground.handler-refusals";
+const refusals = (): Record<string, Refusal> => JSON.parse(localStorage.getItem(REFUSALS_KEY) ?? "{}") as Record<string, Refusal>;
+const keepRefusal = (key: string, refusal: Refusal | undefined) => {
+  const all = refusals();
+  if (refusal) all[key] = refusal;
+  else delete all[key];
+  try {
+    localStorage.setItem(REFUSALS_KEY, JSON.stringify(all));
+  } catch {
+    // Storage full: the mark stays on screen, not past a reload.
+  }
+};
 
 /** The cell's HTML before the editor loads: the code itself, readable at once. */
 export function renderHandlerCell(block: HandlerBlock, i: number): string {
@@ -99,15 +117,21 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     pending = null;
   };
   host.textContent = "";
+  let deploying = false;
+  let tooLongShown = false;
   const editor: CodeEditor = mountEditor(host, codeFor(language), language, {
     maxLength: FUNCTION_CODE_LIMIT,
     onChange(code) {
       pending = { key: keyOf(language), code };
       clearTimeout(timer);
       timer = setTimeout(flush, DRAFT_PAUSE_MS);
+      // An edit that was let in: the refused paste's message is history.
+      if (tooLongShown) status();
     },
-    onTooLong: (length) =>
-      say(`Not pasted: the code would be ${Math.ceil(length / 1024)} Ki characters, and a function's code may be up to ${FUNCTION_CODE_LIMIT / 1024} Ki here (a Lambda .zip is capped too, at 50 MB).`, "error"),
+    onTooLong(length) {
+      say(`Not pasted: the code would be ${Math.ceil(length / 1024)} Ki characters, and a function's code may be up to ${FUNCTION_CODE_LIMIT / 1024} Ki here (a Lambda .zip is capped too, at 50 MB).`, "error");
+      tooLongShown = true;
+    },
   });
   // Leaving the part (the address's #part changes) or the page writes a draft still waiting.
   const leave = () => {
@@ -120,11 +144,19 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   window.addEventListener("pagehide", leave);
   const pythonMissing = now?.pythonAvailable === false;
   const lockFor = (lang: FunctionLanguage) => following || (lang === "python" && pythonMissing);
+  /** The cell's standing line under the editor: why it is read-only, or what the function runs now (kept while a deploy is under way). */
+  function status(): void {
+    tooLongShown = false;
+    if (deploying) return;
+    if (following) say("Read-only: the presenter's page deploys code, a follower's page shows it.");
+    else if (language === "python" && pythonMissing) say("Python is not installed on this machine (python3 was not found), so this cell is read-only. Install python3 and restart the playground to run it.", "error");
+    else say(functionLog.version > 0 ? `The function runs version ${functionLog.version} now (${functionLog.language ? LANGUAGE_NAME[functionLog.language] : "?"}).` : "The function runs the playground's own handler now.");
+  }
   /** The error this cell's code has, when it is the code that raised it: a refused deploy, or the deployed version's latest failure. */
   const markKnownError = () => {
-    const refused = refusals.get(keyOf(language));
+    const refused = refusals()[keyOf(language)];
     if (refused && refused.code === editor.code()) {
-      say(refused.text, "error");
+      if (!deploying) say(refused.text, "error");
       return editor.markError(refused.line, refused.column, refused.message);
     }
     const failed = functionLog.error;
@@ -138,10 +170,8 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     if (fileLabel) fileLabel.textContent = source(lang)?.file ?? "";
     editor.showLanguage(lang, codeFor(lang));
     editor.setReadOnly(lockFor(lang));
-    deploy.disabled = lockFor(lang);
-    if (following) say("Read-only: the presenter's page deploys code, a follower's page shows it.");
-    else if (lang === "python" && pythonMissing) say("Python is not installed on this machine (python3 was not found), so this cell is read-only. Install python3 and restart the playground to run it.", "error");
-    else say(functionLog.version > 0 ? `The function runs version ${functionLog.version} now (${functionLog.language === "python" ? "Python" : "Node.js"}).` : "The function runs the playground's own handler now.");
+    deploy.disabled = deploying || lockFor(lang);
+    status();
     markKnownError();
   };
   select.addEventListener("change", () => {
@@ -163,31 +193,35 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   deploy.addEventListener("click", async () => {
     flush();
     editor.clearErrors();
-    refusals.delete(keyOf(language));
+    // What is deployed is what the cell shows at the press, whatever the learner switches to while it goes.
+    const sent = { language, code: editor.code(), key: keyOf(language) };
+    keepRefusal(sent.key, undefined);
+    deploying = true;
     deploy.disabled = true;
-    say("Deploying…");
-    const code = editor.code();
-    const result = await call("PUT", "/api/function/code", { language, code }).finally(() => (deploy.disabled = lockFor(language)));
+    say(`Deploying (${LANGUAGE_NAME[sent.language]})…`);
+    const result = await call("PUT", "/api/function/code", { language: sent.language, code: sent.code }).finally(() => {
+      deploying = false;
+      deploy.disabled = lockFor(language);
+    });
     if (result.ok) {
       const { version } = result.json as DeployedCode;
-      functionLog.deployed(version, language, code);
-      say(`Deployed as version ${version} ✓ — the trigger's next batch runs it.`, "ok");
+      functionLog.deployed(version, sent.language, sent.code);
+      say(`Deployed as version ${version} (${LANGUAGE_NAME[sent.language]}) ✓ — the trigger's next batch runs it.`, "ok");
       return;
     }
     const error = (result.json as ErrorAnswer | null)?.error;
     const where = error?.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}: ` : "";
-    const text = `Not deployed (${error?.code ?? `HTTP ${result.status}`}): ${where}${error?.message ?? result.text}`;
+    const text = `Not deployed (${error?.code ?? `HTTP ${result.status}`}, ${LANGUAGE_NAME[sent.language]}): ${where}${error?.message ?? result.text}`;
     say(text, "error");
-    if (!error?.line) return;
-    refusals.set(keyOf(language), { code, text, line: error.line, column: error.column ?? null, message: error.message ?? "error" });
-    editor.markError(error.line, error.column ?? null, error.message ?? "error");
+    if (error?.line) keepRefusal(sent.key, { code: sent.code, text, line: error.line, column: error.column ?? null, message: error.message ?? "error" });
+    markKnownError();
   });
 
   reset.addEventListener("click", async () => {
     clearTimeout(timer);
     pending = null;
     keepDraft(keyOf(language), undefined);
-    refusals.delete(keyOf(language));
+    keepRefusal(keyOf(language), undefined);
     editor.setCode(source(language)?.code ?? "");
     // setCode's own change scheduled a draft of the lesson's code: nothing of the learner's to keep.
     clearTimeout(timer);

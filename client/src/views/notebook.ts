@@ -119,6 +119,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     if (question !== null && drillView) {
       live?.close();
       live = undefined;
+      root.removeAttribute("data-code");
       drillView.show(question);
       return;
     }
@@ -157,6 +158,9 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       : nextLesson
         ? `<button type="button" class="next-lesson" aria-describedby="nb-next-title">Next ${nextLesson.kind === "lab" ? "lab" : "lesson"} ▶</button>`
         : `<span class="finished">That was the last lesson.</span>`;
+    // A lesson with code cells keeps one, wider lesson column in all its parts (client/src/style.css):
+    // widened only on the parts with a cell, the drawing changed size at every Next.
+    root.toggleAttribute("data-code", current.steps.some((step) => step.parts.some((p) => p.kind === "handler")));
     root.innerHTML = `
       <div class="nb-head">
         <label>${current.kind === "lab" ? "Lab" : "Lesson"} <select class="lesson-picker" title="${numbered(current)}"><button type="button"><selectedcontent></selectedcontent></button>${pickerOptions(lessons, current.id)}</select></label>
