@@ -229,7 +229,10 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   if (fifoTriggerSettings.Enabled) fifo.trigger.start();
 
   const inspectQueues = (): QueueView[] => world.inspect();
-  const redrivePolicy = watchRedrivePolicy({ queue: config.QUEUE_NAME, read: () => world.maxReceiveCount(), subscribe: (listener) => events.subscribe(listener), publish: events.publish });
+  // Each source queue's own policy: lab 2's FIFO queue has none while the standard queue keeps 3.
+  const watchPolicy = (queue: string) => watchRedrivePolicy({ queue, read: () => world.maxReceiveCount(queue), subscribe: (listener) => events.subscribe(listener), publish: events.publish });
+  const redrivePolicy = watchPolicy(config.QUEUE_NAME);
+  const fifoRedrivePolicy = watchPolicy(fifoQueueSettings.queueName);
   // Everything, for the server's own fold; pages get it cut to the snapshot budget.
   const snapshotParts = (): SnapshotParts => ({
     seq: events.lastSeq,
@@ -258,6 +261,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       fifoDeadLetterQueueUrl: fifo.queues.deadLetterQueueUrl,
       // As SQS holds it now: a learner may have changed it (lab 1 sets 10).
       maxReceiveCount: redrivePolicy.current() ?? config.MAX_RECEIVE_COUNT,
+      fifoMaxReceiveCount: fifoRedrivePolicy.current(),
     },
     trigger: { state: running.state, ...running.settings, concurrency: running.concurrency },
     function: { Timeout: Math.round(running.functionTimeoutMs / 1000), ReservedConcurrentExecutions: running.reservedConcurrency },

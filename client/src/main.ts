@@ -2,6 +2,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, QueueView, ServerToClientEvents, Snapshot } from "../../common/events.js";
 import { RunRecording } from "../../common/run.js";
 import { getJson } from "./api.js";
+import { RedrivePolicies, type QueueUrls } from "./redrivePolicies.js";
 import { controlCredential } from "./presenter.js";
 import { restartWhenQuiet } from "./recordingLimit.js";
 import { ClientStore } from "./store.js";
@@ -34,8 +35,10 @@ const store = new ClientStore();
 const recording = new RunRecording({ seq: 0, tasks: [], queues: [], events: [] });
 
 const dock = mountDock(document.querySelector(".dock") as HTMLElement);
-const visualizer = mountVisualizer(part("visualizer"), mountStepRelease(part("step-release")));
-const narration = mountNarration(part("narration"));
+// Each queue's maxReceiveCount, shared by the drawing and the sentence under it ("receive 2 of 3").
+const policies = new RedrivePolicies();
+const visualizer = mountVisualizer(part("visualizer"), mountStepRelease(part("step-release")), policies);
+const narration = mountNarration(part("narration"), policies);
 /**
  * A drawer's view drawn only while its tab is shown, and at once with the latest state when the
  * tab is chosen. A burst rewrote the hidden timeline's list thousands of times (and its tables
@@ -83,14 +86,14 @@ const showTerminalTools = () => {
 dock.onChange(showTerminalTools);
 showTerminalTools();
 mountChart(part("chart"), () => store.state);
-// "receive 2 of 3": the queue's maxReceiveCount as SQS holds it, read at every (re)connect; a
+// "receive 2 of 3": each queue's maxReceiveCount as SQS holds it, read at every (re)connect; a
 // change after that arrives as a queue.redrive-policy event, which the drawing and narration read.
 const readMaxReceives = () =>
-  void getJson<{ queues: { maxReceiveCount?: number } }>("/health").then((health) => {
-    const max = health.queues.maxReceiveCount;
-    if (max === undefined) return;
-    visualizer.setMaxReceives(max);
-    narration.setMaxReceives(max);
+  void getJson<{ queues: QueueUrls & { maxReceiveCount?: number; fifoMaxReceiveCount?: number | null } }>("/health").then((health) => {
+    const { maxReceiveCount, fifoMaxReceiveCount } = health.queues;
+    if (maxReceiveCount === undefined) return;
+    policies.know(health.queues, maxReceiveCount, fifoMaxReceiveCount ?? null);
+    visualizer.policiesChanged();
   }, () => undefined);
 
 // The live drawing follows the lesson pace: events reach it one step at a time (views/paceControl.ts).

@@ -25,8 +25,11 @@ export interface HealthReport {
   mode: string;
   capabilities: Capabilities;
   version: string;
-  /** maxReceiveCount: receives before SQS moves a message to the dead-letter queue (the page shows "receive 2 of 3"). */
-  queues: { queueUrl: string; deadLetterQueueUrl: string; fifoQueueUrl: string; fifoDeadLetterQueueUrl: string; maxReceiveCount: number };
+  /**
+   * maxReceiveCount: receives before SQS moves a message to the dead-letter queue (the page shows
+   * "receive 2 of 3"); fifoMaxReceiveCount: the FIFO queue's, null while it has no redrive policy.
+   */
+  queues: { queueUrl: string; deadLetterQueueUrl: string; fifoQueueUrl: string; fifoDeadLetterQueueUrl: string; maxReceiveCount: number; fifoMaxReceiveCount: number | null };
   trigger: TriggerSettings & { state: string; concurrency: { running: number; limit: number; maximum: number } };
   function: FunctionSettings;
   faults: Faults;

@@ -39,8 +39,8 @@ export interface Backend {
   locateMessages?(): MessageLocator;
   /** The queue's visibility timeout as SQS holds it. */
   visibilityTimeoutSeconds(): number;
-  /** The queue's redrive policy's maxReceiveCount as SQS holds it (last polled, remotely); null without one. */
-  maxReceiveCount(): number | null;
+  /** `queue`'s redrive policy's maxReceiveCount as SQS holds it (last polled, remotely); null without one. */
+  maxReceiveCount(queue: string): number | null;
   /** Empty both queues (the "reset the world" action); the embedded SQS also re-creates a deleted queue and restores its attributes. */
   purgeAll(): Promise<void>;
   /** The `sqsUnavailable` fault. */

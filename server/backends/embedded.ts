@@ -182,7 +182,7 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
       return (messageId) => where.get(messageId);
     },
     visibilityTimeoutSeconds,
-    maxReceiveCount: () => maxReceiveCountOf(sqs.attribute(config.QUEUE_NAME, "RedrivePolicy")),
+    maxReceiveCount: (queue) => maxReceiveCountOf(sqs.attribute(queue, "RedrivePolicy")),
     purgeAll: async () => {
       // A learner (or a page) may have deleted a queue or changed its attributes from a terminal:
       // provisioning again re-creates what is missing and brings attributes and redrive policy back.

@@ -144,7 +144,7 @@ async function provisionAndWatch(deps: RemoteDeps): Promise<Backend> {
     inspect: () => (watches.length > 0 ? watches.flatMap((watch) => watch.views()) : attributes.views()),
     messageBody: (messageId) => watches.map((watch) => watch.messageBody(messageId)).find((found) => found !== undefined),
     visibilityTimeoutSeconds: () => visibilityTimeout,
-    maxReceiveCount: () => maxReceiveCountOf(attributes.attribute(config.QUEUE_NAME, "RedrivePolicy")) ?? config.MAX_RECEIVE_COUNT,
+    maxReceiveCount: (queue) => maxReceiveCountOf(attributes.attribute(queue, "RedrivePolicy")) ?? config.MAX_RECEIVE_COUNT,
     purgeAll: async () => {
       await apiQueue.purge();
       await fifoApiQueue.purge();

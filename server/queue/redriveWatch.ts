@@ -4,7 +4,7 @@ import type { FlowEvent, FlowEventBody } from "../../common/events.js";
 const CHANGING = new Set(["SetQueueAttributes", "CreateQueue", "DeleteQueue"]);
 
 export interface RedriveWatchDeps {
-  /** The task queue's name, as the event names it. */
+  /** The source queue's name (the standard task queue or its FIFO twin), as the event names it. */
   queue: string;
   /** The maxReceiveCount SQS holds now (null: no redrive policy). */
   read: () => number | null;
@@ -13,7 +13,7 @@ export interface RedriveWatchDeps {
 }
 
 /**
- * Publishes `queue.redrive-policy` whenever the task queue's maxReceiveCount changes: after a call
+ * Publishes `queue.redrive-policy` whenever a source queue's maxReceiveCount changes: after a call
  * that may have changed it (whoever made it) and after a reset, which provisions the queue's own
  * policy again. The page draws "after n receives" from it, so lab 1's 10 reads 10, not 3.
  */

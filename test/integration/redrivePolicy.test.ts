@@ -8,18 +8,21 @@ import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playg
 const playgrounds = playgroundPerTest();
 type Policy = Extract<FlowEvent, { type: "queue.redrive-policy" }>;
 
-async function setMaxReceiveCount(playground: TestPlayground, count: string): Promise<void> {
+async function setMaxReceiveCount(playground: TestPlayground, count: string | null, fifo = false): Promise<void> {
   const sqs = new SQSClient({ endpoint: playground.sqsEndpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
   try {
-    const deadLetterTargetArn = `arn:aws:sqs:us-east-1:000000000000:${playground.queues.deadLetterQueueUrl.split("/").at(-1)}`;
-    // As the aws CLI sends it in lab 1: the count as a string.
-    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: playground.queues.queueUrl, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn, maxReceiveCount: count }) } }));
+    const [queueUrl, deadLetterUrl] = fifo ? [playground.queues.queueUrl.replace(/$/, ".fifo"), playground.queues.deadLetterQueueUrl.replace(/$/, ".fifo")] : [playground.queues.queueUrl, playground.queues.deadLetterQueueUrl];
+    const deadLetterTargetArn = `arn:aws:sqs:us-east-1:000000000000:${deadLetterUrl.split("/").at(-1)}`;
+    // As the aws CLI sends it in lab 1: the count as a string; lab 2 takes the FIFO queue's away ("").
+    const RedrivePolicy = count === null ? "" : JSON.stringify({ deadLetterTargetArn, maxReceiveCount: count });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { RedrivePolicy } }));
   } finally {
     sqs.destroy();
   }
 }
 
-const health = async (playground: TestPlayground) => ((await (await playground.get("/health")).json()) as { queues: { maxReceiveCount: number } }).queues.maxReceiveCount;
+const queuesOf = async (playground: TestPlayground) => ((await (await playground.get("/health")).json()) as { queues: { maxReceiveCount: number; fifoMaxReceiveCount: number | null } }).queues;
+const health = async (playground: TestPlayground) => (await queuesOf(playground)).maxReceiveCount;
 
 describe("the queue's redrive policy on the page", () => {
   it("is announced when a client changes maxReceiveCount, and /health reports it", { timeout: 30_000 }, async () => {
@@ -49,4 +52,14 @@ describe("the queue's redrive policy on the page", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(playground.events.recent().filter((e) => e.type === "queue.redrive-policy")).toEqual([]);
   });
+
+  it("is the FIFO queue's own: taken away there, it is announced for that queue alone and /health reports both", { timeout: 30_000 }, async () => {
+    const playground = await playgrounds.start();
+    expect(await queuesOf(playground)).toMatchObject({ maxReceiveCount: 3, fifoMaxReceiveCount: 3 });
+    await setMaxReceiveCount(playground, null, true);
+    const changed = (await playground.waitForEvent(isType("queue.redrive-policy"))) as Policy;
+    expect(changed).toMatchObject({ queue: "interview-queue.fifo", maxReceiveCount: null });
+    expect(await queuesOf(playground)).toMatchObject({ maxReceiveCount: 3, fifoMaxReceiveCount: null });
+  });
 });
+

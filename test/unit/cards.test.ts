@@ -27,6 +27,10 @@ describe("a message's card on the drawing", () => {
     expect(cardWords(message({ state: "dead-lettered", receiveCount: 4 }), 0, 3).lines).toEqual(["task 12", "after 3 receives", "dead-lettered"]);
   });
 
+  it("says how often a message was really received when its queue's redrive policy came after (lab 2's poison message)", () => {
+    expect(cardWords(message({ state: "dead-lettered", receiveCount: 61 }), 0, 3).lines).toEqual(["task 12", "after 61 receives", "dead-lettered"]);
+  });
+
   it("names a message without a task by its id", () => {
     expect(cardWords(message({ taskId: null }), 0, null).lines).toEqual(["message abcd", "not received yet", "visible · waiting"]);
   });

@@ -47,7 +47,7 @@ function laneState(head: MessageView, now: number, maxReceives: number | null): 
  * The lanes layer: its nodes are made once and rewritten in place, as the cards are. Returns a
  * draw function; called with no lanes it hides itself and the cards get the whole station.
  */
-export function mountGroupLanes(layer: SVGGElement, area: LaneArea): (lanes: Lane[], now: number, maxReceives: number | null) => void {
+export function mountGroupLanes(layer: SVGGElement, area: LaneArea): (lanes: Lane[], now: number, maxReceivesOf: (queue: string) => number | null) => void {
   const heading = svg("text", { x: area.x, y: area.y + 20, class: "lane-heading" });
   layer.append(heading);
   // Hidden until the first state says there are groups: a page not yet (or never) connected
@@ -64,7 +64,7 @@ export function mountGroupLanes(layer: SVGGElement, area: LaneArea): (lanes: Lan
     layer.append(group);
     return { group, name, state, title, shown: "" };
   });
-  return (lanes, now, maxReceives) => {
+  return (lanes, now, maxReceivesOf) => {
     layer.style.display = lanes.length > 0 ? "" : "none";
     const more = lanes.length > area.lanes ? ` (${lanes.length - area.lanes} more)` : "";
     const words = `interview-queue.fifo: ${lanes.length} group${lanes.length === 1 ? "" : "s"}${more}`;
@@ -72,9 +72,11 @@ export function mountGroupLanes(layer: SVGGElement, area: LaneArea): (lanes: Lan
     rows.forEach((row, i) => {
       const lane = lanes[i];
       const head = lane?.messages[0];
-      const [stateWords, className] = head ? laneState(head, now, maxReceives) : ["", "lane"];
+      const [stateWords, className] = head ? laneState(head, now, maxReceivesOf(head.queue)) : ["", "lane"];
       const tasks = lane ? lane.messages.slice(0, 3).map((m) => (m.taskId === null ? "?" : String(m.taskId))).join("▸") + (lane.messages.length > 3 ? "…" : "") : "";
-      const nameWords = lane ? `${clip(lane.groupId, 10)}: ${tasks}` : "";
+      // The group's name gets the room its tasks leave (lab 5's clue is in the names: "order-7-created",
+      // cut to "order-7-c…" at a fixed 10): about 24 bold characters fit beside the lane's state.
+      const nameWords = lane ? `${clip(lane.groupId, Math.max(10, LANE_NAME_CHARS - tasks.length - 2))}: ${tasks}` : "";
       const key = `${nameWords}|${stateWords}|${className}`;
       if (key === row.shown) return;
       row.shown = key;
@@ -87,4 +89,6 @@ export function mountGroupLanes(layer: SVGGElement, area: LaneArea): (lanes: Lan
   };
 }
 
+/** Characters of "<group>: <tasks>" that fit a lane at 18 px bold, left of its state words ("retry 2/3"). */
+const LANE_NAME_CHARS = 24;
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -1,5 +1,6 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { narrate } from "../describe.js";
+import type { RedrivePolicies } from "../redrivePolicies.js";
 import { narrationLine } from "../stepWords.js";
 
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
@@ -9,7 +10,6 @@ const BURST_SAY_EVERY_MS = 1000;
 export interface Narration {
   /** Events just shown on the drawing (in order); `burst` when they were shown at once, in real time. */
   (shown: FlowEvent[], burst?: boolean): void;
-  setMaxReceives(count: number | null): void;
 }
 
 /**
@@ -19,11 +19,12 @@ export interface Narration {
  * at most every 1.5 s and summed up during bursts ("Task 12: message sent to interview-queue;
  * received by the Lambda, attempt 2.").
  */
-export function mountNarration(root: HTMLElement): Narration {
+export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Narration {
   root.innerHTML = `<p class="narration-line" aria-hidden="true">Each step of the flow lights up on the drawing as it happens, with its number from the lesson.</p><p class="narration visually-hidden" aria-live="polite"></p>`;
   const visible = root.querySelector(".narration-line") as HTMLElement;
   const spoken = root.querySelector(".narration") as HTMLElement;
-  let maxReceives: number | null = null;
+  // The policy of the queue an event happened in (a dead-letter queue's: its source queue's).
+  const line = (event: FlowEvent) => narrationLine(event, "queue" in event ? policies.of(event.queue) : null);
   let pending: FlowEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const speak = () => {
@@ -35,20 +36,19 @@ export function mountNarration(root: HTMLElement): Narration {
   let burstSaidAt = -Infinity;
   const say = ((shown, burst = false) => {
     if (shown.length === 0) return;
-    for (const event of shown) if (event.type === "queue.redrive-policy") maxReceives = event.maxReceiveCount;
+    for (const event of shown) policies.apply(event);
     // The latest step shown, or a reset after it: the old world's last sentence must not stay under an empty drawing.
-    const last = burst ? shown.findLast((e) => e.type === "world.reset") : shown.findLast((e) => narrationLine(e, maxReceives) !== null);
+    const last = burst ? shown.findLast((e) => e.type === "world.reset") : shown.findLast((e) => line(e) !== null);
     // A burst is summed up once a second: a sentence rewritten ten times a second cannot be read anyway.
     const sayBurst = burst && performance.now() - burstSaidAt > BURST_SAY_EVERY_MS;
     if (sayBurst) burstSaidAt = performance.now();
     // A burst whose events say nothing a sentence can tell (only heartbeats, say) leaves the line as it is.
     const summary = !last && sayBurst ? narrate(shown) : "";
-    const text = last ? narrationLine(last, maxReceives) : summary ? `A burst, shown in real time: ${summary}` : null;
+    const text = last ? line(last) : summary ? `A burst, shown in real time: ${summary}` : null;
     if (text && visible.textContent !== text) visible.textContent = text;
     pending.push(...shown);
     if (pending.length > 5000) pending = pending.slice(-5000);
     timer ??= setTimeout(speak, SPEAK_EVERY_MS);
   }) as Narration;
-  say.setMaxReceives = (count) => (maxReceives = count);
   return say;
 }

@@ -31,7 +31,7 @@ interface Slot {
  * updated in place: rewriting the layer ten times a second in a burst replaced every node, and
  * each replacement cost a style, layout and paint pass.
  */
-export function mountCardLayer(layer: SVGGElement, grid: CardGrid, caption: { x: number; y: number }): (messages: readonly MessageView[], now: number, maxReceives: number | null, text: string) => void {
+export function mountCardLayer(layer: SVGGElement, grid: CardGrid, caption: { x: number; y: number }): (messages: readonly MessageView[], now: number, maxReceivesOf: (queue: string) => number | null, text: string) => void {
   const slots: Slot[] = [];
   for (let i = 0; i < grid.columns * grid.rows; i++) {
     const x = grid.x + (i % grid.columns) * (grid.width + grid.gap);
@@ -50,10 +50,10 @@ export function mountCardLayer(layer: SVGGElement, grid: CardGrid, caption: { x:
   const captionText = svg("text", { x: caption.x, y: caption.y, class: "caption", "text-anchor": "middle" });
   layer.append(captionText);
 
-  return (messages, now, maxReceives, text) => {
+  return (messages, now, maxReceivesOf, text) => {
     slots.forEach((slot, i) => {
       const m = messages[i];
-      const words = m ? cardWords(m, now, maxReceives) : null;
+      const words = m ? cardWords(m, now, maxReceivesOf(m.queue)) : null;
       const key = words ? words.lines.join("|") + words.state : "";
       if (words) {
         // The bar runs down in steps of 2 %: finer steps are not seen and each one is a repaint.

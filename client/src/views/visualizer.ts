@@ -1,6 +1,7 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { deadCaption } from "../cardWords.js";
+import type { RedrivePolicies } from "../redrivePolicies.js";
 import { deadLetterRule, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
@@ -29,8 +30,8 @@ const DEAD_CARDS = { x: BOX.dlq.x + 10, y: BOX.dlq.y + 52, columns: 2, rows: 1, 
 export interface Visualizer {
   /** Draw `state` as it is at `now` (epoch ms); `fresh` are the events that led there, animated. */
   (state: PlaygroundState, fresh: FlowEvent[], now?: number): void;
-  /** The queue's maxReceiveCount, once known (null: no redrive policy): cards then say "receive 2 of 3". */
-  setMaxReceives(count: number | null): void;
+  /** The queues' redrive policies are known or changed (GET /health at a connect): cards then say "receive 2 of 3". */
+  policiesChanged(): void;
 }
 
 /**
@@ -41,7 +42,7 @@ export interface Visualizer {
  * In step mode the waiting station is outlined, and `release` (under the drawing) is handed the
  * same state, so its Release button never names another step than the drawing shows waiting.
  */
-export function mountVisualizer(root: HTMLElement, release: StepRelease): Visualizer {
+export function mountVisualizer(root: HTMLElement, release: StepRelease, policies: RedrivePolicies): Visualizer {
   root.innerHTML = `
     <h2 class="visually-hidden">The flow, live</h2>
     <div class="viz-box"><svg class="viz" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="The six steps of the flow: the API, the database, the SQS queue with its messages, the Lambda trigger, the handler and the dead-letter queue">
@@ -56,7 +57,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
   const deadCards = mountCardLayer(layer("dlq-cards"), DEAD_CARDS, { x: BOX.dlq.x + BOX.dlq.w / 2, y: BOX.dlq.y + BOX.dlq.h - 12 });
   const groupLanes = mountGroupLanes(layer("group-lanes"), LANES);
   const travel = mountTravelLayer(root.querySelector(".viz-travel") as HTMLElement, svg, MAX_TRAVELLING, { width: WIDTH, height: HEIGHT });
-  let maxReceives: number | null = null;
+  const maxReceivesOf = (queue: string) => policies.of(queue);
   let currentStep: number | null = null;
 
   const dbLines = textLines(layer("db-counts"), BOX.db.x + 12, STATUSES.map((_, i) => BOX.db.y + 78 + i * 38));
@@ -66,11 +67,11 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
     dbLines(STATUSES.map((status) => [`${counts[status]} ${status}`, `count ${status}`]));
     const lanes = lanesOf(Object.values(state.messages));
     const { inQueue, dead, counts: shown } = queueContents(state, now, lanes.length > 0 ? QUEUE_CARDS.columns : undefined);
-    groupLanes(lanes, now, maxReceives);
+    groupLanes(lanes, now, maxReceivesOf);
     const hidden = shown.inQueue - shown.inLanes - inQueue.length;
     const waiting = `${shown.visible} visible · ${shown.inFlight} in flight${shown.delayed ? ` · ${shown.delayed} delayed` : ""}${hidden > 0 ? ` (${hidden} more not drawn)` : ""}`;
-    queueCards(inQueue, now, maxReceives, shown.inQueue === 0 ? "empty: no message waits" : waiting);
-    deadCards(dead, now, maxReceives, deadCaption(shown.dead, dead.length));
+    queueCards(inQueue, now, maxReceivesOf, shown.inQueue === 0 ? "empty: no message waits" : waiting);
+    deadCards(dead, now, maxReceivesOf, deadCaption(shown.dead, dead.length));
     handlerLines(handlerStationLines(state));
   };
   // The stations' contents are redrawn five times a second at most, except for a draw that shows a
@@ -109,7 +110,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
       // After a reset no step of the old world stays lit.
       currentStep = event.type === "world.reset" ? null : (stepOf(event) ?? currentStep);
       // The redrive policy changed (a learner's set-queue-attributes, a reset): drawn from here on.
-      if (event.type === "queue.redrive-policy") draw.setMaxReceives(event.maxReceiveCount);
+      if (policies.apply(event)) draw.policiesChanged();
     }
     drawStations(state, now, fresh.length > 0 && fresh.length <= AT_ONCE_MAX);
 
@@ -122,9 +123,8 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease): Visual
     for (const el of svg.querySelectorAll(".step-badge")) el.classList.toggle("current", Number(el.getAttribute("data-step")) === lit);
     release(state.stepMode);
   }) as Visualizer;
-  draw.setMaxReceives = (count) => {
-    maxReceives = count;
-    for (const el of svg.querySelectorAll(".dlq-label")) el.textContent = deadLetterRule(count);
+  draw.policiesChanged = () => {
+    for (const el of svg.querySelectorAll(".dlq-label")) el.textContent = deadLetterRule(policies.of(policies.standardQueue));
   };
   return draw;
 }
