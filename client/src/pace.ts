@@ -121,4 +121,21 @@ export class Pacer {
   get dueAt(): number {
     return this.nextAt;
   }
+
+  /** When the first event still waiting happened (its `at`, the world's clock), or null when none waits. */
+  get nextEventAt(): number | null {
+    return this.waiting[0]?.at ?? null;
+  }
+}
+
+/**
+ * The moment the paced drawing shows: `shownAt` (when the last event shown happened) plus the real
+ * time since it was shown, but never past the first event still waiting. Past it, a card's
+ * visibility countdown ran out and the drawing said a message was back in the queue ("failed 1/3"
+ * on lab 5's lanes) while the event that deleted it only waited its turn.
+ * @param clock `{at, wall}`: the world's time of the last event shown and the wall clock (ms) when it was
+ * @returns ms on the world's clock
+ */
+export function pacedTime(clock: { at: number; wall: number }, wallNow: number, nextEventAt: number | null): number {
+  return Math.min(clock.at + (wallNow - clock.wall), nextEventAt ?? Infinity);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent } from "../../common/events.js";
-import { Pacer, type PaceOptions } from "../../client/src/pace.js";
+import { Pacer, pacedTime, type PaceOptions } from "../../client/src/pace.js";
 
 const OPTIONS: PaceOptions = { dwellMs: 600, burstThreshold: 5, burstQuietMs: 1000 };
 const queue = "interview-queue";
@@ -91,5 +91,16 @@ describe("the lesson pace", () => {
     pacer.arrive([sent(1), received(1)], 0);
     expect(pacer.flush()).toHaveLength(2);
     expect(pacer.behind).toBe(0);
+  });
+});
+
+describe("the paced drawing's clock", () => {
+  it("runs on from the last event shown at the wall clock's pace", () => {
+    expect(pacedTime({ at: 10_000, wall: 500_000 }, 502_000, null)).toBe(12_000);
+  });
+
+  it("stops at the first event still waiting, so a countdown never runs past what the world did next", () => {
+    // Received at 10 s with a 5 s visibility timeout; deleted at 11 s, still waiting its turn 8 s later.
+    expect(pacedTime({ at: 10_000, wall: 500_000 }, 508_000, 11_000)).toBe(11_000);
   });
 });

@@ -1,7 +1,7 @@
 import type { FlowEvent } from "../../../common/events.js";
 import type { RunRecording } from "../../../common/run.js";
 import type { PlaygroundState } from "../../../common/state.js";
-import { Pacer } from "../pace.js";
+import { Pacer, pacedTime } from "../pace.js";
 
 const PACE_KEY = "queue-flow-playground.lesson-pace";
 const TICK_MS = 100;
@@ -61,7 +61,7 @@ export function mountPaceControl(root: HTMLElement, deps: PaceDeps): PaceControl
   // visibility countdowns on the cards then agree with the sentence under the drawing ("invisible
   // to others for 5 s") instead of running out before the learner has seen the message received.
   let clock: { at: number; wall: number } | null = null;
-  const pacedNow = () => (clock ? clock.at + (Date.now() - clock.wall) : Date.now());
+  const pacedNow = () => (clock ? pacedTime(clock, Date.now(), pacer.nextEventAt) : Date.now());
   let shownState: PlaygroundState | null = null;
 
   // The paced picture is the recording's state a few events behind its end (common/run.ts folds
