@@ -120,7 +120,7 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.completed":
         return event.failedMessageIds.length === 0
           ? `the handler returned in ${event.durationMs} ms: every record succeeded${event.note ? ` — ${event.note}` : ""}`
-          : `the handler returned in ${event.durationMs} ms; ${countOf(event.failedMessageIds.length, "record")} failed and stay in the queue`;
+          : `the handler returned in ${event.durationMs} ms; ${countOf(event.failedMessageIds.length, "record")} failed and stay${event.failedMessageIds.length === 1 ? "s" : ""} in the queue`;
       case "lambda.failed":
         return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
       case "message.deleted":

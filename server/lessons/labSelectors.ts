@@ -50,10 +50,11 @@ export const LAB_SELECTORS: Record<string, Selector> = {
   "trial.mostCharges": (s) => Math.max(0, ...trialTasks(s).map((t) => s.chargesByTask[t.id] ?? 0)),
   /** The most times any trial task's message was received (1: each was delivered once). */
   "trial.mostReceives": (s) => Math.max(0, ...trialTasks(s).map((t) => s.receivesByTask[t.id] ?? 0)),
-  /** The longest a completed trial task took from the API's insert to the handler's completion, in whole seconds. */
+  /** The longest a completed trial task took from the API's insert to the handler's completion, in seconds to a tenth (rounded down). */
   "trial.slowestSeconds": (s) => {
     const spans = trialTasks(s).flatMap((t) => (t.completedAt ? [Date.parse(t.completedAt) - Date.parse(t.createdAt)] : []));
-    return spans.length === 0 ? null : Math.floor(Math.max(...spans) / 1000);
+    // Tenths, rounded down: whole seconds read "the slowest took 0 s" of orders that each take 0.9 s.
+    return spans.length === 0 ? null : Math.floor(Math.max(...spans) / 100) / 10;
   },
   /** How long the oldest message still waiting in a task queue (not dead-lettered) has been there, in whole seconds. */
   "queue.oldestAgeSeconds": (s, now) => {

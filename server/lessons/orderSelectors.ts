@@ -63,4 +63,13 @@ export const ORDER_SELECTORS: Record<string, Selector> = {
     const byOrder = [...orders(trialTasks(s)).values()];
     return byOrder.length > 0 && byOrder.every((events) => new Set(events.map((t) => t.messageGroupId)).size === 1);
   },
+  /**
+   * Whether the trial can no longer prove the fix: an order's events went in more than one message
+   * group (sent a second apart, they may still be handled in sequence, yet the fix is not there),
+   * or two were handled at once or out of order. False while neither happened.
+   */
+  "trial.orderBroken": (s, now) => {
+    const split = [...orders(trialTasks(s)).values()].some((events) => new Set(events.map((t) => t.messageGroupId)).size > 1);
+    return split || inSequence(s, trialTasks(s), now) === false;
+  },
 };

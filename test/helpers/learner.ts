@@ -146,7 +146,7 @@ async function takeLesson(learner: Learner, id: string): Promise<void> {
   }
   // The last part offers the next lesson.
   expect(await learner.page.locator(".nb-nav .next-lesson").textContent()).toBe("Next lesson ▶");
-  expect(await learner.page.locator(".nb-onward").textContent()).toMatch(/^This lesson is done\. Next: \d+\. .+$/);
+  expect(await learner.page.locator(".nb-onward").textContent()).toMatch(/^Once the checks above are ✓, this lesson is done\. Next: \d+\. .+$/);
   await shot(learner, `end-of-${id}`);
 }
 

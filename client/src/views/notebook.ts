@@ -173,7 +173,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       <section class="step" aria-label="Part ${partIndex + 1} of ${current.steps.length}">
         <h3 tabindex="-1">Part ${partIndex + 1} of ${current.steps.length}: ${esc(part.title)}</h3>
         ${body}
-        ${last && nextLesson ? `<p class="nb-onward">This ${current.kind === "lab" ? "lab" : "lesson"} is done. Next: <span id="nb-next-title">${numbered(nextLesson)}</span></p>` : ""}
+        ${last && nextLesson ? `<p class="nb-onward">Once the checks above are ✓, this ${current.kind === "lab" ? "lab" : "lesson"} is done. Next: <span id="nb-next-title">${numbered(nextLesson)}</span></p>` : ""}
       </section>
       <nav class="nb-nav" aria-label="Lesson parts">
         <button type="button" class="prev" ${partIndex === 0 ? "disabled" : ""}>◀ Previous part</button>
