@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-function-log-part.png` });
   });
 
-  it("keeps each language's text and undo history apart, and indents Python by four spaces", { timeout: 60_000 }, async () => {
+  it("keeps each language's text and undo history apart, indents Python by four spaces and back out after a return", { timeout: 60_000 }, async () => {
     const { page, cell } = await firstCell();
     // The lines drawn: CodeMirror draws those in sight (and a margin), enough for what is compared here.
     const text = () => cell.locator(".cm-content").innerText();
@@ -165,6 +165,12 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await page.keyboard.press("Enter");
     await page.keyboard.type("x = 1");
     await expect.poll(async () => (await text()).split("\n")).toContain("    x = 1");
+    // …and the line after a `return` goes back out of the block.
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("return x");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("y = 2");
+    await expect.poll(async () => (await text()).split("\n")).toContain("y = 2");
     await cell.locator("select.handler-language").selectOption("nodejs");
     await expect(text()).resolves.toContain("// mine");
     await page.keyboard.press("Control+z");

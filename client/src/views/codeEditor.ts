@@ -6,7 +6,7 @@ import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
 import { indentUnit } from "@codemirror/language";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { Compartment, EditorState, type Extension } from "@codemirror/state";
+import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { wrappedLineIndent } from "codemirror-wrapped-line-indent";
@@ -42,7 +42,24 @@ export interface EditorOptions {
  * block an IndentationError against the lesson's four), the lesson files' two for TypeScript.
  */
 const modeOf = (language: FunctionLanguage): Extension =>
-  language === "python" ? [python(), indentUnit.of("    ")] : [javascript({ typescript: true }), indentUnit.of("  ")];
+  language === "python" ? [python(), indentUnit.of("    "), Prec.high(keymap.of([{ key: "Enter", run: dedentAfterExit }]))] : [javascript({ typescript: true }), indentUnit.of("  ")];
+
+/** Python statements after which the block ends: the next line belongs to the block around it. */
+const BLOCK_EXIT = /^\s*(return|pass|raise|break|continue)\b/;
+
+/**
+ * Enter at the end of a `return` / `pass` / `raise` / `break` / `continue` line starts the next line
+ * one indent (4 spaces) out, as Python editors do; CodeMirror's Python mode kept it in the block.
+ */
+function dedentAfterExit(view: EditorView): boolean {
+  const { main } = view.state.selection;
+  const line = view.state.doc.lineAt(main.head);
+  if (!main.empty || main.head !== line.to || !BLOCK_EXIT.test(line.text)) return false;
+  const indent = /^\s*/.exec(line.text)?.[0] ?? "";
+  const outer = indent.slice(0, Math.max(0, indent.length - 4));
+  view.dispatch({ changes: { from: main.head, insert: `\n${outer}` }, selection: { anchor: main.head + 1 + outer.length }, scrollIntoView: true, userEvent: "input" });
+  return true;
+}
 
 /** An editor in `host`, starting with `code` in `language`. */
 export function mountEditor(host: HTMLElement, code: string, language: FunctionLanguage, options: EditorOptions): CodeEditor {
