@@ -48,15 +48,4 @@ describe("the page's function log", () => {
     log.fold(events);
     expect(log.lines).toHaveLength(2);
   });
-
-  it("puts a cold start above the invocation it started for, as AWS logs INIT_START before START", () => {
-    const log = new FunctionLog();
-    log.fold([deployedEvent(1), invoked("a"), at({ type: "lambda.cold-start", invocationId: "a", environmentId: "e1", language: "nodejs", version: 1, initMs: 120 })]);
-    expect(log.lines.map((line) => line.replace(/^\S+\s+/, ""))).toEqual([
-      expect.stringContaining("version 1"),
-      expect.stringContaining("cold start"),
-      expect.stringContaining("invoked with 1 record(s)"),
-    ]);
-  });
 });
-

@@ -24,10 +24,7 @@ type View = () => void;
 
 export class FunctionLog {
   /** The log's lines since the version was deployed (or the world reset), oldest first (at most LOG_LINES). */
-  get lines(): string[] {
-    return this.entries.map((entry) => entry.text);
-  }
-  private readonly entries: { text: string; invocationId: string | null }[] = [];
+  readonly lines: string[] = [];
   /** The version the trigger invokes now (0: the playground's own handler), as last deployed. */
   version = 0;
   language: FunctionLanguage | null = null;
@@ -83,10 +80,9 @@ export class FunctionLog {
     view();
   }
 
-  /** Add a line at the end (or at `index`), naming the invocation it opens, if any. */
-  private add(at: number, line: string, invocationId: string | null = null, index = this.entries.length): true {
-    this.entries.splice(index, 0, { text: `${time(at)}  ${line}`, invocationId });
-    this.entries.splice(0, Math.max(0, this.entries.length - LOG_LINES));
+  private add(at: number, line: string): true {
+    this.lines.push(`${time(at)}  ${line}`);
+    this.lines.splice(0, Math.max(0, this.lines.length - LOG_LINES));
     return true;
   }
 
@@ -99,23 +95,18 @@ export class FunctionLog {
         this.language = e.version === 0 ? null : e.language;
         this.error = null;
         // The log is the deployed version's: an older version's errors named lines of other code.
-        this.entries.length = 0;
+        this.lines.length = 0;
         return this.add(e.at, describe(e));
       case "world.reset":
-        this.entries.length = 0;
+        this.lines.length = 0;
         this.error = null;
         return true;
       case "lambda.invoked":
         // The playground's own handler (version 0) is the timeline's to tell.
         if (this.version === 0) return false;
         this.ours.add(e.invocationId);
-        return this.add(e.at, `invoked with ${e.messageIds.length} record(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""}`, e.invocationId);
-      case "lambda.cold-start": {
-        // The environment started before the invocation ran in it (AWS logs INIT_START before
-        // START), though the event comes after the trigger's: its line goes above the invocation's.
-        const invokedAt = this.entries.findLastIndex((entry) => entry.invocationId === e.invocationId);
-        return this.add(e.at, describe(e), null, invokedAt < 0 ? undefined : invokedAt);
-      }
+        return this.add(e.at, `invoked with ${e.messageIds.length} record(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""}`);
+      case "lambda.cold-start":
       case "lambda.environment-ended":
         return this.add(e.at, describe(e));
       case "lambda.log":
