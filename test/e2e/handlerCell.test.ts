@@ -200,7 +200,7 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     expect(await cell.locator(".cm-content").innerText()).toBe(before);
   });
 
-  it("deploys the language shown at the press, keeps Deploy off and says so while it goes, whatever the learner switches to", { timeout: 60_000 }, async () => {
+  it("deploys the language shown at the press, keeps Deploy and Reset off and says so while it goes, whatever the learner switches to", { timeout: 60_000 }, async () => {
     const { page, cell } = await firstCell();
     // The deploy's answer comes two seconds late, as on a busy machine.
     await page.route("**/api/function/code", async (route) => {
@@ -211,8 +211,11 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     await cell.locator("select.handler-language").selectOption("python");
     await expect(cell.locator(".answer").textContent()).resolves.toBe("Deploying (TypeScript / JavaScript (Node.js))…");
     expect(await cell.locator("button.deploy").isDisabled()).toBe(true);
+    // Reset too: pressed now, it showed the lesson's code while the learner's version went live.
+    expect(await cell.locator("button.reset-code").isDisabled()).toBe(true);
     await cell.locator(".answer:has-text('Deployed as version 1 (TypeScript / JavaScript (Node.js)) ✓')").waitFor({ timeout: 10_000 });
     expect(await cell.locator("button.deploy").isDisabled()).toBe(false);
+    expect(await cell.locator("button.reset-code").isDisabled()).toBe(false);
   });
 
   it("keeps a refused deploy's mark and message across a reload, while the cell holds the code refused", { timeout: 60_000 }, async () => {

@@ -197,11 +197,14 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     const sent = { language, code: editor.code(), key: keyOf(language) };
     keepRefusal(sent.key, undefined);
     deploying = true;
-    deploy.disabled = true;
+    // Reset too: pressed while a deploy was on its way, it showed the lesson's code over the learner's
+    // version, which the deploy's answer then made the function.
+    deploy.disabled = reset.disabled = true;
     say(`Deploying (${LANGUAGE_NAME[sent.language]})…`);
     const result = await call("PUT", "/api/function/code", { language: sent.language, code: sent.code }).finally(() => {
       deploying = false;
       deploy.disabled = lockFor(language);
+      reset.disabled = following;
     });
     if (result.ok) {
       const { version } = result.json as DeployedCode;
@@ -218,6 +221,8 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   });
 
   reset.addEventListener("click", async () => {
+    // While the reset is on its way a deploy would race it the same way.
+    deploy.disabled = reset.disabled = true;
     clearTimeout(timer);
     pending = null;
     keepDraft(keyOf(language), undefined);
@@ -226,7 +231,10 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     // setCode's own change scheduled a draft of the lesson's code: nothing of the learner's to keep.
     clearTimeout(timer);
     pending = null;
-    const result = await call("DELETE", "/api/function/code");
+    const result = await call("DELETE", "/api/function/code").finally(() => {
+      deploy.disabled = lockFor(language);
+      reset.disabled = following;
+    });
     say(result.ok ? "Back to the lesson's code; the function runs the playground's own handler again ✓" : `Reset refused: ${(result.json as ErrorAnswer | null)?.error?.message ?? `HTTP ${result.status}`}`, result.ok ? "ok" : "error");
   });
 }
