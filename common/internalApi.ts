@@ -11,6 +11,7 @@ export const INTERNAL_ROUTES = {
   claim: "/store/claim",
   complete: "/store/complete",
   release: "/store/release",
+  calls: "/store/calls",
   invocationConfig: "/invocation-config",
   invocationStarted: "/invocations/started",
   invocationEnded: "/invocations/ended",
@@ -38,6 +39,20 @@ export interface ReleaseRequest {
   taskId: number;
   invocationId: string;
   reason: string;
+}
+
+/**
+ * Several store calls in one request, run in order, each answered as its own route would answer
+ * it: how the lesson's function sends a task's completion together with its next claim (one
+ * process wake-up instead of two per record; lambda/playgroundLink.ts, deferred completions).
+ */
+export type StoreCall = ({ call: "claim" } & ClaimRequest) | ({ call: "complete" } & CompleteRequest) | ({ call: "release" } & ReleaseRequest);
+export interface StoreCallsRequest {
+  calls: StoreCall[];
+}
+/** One answer per call, in the same order: a claim's ClaimResult, `{completed}` for a completion, `{}` for a release. */
+export interface StoreCallsResult {
+  results: unknown[];
 }
 
 /** One charge of a task's order by the playground's payment service (lab 1's side effect). */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { INTERNAL_ROUTES, type ChargeResult, type InvocationConfig, type StepPauseResult } from "../../common/internalApi.js";
+import { INTERNAL_ROUTES, type ChargeResult, type StoreCallsResult, type InvocationConfig, type StepPauseResult } from "../../common/internalApi.js";
 import type { TaskStore } from "../../lambda/taskStore.js";
 import type { FunctionServices } from "../backends/backend.js";
 import type { InvocationReports } from "../backends/invocationReports.js";
@@ -25,6 +25,18 @@ const taskRef = { taskId: z.number().int().positive(), invocationId: z.string().
 const claimSchema = z.strictObject({ ...taskRef, leaseMs: z.number().int().min(0).max(900_000) });
 const completeSchema = z.strictObject(taskRef);
 const releaseSchema = z.strictObject({ ...taskRef, reason: z.string().max(2000) });
+const callsSchema = z.strictObject({
+  calls: z
+    .array(
+      z.discriminatedUnion("call", [
+        claimSchema.extend({ call: z.literal("claim") }),
+        completeSchema.extend({ call: z.literal("complete") }),
+        releaseSchema.extend({ call: z.literal("release") }),
+      ]),
+    )
+    .min(1)
+    .max(100),
+});
 const chargeSchema = z.strictObject({ taskId: taskRef.taskId });
 const stepPauseSchema = z.strictObject({ taskId: taskRef.taskId, messageId: z.string().min(1).max(200), invocationId: taskRef.invocationId });
 const changeVisibilitySchema = z.strictObject({ queueArn: z.string().min(1).max(2048), receiptHandle: z.string().min(1).max(4096), seconds: z.number().int().min(0).max(43_200) });
@@ -75,6 +87,11 @@ export const MISSING_TOKEN = () => new ApiError(401, "Unauthorized", "internal r
  * by node:http on the functions' own endpoint (functionEndpoint.ts).
  */
 export function internalActions(deps: InternalDeps): Record<string, InternalAction> {
+  const complete = async (taskId: number, invocationId: string) => {
+    const completed = await deps.store.complete(taskId, invocationId);
+    if (completed) deps.onWorkDone?.(taskId);
+    return { completed };
+  };
   return {
     [INTERNAL_ROUTES.claim]: {
       method: "POST",
@@ -87,9 +104,21 @@ export function internalActions(deps: InternalDeps): Record<string, InternalActi
       method: "POST",
       run: async (body) => {
         const { taskId, invocationId } = parse(completeSchema, body);
-        const completed = await deps.store.complete(taskId, invocationId);
-        if (completed) deps.onWorkDone?.(taskId);
-        return { completed };
+        return complete(taskId, invocationId);
+      },
+    },
+    // Every call is checked before the first runs: a bad one changes nothing.
+    [INTERNAL_ROUTES.calls]: {
+      method: "POST",
+      run: async (body) => {
+        const { calls } = parse(callsSchema, body);
+        const results: unknown[] = [];
+        for (const call of calls) {
+          if (call.call === "claim") results.push(await deps.store.claim(call.taskId, call.invocationId, call.leaseMs));
+          else if (call.call === "complete") results.push(await complete(call.taskId, call.invocationId));
+          else results.push(await deps.store.release(call.taskId, call.invocationId, call.reason).then(() => ({})));
+        }
+        return { results } satisfies StoreCallsResult;
       },
     },
     [INTERNAL_ROUTES.release]: {
