@@ -155,8 +155,11 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const pageHosts = playgroundHostsFor(config, () => listeningPort ?? -1);
   // The embedded SQS answers a browser only from the playground's own page (none before it listens).
   const pageOrigin = (origin: string) => listeningPort !== undefined && pageHosts.allowsOrigin(origin);
-  // The function's way to the task database (embedded mode): set once the internal routes exist, before any invocation.
+  // The function's way to the task database (embedded mode): set once the internal routes exist.
+  // The trigger may invoke before (messages left by a crash): environments wait for `reachable`.
   let functionEndpoint: FunctionEndpoint | undefined;
+  let endpointListens = () => {};
+  const reachable = new Promise<void>((resolve) => (endpointListens = resolve));
   // Every version of the function runs out of this process, behind the Lambda Runtime API (embedded mode only).
   const functionRuntime: FunctionRuntime | null =
     config.mode === "embedded"
@@ -167,6 +170,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
           accountId: ACCOUNT_ID,
           memoryMb: FUNCTION_MEMORY_MB,
           internalUrl: () => functionEndpoint?.url ?? "",
+          reachable,
           internalToken,
           sqsEndpoint: () => backend?.sqsEndpoint ?? "",
           publish: events.publish,
@@ -315,7 +319,10 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       },
     }),
   };
-  if (functionRuntime) functionEndpoint = await startFunctionEndpoint(internal, log);
+  if (functionRuntime) {
+    functionEndpoint = await startFunctionEndpoint(internal, log);
+    endpointListens();
+  }
   const presenterToken = options.presenterToken ?? config.PRESENTER_TOKEN ?? randomBytes(16).toString("hex");
   const terminalToken = options.terminalToken ?? randomBytes(16).toString("hex");
   // The terminal's curl sends this one (never the run token, which opens a shell): see terminal/curlConfig.ts.

@@ -175,6 +175,7 @@ export class EnvironmentPool {
 
   private async startEnvironment(deployment: Deployment): Promise<ExecutionEnvironment> {
     const id = randomBytes(8).toString("hex");
+    await this.options.setup.reachable;
     const environment = await ExecutionEnvironment.start(environmentSpec(this.options.setup, deployment, id), {
       onLog: (invocationId, stream, message) => this.options.publish({ type: "lambda.log", invocationId, environmentId: id, stream, message }),
       onEnded: (reason, detail) => {

@@ -32,6 +32,12 @@ export interface FunctionSetup {
   memoryMb: number;
   /** The playground's internal routes, for the task helper (`http://127.0.0.1:<port>`). */
   internalUrl: () => string;
+  /**
+   * Resolves once the internal routes listen. No environment starts before: its helper's URL is
+   * fixed when it is spawned, and a playground restarted with messages waiting invokes at once
+   * (every record of those environments failed, and a burst's messages went to the DLQ).
+   */
+  reachable?: Promise<void>;
   internalToken: string;
   /** The embedded SQS, for a function that uses an SQS client of its own. */
   sqsEndpoint: () => string;
