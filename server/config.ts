@@ -36,7 +36,7 @@ export const configSchema = z.object({
    * now: bench/README.md "The lesson's function out of process" gives the figures that keep it) or
    * `runtime`, in execution environments behind the Lambda Runtime API like a deployed version.
    */
-  LESSON_FUNCTION: z.enum(["in-process", "runtime"]).default("in-process"),
+  LESSON_FUNCTION: z.enum(["in-process", "runtime"]).default("runtime"),
   BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(10),
   BATCHING_WINDOW_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
   MAXIMUM_CONCURRENCY: z.coerce.number().int().min(2).max(1000).optional(),

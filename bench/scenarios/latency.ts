@@ -14,9 +14,9 @@ export interface LatencyResult {
     ratio_p50: number;
     ratio_p99: number;
     tasks: number;
-    /** The same, with the lesson's function in execution environments (LESSON_FUNCTION=runtime), measured right after in each run. */
-    lesson_runtime_p50_ms: number;
-    lesson_runtime_p99_ms: number;
+    /** The same, with the lesson's function in the playground's own process (LESSON_FUNCTION=in-process), measured right after in each run: what running it out of process costs. */
+    in_process_p50_ms: number;
+    in_process_p99_ms: number;
   };
   events: { p50_ms: number; p99_ms: number; bare_socketio_p50_ms: number; bare_socketio_p99_ms: number; ratio_p99: number };
 }
@@ -29,17 +29,17 @@ export async function benchLatency(tasks: number, runs: number, log: (line: stri
     const server = await startPlaygroundProcess({}, { nodeArgs });
     try {
       const ours = await runClient({ kind: "sequential-tasks", url: server.url, count: tasks });
-      // The lesson's function out of process, on a playground of its own started now: the two side by side in every run.
-      const outOfProcess = await startPlaygroundProcess({ LESSON_FUNCTION: "runtime" }, { nodeArgs });
-      const runtime = await runClient({ kind: "sequential-tasks", url: outOfProcess.url, count: tasks }).finally(() => outOfProcess.stop());
+      // The lesson's function in the playground's process, on a playground of its own started now: the two side by side in every run.
+      const inProcessServer = await startPlaygroundProcess({ LESSON_FUNCTION: "in-process" }, { nodeArgs });
+      const inProcess = await runClient({ kind: "sequential-tasks", url: inProcessServer.url, count: tasks }).finally(() => inProcessServer.stop());
       const raw = await runClient({ kind: "sequential-raw", endpoint: server.sqsEndpoint, count: tasks });
       // One event every 3 ms: 1,000 give a steady p99 in 3 s.
       const baseline = await runClient({ kind: "bare-events", url: bare.url, count: Math.min(1000, Math.max(50, ours.eventLatenciesMs.length)) });
       const figures = {
         p50: percentile(ours.latenciesMs, 50),
         p99: percentile(ours.latenciesMs, 99),
-        runtimeP50: percentile(runtime.latenciesMs, 50),
-        runtimeP99: percentile(runtime.latenciesMs, 99),
+        inProcessP50: percentile(inProcess.latenciesMs, 50),
+        inProcessP99: percentile(inProcess.latenciesMs, 99),
         rawP50: percentile(raw.latenciesMs, 50),
         rawP99: percentile(raw.latenciesMs, 99),
         eventsP50: percentile(ours.eventLatenciesMs, 50),
@@ -47,7 +47,7 @@ export async function benchLatency(tasks: number, runs: number, log: (line: stri
         bareP50: percentile(baseline.eventLatenciesMs, 50),
         bareP99: percentile(baseline.eventLatenciesMs, 99),
       };
-      log(`  latency run ${run + 1}: e2e p50 ${figures.p50.toFixed(1)} p99 ${figures.p99.toFixed(1)} ms (lesson's function out of process ${figures.runtimeP50.toFixed(1)} / ${figures.runtimeP99.toFixed(1)}; SQS round trip p50 ${figures.rawP50.toFixed(1)}); events p50 ${figures.eventsP50} p99 ${figures.eventsP99} ms (bare ${figures.bareP50}/${figures.bareP99})`);
+      log(`  latency run ${run + 1}: e2e p50 ${figures.p50.toFixed(1)} p99 ${figures.p99.toFixed(1)} ms (the lesson's function in process ${figures.inProcessP50.toFixed(1)} / ${figures.inProcessP99.toFixed(1)}; SQS round trip p50 ${figures.rawP50.toFixed(1)}); events p50 ${figures.eventsP50} p99 ${figures.eventsP99} ms (bare ${figures.bareP50}/${figures.bareP99})`);
       return figures;
     } finally {
       await server.stop();
@@ -62,8 +62,8 @@ export async function benchLatency(tasks: number, runs: number, log: (line: stri
       ratio_p50: round(median.p50 / median.rawP50, 2),
       ratio_p99: round(median.p99 / median.rawP99, 2),
       tasks,
-      lesson_runtime_p50_ms: round(median.runtimeP50),
-      lesson_runtime_p99_ms: round(median.runtimeP99),
+      in_process_p50_ms: round(median.inProcessP50),
+      in_process_p99_ms: round(median.inProcessP99),
     },
     events: {
       p50_ms: round(median.eventsP50),

@@ -220,6 +220,9 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     const nexts = page.locator(".block.step-next .run");
     // The lessons' numbering: step 3 is the queue holding the message; receive and invoke are both step 4.
     for (const [i, number] of [1, 2, 4, 4, 5, 6].entries()) {
+      // As a learner does: Next once the page says the step is waiting (the function reaches step 5
+      // in an environment of its own, a cold start after step 4's release).
+      await page.waitForSelector(`.block.step-next >> nth=${i} >> .answer:has-text('is waiting for you')`);
       await nexts.nth(i).click();
       await page.waitForSelector(`.block.step-next >> nth=${i} >> .answer:has-text('released step ${number}')`);
     }

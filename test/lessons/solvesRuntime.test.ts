@@ -1,7 +1,0 @@
-import { describe } from "vitest";
-import { solvesWith } from "./solveShard.js";
-
-// The lessons that exercise every part of the lesson's function (step mode, faults, retries, the
-// dead-letter queue, idempotency, partial batch failures), solved with it in execution
-// environments behind the Lambda Runtime API.
-describe("lessons with LESSON_FUNCTION=runtime", () => solvesWith({ LESSON_FUNCTION: "runtime" }, ["the-whole-flow", "retries-and-dlq", "idempotency", "partial-batch-failures"]));
