@@ -164,11 +164,26 @@ export class FunctionCode {
   }
 }
 
+/**
+ * The lesson's function bundled once per process: its source does not change while the process
+ * runs, and a process may start many playgrounds (the test suite starts hundreds in a few workers,
+ * each paying esbuild's CPU for the same text). A failed bundle is tried again next time.
+ */
+let lessonBundle: Promise<string> | undefined;
+function lessonBundleText(): Promise<string> {
+  const bundle = (lessonBundle ??= import("esbuild")
+    .then(({ build }) => build({ entryPoints: [LESSON_ENTRY], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" }))
+    .then((result) => result.outputFiles[0]?.text ?? ""));
+  bundle.catch(() => {
+    if (lessonBundle === bundle) lessonBundle = undefined;
+  });
+  return bundle;
+}
+
 /** The lesson's function as a task root: one ES module (`index.js`, `index.handler`), no source map (its stacks are never shown at a line). */
 async function bundleLessonFunction(taskRoot: string, shownCode: string): Promise<Deployment> {
-  const { build } = await import("esbuild");
   await mkdir(taskRoot, { recursive: true });
-  await build({ entryPoints: [LESSON_ENTRY], bundle: true, platform: "node", format: "esm", target: "node20", outfile: join(taskRoot, "index.js"), logLevel: "silent" });
+  await writeFile(join(taskRoot, "index.js"), await lessonBundleText());
   await writeFile(join(taskRoot, "package.json"), JSON.stringify({ type: "module" }));
   return { version: 0, language: "nodejs", code: shownCode, taskRoot, handler: "index.handler", sourceFile: null };
 }

@@ -51,7 +51,8 @@ describe.each(questions.map((q) => [q.question, q] as const))("drill: %s", (_tit
     const served = (await (await playground.get("/api/drill")).json()) as Drill;
     const localized = served.questions.find((q) => q.id === question.id) ?? question;
     const evaluateCheck = async (_part: number, index: number) => (await (await playground.send("POST", "/api/drill/checks", { question: question.id, index })).json()) as CheckResult;
-    solved = await solveLesson(playground, asLesson(localized), { checkTimeoutMs: question.seconds * 1000 + 30_000, evaluateCheck, oneAtATime: true });
+    // Twice the seconds the question announces: a loaded machine starts the burst's environments cold, slowly.
+    solved = await solveLesson(playground, asLesson(localized), { checkTimeoutMs: question.seconds * 2000 + 30_000, evaluateCheck, oneAtATime: true });
   }, question.seconds * 2000 + 90_000);
   afterAll(async () => {
     await playground?.stop();

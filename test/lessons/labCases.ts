@@ -72,7 +72,8 @@ const SYMPTOM_SHOWS: Record<string, (symptoms: CheckResult[]) => void> = {
  * without the fix and with the symptom hidden. Other labs' proofs send their own load.
  */
 const OWN_PROOF: Record<string, { unfixed: LessonBlock[]; hiding: LessonBlock[] }> = {
-  "lab-out-of-order": { unfixed: [sendOrder8("order-8-$e", 0)], hiding: [sendOrder8("order-8-$e", 2)] },
+  // 4 s apart: each event done before the next is sent, even when a loaded machine starts its environment cold.
+  "lab-out-of-order": { unfixed: [sendOrder8("order-8-$e", 0)], hiding: [sendOrder8("order-8-$e", 4)] },
 };
 
 /** A part without what its hints hide (a hint hides what follows it up to the next hint or check). */
