@@ -18,7 +18,7 @@ const LONG_FIRST = [
   "test/lessons/labs.test.ts",
   "test/lessons/solves.0.test.ts",
   "test/lessons/solves.2.test.ts",
-  "test/lessons/solvesInProcess.test.ts",
+  "test/lessons/solvesRuntime.test.ts",
 ];
 
 class LongestFirst extends BaseSequencer {

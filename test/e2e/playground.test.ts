@@ -208,8 +208,8 @@ describe.skipIf(!hasChromium())("the playground in a browser", () => {
     expect(errors).toEqual([]);
   });
 
-  it("walks the six steps of step mode with the lesson's Next buttons, staying on the step", async () => {
-    const playground = await playgrounds.start();
+  it("walks the six steps of step mode with the lesson's Next buttons, staying on the step (the lesson's function in its own environment, as by default)", async () => {
+    const playground = await playgrounds.start({ LESSON_FUNCTION: "runtime" });
     const { page, errors } = await open(playground, `/?token=${playground.terminalToken}#/lessons/the-whole-flow/3`);
     await page.click(".block.setting .run");
     await page.check(".block.predict input[value='0']");

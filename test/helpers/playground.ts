@@ -25,7 +25,10 @@ export async function makeDataDir(): Promise<string> {
 /** A real playground: real SQS (our engine), real lowdb in a temp dir, real HTTP, on free ports. */
 export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string, options: PlaygroundOptions = {}): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
-  const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", ...env }, "test");
+  // The lesson's function in this process unless a test asks for the default (LESSON_FUNCTION=runtime):
+  // hundreds of playgrounds each starting node environments kept two cores too busy for the suite's
+  // ten minutes. The default path has tests of its own (README, "How the tests cover it").
+  const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", LESSON_FUNCTION: "in-process", ...env }, "test");
   // The terminal's shell inherits the environment, as server/main.ts arranges (HOME aside: see testShellEnv).
   // The built client (npm test builds it first), so browser tests see what `npm start` serves.
   const playground = await startPlayground(config, { log: () => {}, shellEnv: testShellEnv(), clientDir: `${PROJECT_ROOT}dist/client`, ...options });

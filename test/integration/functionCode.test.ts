@@ -59,7 +59,7 @@ describe("GET, PUT and DELETE /api/function/code", () => {
     playground.events.recent().flatMap((e) => (e.seq > seq && e.type === "lambda.cold-start" ? [e.version] : []));
 
   it("goes back to the lesson's handler (version 0, in environments of its own) on DELETE", async () => {
-    const playground = await playgrounds.start();
+    const playground = await playgrounds.start({ LESSON_FUNCTION: "runtime" });
     await deployed(playground, "nodejs", nodeHandler());
     const beforeDelete = playground.events.lastSeq;
     const response = await fetch(`${playground.url}/api/function/code`, { method: "DELETE", headers: { "content-type": "application/json", authorization: `Bearer ${playground.terminalToken}` } });
@@ -71,7 +71,7 @@ describe("GET, PUT and DELETE /api/function/code", () => {
   });
 
   it("goes back to the lesson's handler when the world is reset (every lesson starts from the playground's own handler)", async () => {
-    const playground = await playgrounds.start();
+    const playground = await playgrounds.start({ LESSON_FUNCTION: "runtime" });
     await deployed(playground, "nodejs", nodeHandler());
     expect((await playground.send("POST", "/api/reset")).status).toBe(200);
     expect(await codeView(playground)).toMatchObject({ version: 0 });
