@@ -94,7 +94,12 @@ export interface PlaygroundState {
    */
   callCounts: Record<string, { calls: number; empty: number }>;
   /** The function's code: version 0 is the lesson's handler; a deploy (PUT /api/function/code) makes 1, 2, …; kept across a world reset, as the server keeps it. */
-  functionCode: { version: number; language: FunctionLanguage | null };
+  functionCode: {
+    version: number;
+    language: FunctionLanguage | null;
+    /** The last task id when this version was deployed (0: none): tasks above it were created for this version. */
+    deployedAfterTaskId: number;
+  };
   /** The last message that expired (its retention period ended), or null. */
   lastExpired: ExpiredView | null;
   /** The last message that expired from a dead-letter queue, or null. */
@@ -130,7 +135,7 @@ export function emptyState(): PlaygroundState {
     timeline: [],
     calls: [],
     callCounts: {},
-    functionCode: { version: 0, language: null },
+    functionCode: { version: 0, language: null, deployedAfterTaskId: 0 },
     lastExpired: null,
     lastDeadLetterExpired: null,
     trialAfterTaskId: null,
@@ -342,7 +347,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       state.chargesByTask[event.taskId] = event.charges;
       break;
     case "function.deployed":
-      state.functionCode = { version: event.version, language: event.version === 0 ? null : event.language };
+      state.functionCode = { version: event.version, language: event.version === 0 ? null : event.language, deployedAfterTaskId: state.lastTaskId ?? 0 };
       break;
   }
   return state;

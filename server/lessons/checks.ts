@@ -66,6 +66,8 @@ export const SELECTORS: Record<string, Selector> = {
   /** The deployed function's version (0: the lesson's handler) and language (null for version 0). */
   "function.version": (s) => s.functionCode.version,
   "function.language": (s) => s.functionCode.language,
+  /** Whether the last task was created after the version running now was deployed: its message went to that version. */
+  "lastTask.afterDeploy": (s) => (s.lastTaskId === null ? null : s.lastTaskId > s.functionCode.deployedAfterTaskId),
   "lastInvocation.records": (s) => {
     const invocations = Object.values(s.invocations);
     return invocations.length === 0 ? null : invocations.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a)).messageIds.length;

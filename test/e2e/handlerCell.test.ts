@@ -31,11 +31,11 @@ async function deploy(cell: ReturnType<Page["locator"]>, page: Page): Promise<vo
   await cell.locator(".answer:has-text('Deployed as version')").waitFor({ timeout: 30_000 });
 }
 
-/** A new learner's page on lesson 21's first part, its cell's editor loaded. */
+/** A new learner's page on lesson 21's part with the first cell (part 2; part 1 starts clean), its cell's editor loaded. */
 async function firstCell(): Promise<{ page: Page; cell: ReturnType<Page["locator"]> }> {
   const playground = await playgrounds.start();
   const page = await browser.newPage();
-  await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/1`);
+  await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/2`);
   await page.waitForSelector("body[data-ready=true]");
   const cell = page.locator(".block.handler").first();
   await cell.locator(".cm-editor").waitFor();
@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => void errors.push(String(error)));
-    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/3`);
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/4`);
     await page.waitForSelector("body[data-ready=true]");
     const cell = page.locator(".block.handler").first();
     await cell.locator(".cm-editor").waitFor();
@@ -121,7 +121,7 @@ describe.skipIf(!hasChromium())("the handler cell", () => {
       await arrived;
       await route.continue();
     });
-    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/1`);
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/2`);
     await page.waitForSelector("body[data-ready=true]");
     const cell = page.locator(".block.handler").first();
     await cell.waitFor();

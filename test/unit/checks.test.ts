@@ -3,6 +3,8 @@ import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
 import type { CheckBlock } from "../../common/lessons.js";
 import { foldEvents } from "../../common/state.js";
 import { evaluateCheck, interpolate } from "../../server/lessons/checks.js";
+import { loadLessons } from "../../server/lessons/loadLessons.js";
+import { ROOT } from "../helpers/process.js";
 
 let seq = 0;
 const at = (body: FlowEventBody, time = 1000): FlowEvent => ({ ...body, seq: ++seq, at: time }) as FlowEvent;
@@ -168,8 +170,6 @@ describe("lab 5's order states", () => {
 
 describe("lesson 7's first check, while the poison message waits for its first receive", () => {
   it("does not say 'receive 0 of 3' (read as a receive numbered 0): it counts the receives so far", async () => {
-    const { loadLessons } = await import("../../server/lessons/loadLessons.js");
-    const { ROOT } = await import("../helpers/process.js");
     const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "retries-and-dlq");
     const first = lesson?.steps[0]?.parts.find((p): p is CheckBlock => p.kind === "check");
     expect(first).toBeDefined();
@@ -177,5 +177,24 @@ describe("lesson 7's first check, while the poison message waits for its first r
     const result = evaluateCheck(first as CheckBlock, sent, 2000);
     expect(result.status).toBe("waiting");
     expect(result.why).toBe("the message comes back after each 5 s visibility timeout — received 0 of 3 times so far; after the third, the dead-letter queue");
+  });
+});
+
+describe("lesson 21's checks on a world an earlier lesson left", () => {
+  const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "write-the-handler");
+  const completedChecks = (lesson?.steps ?? []).flatMap((step) => step.parts).filter((p): p is CheckBlock => p.kind === "check" && p.expect === "lastTask.status");
+  const completed = (id: number): FlowEventBody[] => [
+    { type: "task.created", taskId: id, task: { ...task("pending"), id } },
+    { type: "task.updated", taskId: id, from: "pending", task: { ...task("completed"), id } },
+  ];
+
+  it("has the two checks that a task completed", () => expect(completedChecks).toHaveLength(2));
+
+  it.each([0, 1])("check %i waits while the last task completed is older than the version deployed", (n) => {
+    const check = completedChecks[n] as CheckBlock;
+    const deployedAfterAnOldTask = foldEvents([...completed(41), { type: "function.deployed", version: 1, language: "nodejs" }].map((e) => at(e)));
+    const result = evaluateCheck(check, deployedAfterAnOldTask, 2000);
+    expect(result.status).toBe("waiting");
+    expect(evaluateCheck(check, foldEvents([...completed(41), { type: "function.deployed", version: 1, language: "nodejs" }, ...completed(42)].map((e) => at(e))), 2000).status).toBe("passed");
   });
 });
