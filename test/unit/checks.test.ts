@@ -190,11 +190,13 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
 
   it("has the two checks that a task completed", () => expect(completedChecks).toHaveLength(2));
 
+  const deployed: FlowEventBody = { type: "function.deployed", version: 1, language: "nodejs" };
+
   it.each([0, 1])("check %i waits while the last task completed is older than the version deployed", (n) => {
     const check = completedChecks[n] as CheckBlock;
-    const deployedAfterAnOldTask = foldEvents([...completed(41), { type: "function.deployed", version: 1, language: "nodejs" }].map((e) => at(e)));
+    const deployedAfterAnOldTask = foldEvents([...completed(41), deployed].map((e) => at(e)));
     const result = evaluateCheck(check, deployedAfterAnOldTask, 2000);
     expect(result.status).toBe("waiting");
-    expect(evaluateCheck(check, foldEvents([...completed(41), { type: "function.deployed", version: 1, language: "nodejs" }, ...completed(42)].map((e) => at(e))), 2000).status).toBe("passed");
+    expect(evaluateCheck(check, foldEvents([...completed(41), deployed, ...completed(42)].map((e) => at(e))), 2000).status).toBe("passed");
   });
 });
