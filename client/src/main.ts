@@ -243,7 +243,7 @@ followStepChanges(part("notebook"), document.querySelector(".step-announcer") as
 // A check's ✓ waits until the drawing has shown the event that made it true (arrived, and played
 // at the lesson pace); a rewound view does not draw the live world, so it does not hold it back.
 const drawnThrough = (seq: number) => seq <= store.state.seq && (travel?.live === false || pace.shownThrough(seq));
-notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind, drawnThrough });
+notebook = await mountNotebook(part("notebook"), { runInTerminal: (command) => void runInTerminal(command), terminalDone, drawingBehind: () => pace.behind, drawnThrough, stepMode: () => store.state.stepMode });
 store.onRender((_state, fresh) => {
   if (fresh.length > 0) functionLog.fold(fresh);
   if (fresh.length > 0) notebook.onStateChange();

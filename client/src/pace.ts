@@ -77,6 +77,15 @@ export class Pacer {
   tick(now: number): Released {
     const burst = now < this.burstUntil;
     if (this.realTime || burst) return { events: this.flush(), burst };
+    // A world reset wipes what came before it: played after the learner's Reset, those steps drew a
+    // task the world no longer had. Everything up to the reset goes through at once.
+    const reset = this.waiting.findLastIndex((event) => event.type === "world.reset");
+    if (reset >= 0) {
+      const events = this.waiting.splice(0, reset + 1);
+      this.steps = this.waiting.filter(isStep).length;
+      this.nextAt = now;
+      return { events, burst: false };
+    }
     if (now < this.nextAt || this.waiting.length === 0) return { events: [], burst: false };
     // Through the next step, with the instant events before it.
     const index = this.waiting.findIndex(isStep);

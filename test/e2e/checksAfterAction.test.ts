@@ -91,12 +91,19 @@ describe.skipIf(!hasChromium())("a part the learner has done", () => {
     expect(await check.locator(".detail").textContent()).toBe("");
     await moveToPart(page, () => page.click(".nb-nav .next"));
     await moveToPart(page, () => page.click(".nb-nav .prev"));
-    // Back on part 1: ✓, saying it was passed then — not ○ as if never done (it was).
+    // Back on part 1: ✓, saying it was passed then and still holds — not ○ as if never done (it was).
     await page.waitForTimeout(2_000);
     expect(await check.getAttribute("data-status")).toBe("passed");
     expect(await check.locator(".mark").textContent()).toBe("✓");
-    expect(await check.locator(".detail").textContent()).toBe("Passed when you did this part. Do it again and this check follows the world again.");
+    expect(await check.locator(".detail").textContent()).toBe("Passed when you did this part, and the world still holds it. Do the part again and this check follows the world again.");
     await page.screenshot({ path: "test-results/part-done-revisited.png" });
+
+    // The world changed while the learner was away (a reset: no task): back again, no ✓ against the drawing.
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+    expect((await playground.send("POST", "/api/reset")).status).toBe(200);
+    await moveToPart(page, () => page.click(".nb-nav .prev"));
+    await expect.poll(() => check.locator(".detail").textContent(), { timeout: 10_000 }).toBe("Passed when you did this part before; the world has changed since. Do the part again to see it pass again.");
+    expect(await check.locator(".mark").textContent()).toBe("○");
 
     // Run again: the check follows the new task (it waits for it, then passes on it).
     await page.evaluate("window.shownChecks.length = 0");
@@ -141,5 +148,54 @@ describe.skipIf(!hasChromium())("a check that can no longer pass", () => {
     await check.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "test-results/check-failed-words.png" });
     await playground.send("PUT", "/api/faults", {});
+  });
+});
+
+describe.skipIf(!hasChromium())("a step-mode part done again", () => {
+  it("starts again at the part's Reset, and a part without step mode says when it is still on", { timeout: 180_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await pages.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/the-whole-flow/3`);
+    await page.waitForSelector("body[data-ready=true]");
+    const releases = page.locator(".step .block.step-next");
+    // Reset, step mode on, a task, the first two steps released: a learner's first go, at a reading pace.
+    await page.click(".step .block.action .run");
+    await page.waitForSelector(".step .block.action .answer:text('done ✓')");
+    await page.waitForTimeout(1_500);
+    await page.click(".step .block.setting .run");
+    await page.waitForSelector(".step .block.setting .answer:has-text('✓')");
+    await page.waitForTimeout(1_500);
+    await page.click(".step .block.http .run");
+    for (const n of [0, 1]) {
+      await releases.nth(n).locator(".answer:has-text('is waiting for you')").waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1_500);
+      await releases.nth(n).locator(".run").click();
+      await releases.nth(n).locator(".answer:has-text('released')").waitFor({ timeout: 10_000 });
+    }
+
+    // Reset the world from the part: nothing released any more, so no button says "released ✓".
+    await page.click(".step .block.action .run");
+    await expect.poll(() => page.locator(".step .block.step-next.done").count(), { timeout: 10_000 }).toBe(0);
+    expect(await releases.locator(".answer:has-text('released')").count()).toBe(0);
+    expect(await page.locator(".step .block.check[data-status=passed]").count()).toBe(0);
+    // The reset turned step mode off: "applied ✓" beside it would say otherwise.
+    expect(await page.locator(".step .block.setting .answer").textContent()).toBe("");
+    // The drawing shows the empty world at once, not the wiped task's steps at the lesson pace.
+    // (At the lesson pace the steps still to play before it took 0.7 s each, several seconds.)
+    await expect.poll(() => page.locator('[data-view="visualizer"]').textContent(), { timeout: 2_500 }).toContain("empty: no message waits");
+    await page.screenshot({ path: "test-results/step-mode-part-restarted.png" });
+
+    // Step mode on (the part applies it again), then the learner leaves for part 1: told, and can turn it off there.
+    await page.click(".step .block.setting .run");
+    await page.waitForSelector(".step .block.setting .answer:has-text('✓')");
+    await moveToPart(page, () => page.evaluate(`location.hash = "#/lessons/the-whole-flow/1"`));
+    const notice = page.locator(".step .step-mode-notice");
+    await notice.waitFor({ state: "visible", timeout: 10_000 });
+    expect(await notice.textContent()).toContain("Step mode is still on");
+    await page.screenshot({ path: "test-results/step-mode-notice.png" });
+    await page.waitForTimeout(1_500);
+    await notice.locator(".run").click();
+    await notice.waitFor({ state: "hidden", timeout: 10_000 });
+    expect(((await (await playground.get("/api/step-mode")).json()) as { enabled: boolean }).enabled).toBe(false);
   });
 });

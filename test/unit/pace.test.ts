@@ -18,6 +18,15 @@ describe("the lesson pace", () => {
     expect(types(pacer.tick(0).events)).toEqual(["message.sent"]);
   });
 
+  it("shows a world reset at once, with everything before it: the steps it wiped are not played after it", () => {
+    const pacer = new Pacer(OPTIONS);
+    pacer.arrive([sent(1), received(1), event({ type: "world.reset" }), sent(2), received(2)], 0);
+    expect(types(pacer.tick(0).events)).toEqual(["message.sent", "message.received", "world.reset"]);
+    expect(types(pacer.tick(0).events)).toEqual(["message.sent"]);
+    expect(pacer.tick(599).events).toEqual([]);
+    expect(types(pacer.tick(600).events)).toEqual(["message.received"]);
+  });
+
   it("keeps each step on screen for the dwell before showing the next", () => {
     const pacer = new Pacer(OPTIONS);
     pacer.arrive([sent(1), received(1)], 0);

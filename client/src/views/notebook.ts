@@ -1,6 +1,7 @@
 import "../notebook.css";
 import { marked } from "marked";
 import type { Lesson, LessonSummary, PredictionOutcome } from "../../../common/lessons.js";
+import type { PlaygroundState } from "../../../common/state.js";
 import { call, esc, getJson } from "../api.js";
 import { mountHandlerCell, showLog } from "./handlerCell.js";
 import { applyHints } from "./hints.js";
@@ -8,6 +9,7 @@ import { drillRoute, loadDrill, mountDrill } from "./drill.js";
 import { act, renderPart } from "./notebookBlocks.js";
 import { LivePart, type KeptResults } from "./notebookLive.js";
 import { Rechecker } from "./recheck.js";
+import { STEP_MODE_NOTICE, showStepModeNotice, usesStepMode } from "./stepModeNotice.js";
 
 export interface NotebookDeps {
   /** Type a command into the terminal (opening it if needed). */
@@ -18,6 +20,8 @@ export interface NotebookDeps {
   drawnThrough?: (seq: number) => boolean;
   /** A drill experiment's terminal command has had its time: the terminal may give the drawing its room back. */
   terminalDone?: () => void;
+  /** Step mode as the live state has it: a part that does not use it says when it is on. */
+  stepMode?: () => PlaygroundState["stepMode"];
 }
 
 const PROGRESS_KEY = "queue-flow-playground.progress";
@@ -172,6 +176,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       ${partIndex === 0 && current.intro ? `<div class="prose">${marked.parse(current.intro)}</div>` : ""}
       <section class="step" aria-label="Part ${partIndex + 1} of ${current.steps.length}">
         <h3 tabindex="-1">Part ${partIndex + 1} of ${current.steps.length}: ${esc(part.title)}</h3>
+        ${usesStepMode(part.parts) ? "" : STEP_MODE_NOTICE}
         ${body}
         ${last && nextLesson ? `<p class="nb-onward">Once the checks above are ✓, this ${current.kind === "lab" ? "lab" : "lesson"} is done. Next: <span id="nb-next-title">${numbered(nextLesson)}</span></p>` : ""}
       </section>
@@ -187,7 +192,13 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     root.querySelector(".nb-nav .prev")?.addEventListener("click", () => go(current.id, partIndex));
     root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, partIndex + 2));
     if (nextLesson) root.querySelector(".nb-nav .next-lesson")?.addEventListener("click", () => go(nextLesson.id, 1));
-    root.querySelector(".nb-head .reset")?.addEventListener("click", () => void call("POST", "/api/reset").then(() => recheck.changed()));
+    root.querySelector(".nb-head .reset")?.addEventListener("click", () =>
+      void call("POST", "/api/reset").then((result) => {
+        // A world reset starts the part again: nothing it showed about the world before still holds.
+        if (result.ok) live?.restart();
+        recheck.changed();
+      }),
+    );
 
     live?.close();
     const section = root.querySelector(".step") as HTMLElement;
@@ -197,7 +208,13 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     const revealHint = applyHints(section, `${current.id}/${partIndex}`);
     for (const el of section.querySelectorAll<HTMLElement>(".block.hint")) el.querySelector(".run")?.addEventListener("click", revealHint);
     for (const el of section.querySelectorAll<HTMLElement>(".block:not(.hint)")) wire(el, current, indexOf.get(el));
+    noticeStepMode();
     recheck.changed();
+  };
+
+  const noticeStepMode = () => {
+    const section = root.querySelector<HTMLElement>(".step");
+    if (section && deps.stepMode) showStepModeNotice(section, deps.stepMode());
   };
 
   const wire = (el: HTMLElement, current: Lesson, predictIndex: number | undefined) => {
@@ -226,7 +243,11 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         if (button.getAttribute("aria-busy") === "true") return;
         button.setAttribute("aria-busy", "true");
       }
-      void act(part, el, deps.runInTerminal).finally(() => {
+      void act(part, el, deps.runInTerminal).then((done) => {
+        // The part's own Reset starts it again, Release buttons and checks included (a redo showed
+        // "released ✓" beside steps not yet released, and a ✓ while the new task waited at step 5).
+        if (done && part.kind === "reset") visit?.restart(el);
+      }).finally(() => {
         button.removeAttribute("aria-busy");
         visit?.acted(el);
         recheck.changed();
@@ -251,5 +272,11 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     if (first) history.replaceState(null, "", `#/lessons/${first.id}/${progress()[first.id] ?? 1}`);
   }
   await show();
-  return { onStateChange: () => recheck.changed(), onDrawn: () => live?.drawn() };
+  return {
+    onStateChange: () => {
+      noticeStepMode();
+      recheck.changed();
+    },
+    onDrawn: () => live?.drawn(),
+  };
 }

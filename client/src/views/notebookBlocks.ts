@@ -67,8 +67,11 @@ export function renderPart(part: StepPart, i: number, chosen: string | undefined
 }
 
 
-/** Press a block that acts (everything but checks and predictions, which the notebook evaluates). */
-export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (command: string) => void): Promise<void> {
+/**
+ * Press a block that acts (everything but checks and predictions, which the notebook evaluates).
+ * Resolves whether the action was done (false: refused, or a block that does nothing when pressed).
+ */
+export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (command: string) => void): Promise<boolean> {
   const answer = el.querySelector(".answer") as HTMLElement | null;
   const say = (text: string) => {
     if (answer) answer.textContent = text;
@@ -80,17 +83,17 @@ export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (co
       const ms = Math.round(performance.now() - started);
       if (answer) answer.hidden = false;
       say(`HTTP ${result.status} — answered in ${ms} ms\n${result.json === null ? result.text : JSON.stringify(result.json, null, 2)}`);
-      return;
+      return result.ok;
     }
     case "terminal":
       runInTerminal(part.command);
-      return;
+      return true;
     case "next": {
       const result = await call("POST", "/api/step-mode/next", part.step ? { step: part.step } : {});
       const released = (result.json as { released?: { step: string } } | null)?.released;
       if (released) el.classList.add("done");
       say(released ? ` released ${stepName(released.step)} ✓` : ` ${refusalOf(result.json, result.status)}`);
-      return;
+      return Boolean(released);
     }
     case "redrive":
     case "reset":
@@ -98,7 +101,7 @@ export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (co
       const result = await call("POST", `/api/${part.kind}`);
       const done = part.kind === "redrive" ? ` moved ${(result.json as { moved: number }).moved} message(s) back ✓` : part.kind === "trial" ? " ✓ the trial began: the checks below count only the tasks sent from now on" : " done ✓";
       say(result.ok ? done : ` refused: ${refusalOf(result.json, result.status)}`);
-      return;
+      return result.ok;
     }
     case "faults":
     case "trigger":
@@ -106,13 +109,13 @@ export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (co
       const [method, path] = SETTING_ROUTE[part.kind];
       const result = await call(method, path, part.body);
       say(result.ok ? "applied ✓" : `refused: ${refusalOf(result.json, result.status)}`);
-      return;
+      return result.ok;
     }
     case "check":
     case "predict":
     case "code":
     case "handler":
     case "hint":
-      return;
+      return false;
   }
 }

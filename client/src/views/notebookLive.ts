@@ -12,12 +12,18 @@ interface LiveCheck {
   live: boolean;
   /** A check that passed stays ✓ for this visit: the learner did it. */
   passed: boolean;
-  /** ✓ from an earlier visit (the learner did this part before): judged again once they act in the part. */
+  /**
+   * Passed on an earlier visit (the learner did this part before): looked at once as the part opens,
+   * ✓ only if the world still holds it (a kept ✓ showed "three messages wait" beside a drawing with
+   * two, after a reload); judged afresh once the learner acts in the part.
+   */
   earlier?: boolean;
   /** Passed on the server, not shown yet: the lesson-paced drawing has not reached the event that made it true. */
   held?: CheckResult & { seq: number };
   /** Made live by the learner's action: its first state (what it waits for) is news too, not only its ✓. */
   awaited?: boolean;
+  /** Live as the part opened: nothing to do before it in its part. */
+  fromStart: boolean;
 }
 
 interface LivePrediction {
@@ -44,7 +50,10 @@ export interface KeptResults {
 const NOTHING_KEPT: KeptResults = { passed: () => false, pass: () => {}, answer: () => undefined, answered: () => {} };
 
 /** What a check that passed on an earlier visit says until the learner does the part again. */
-export const EARLIER_WHY = "Passed when you did this part. Do it again and this check follows the world again.";
+export const EARLIER_WHY = "Passed when you did this part, and the world still holds it. Do the part again and this check follows the world again.";
+
+/** What a check that passed on an earlier visit says when the world no longer holds it. */
+export const EARLIER_GONE = "Passed when you did this part before; the world has changed since. Do the part again to see it pass again.";
 
 /** Blocks a learner presses to change the world. */
 const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "next", "redrive", "reset"]);
@@ -71,10 +80,19 @@ export function showCheck(el: HTMLElement, result: CheckResult): void {
     result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${result.why}.` : `Can no longer pass: ${result.why}.`;
 }
 
-/** A check passed on an earlier visit: ✓, and says so. */
-function showEarlier(el: HTMLElement): void {
-  showCheck(el, { status: "passed", ok: true, label: "", expected: "", actual: "", why: "" });
-  (el.querySelector(".detail") as HTMLElement).textContent = EARLIER_WHY;
+/** A check as the part shows it before anything is done: ○, nothing said. */
+function showUnchecked(el: HTMLElement): void {
+  el.dataset.status = "unchecked";
+  el.classList.remove("ok", "failed", "waiting");
+  (el.querySelector(".mark") as HTMLElement).textContent = MARKS.unchecked;
+  (el.querySelector(".detail") as HTMLElement).textContent = "";
+}
+
+/** A check passed on an earlier visit, as the world is now: ✓ if it still holds, else ○; says which. */
+function showEarlier(el: HTMLElement, holds: boolean): void {
+  if (holds) showCheck(el, { status: "passed", ok: true, label: "", expected: "", actual: "", why: "" });
+  else showUnchecked(el);
+  (el.querySelector(".detail") as HTMLElement).textContent = holds ? EARLIER_WHY : EARLIER_GONE;
 }
 
 /**
@@ -121,8 +139,7 @@ export class LivePart {
       if (block?.kind === "check") {
         const index = this.checks.length;
         const earlier = kept.passed(index);
-        this.checks.push({ el, index, live: !acted && !earlier, passed: earlier, earlier });
-        if (earlier) showEarlier(el);
+        this.checks.push({ el, index, live: !acted || earlier, passed: false, earlier, fromStart: !acted });
       }
       if (block?.kind === "predict") {
         const index = this.predictions.length;
@@ -146,14 +163,45 @@ export class LivePart {
    * even been stopped.
    */
   acted(el: HTMLElement): void {
+    // The learner is doing the part again: an earlier visit's ✓ no longer speaks for the world,
+    // not even for a check whose own action is still to come (lesson 1's "the stepped task is
+    // completed" stayed ✓ while the new task waited at step 5).
+    for (const check of this.checks) {
+      if (!check.earlier) continue;
+      check.earlier = check.passed = false;
+      showUnchecked(check.el);
+    }
     const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     const nextAction = this.actions.find((action) => follows(el, action));
     for (const check of this.checks) {
       if (!(check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction))))) continue;
       check.live = true;
       check.awaited = true;
-      // Done again: an earlier visit's ✓ no longer speaks for the world.
-      if (check.earlier) check.earlier = check.passed = false;
+    }
+  }
+
+  /**
+   * The world was reset from this part: the learner starts it again. Checks go back to ○ (live
+   * again only once their action is done), predictions wait for their moment again, and every
+   * Release button is to press again. `pressed`: the part's own Reset, when that was it.
+   */
+  restart(pressed?: HTMLElement): void {
+    for (const check of this.checks) {
+      Object.assign(check, { live: check.fromStart, passed: false, earlier: false, held: undefined, awaited: false });
+      showUnchecked(check.el);
+    }
+    for (const prediction of this.predictions) {
+      prediction.baseline = prediction.answer = undefined;
+      (prediction.el.querySelector(".answer") as HTMLElement).textContent = "";
+    }
+    for (const el of this.nexts) el.classList.remove("done", "ready");
+    // What the part's actions answered is about the world before the reset ("applied ✓" beside a
+    // step mode the reset turned off): only the Reset pressed keeps its "done ✓".
+    for (const el of this.actions) {
+      const answer = el === pressed ? null : el.querySelector<HTMLElement>(".answer");
+      if (!answer) continue;
+      answer.textContent = "";
+      if (answer.tagName === "PRE") answer.hidden = true;
     }
   }
 
@@ -211,6 +259,19 @@ export class LivePart {
       if (!answer.ok) throw new Error(`check ${check.index}: HTTP ${answer.status}`);
       const result = answer.json as CheckResult;
       check.passed = result.status === "passed";
+      if (check.earlier && check.passed) {
+        showEarlier(check.el, true);
+        continue;
+      }
+      if (check.earlier) {
+        // No longer true: a check with an action before it waits for the learner to do it again.
+        check.earlier = false;
+        check.live = check.fromStart;
+        if (!check.live) {
+          showEarlier(check.el, false);
+          continue;
+        }
+      }
       if (check.passed && result.seq !== undefined && !this.drawnThrough(result.seq)) {
         check.held = { ...result, seq: result.seq };
         this.show(check, { ...result, status: "waiting", ok: false, why: HELD_WHY });

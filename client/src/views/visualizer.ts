@@ -101,8 +101,10 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
   const draw = ((state, fresh, now = Date.now()) => {
     // A burst keeps a handful of dots travelling, not forty (BURST_DOTS).
     let dots = fresh.length > AT_ONCE_MAX ? Math.max(0, BURST_DOTS - travel.travelling) : MAX_TRAVELLING;
-    for (const event of fresh) {
-      const route = document.hidden || dots === 0 ? undefined : routeOf(event);
+    // No dot for a step a reset among these events wiped: it would travel through an empty world.
+    const wiped = fresh.findLastIndex((event) => event.type === "world.reset");
+    for (const [index, event] of fresh.entries()) {
+      const route = document.hidden || dots === 0 || index < wiped ? undefined : routeOf(event);
       if (route) {
         if (!travel(...TRIP[route[0]], route[1])) dots = 0;
         else dots -= 1;
