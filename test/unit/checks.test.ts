@@ -180,6 +180,18 @@ describe("lesson 7's first check, while the poison message waits for its first r
   });
 });
 
+describe("lesson 7's redrive check, pressed before the repair", () => {
+  it("says the handler still fails and the repair comes first, then what Redrive does once repaired", () => {
+    const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "retries-and-dlq");
+    const redriven = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "the redriven task completed");
+    expect(redriven).toBeDefined();
+    const failing = foldEvents([at({ type: "faults.changed", faults: { failRate: 1 } }), at({ type: "task.created", taskId: 1, task: task("failed") })]);
+    expect(evaluateCheck(redriven as CheckBlock, failing, 2000).why).toBe("the handler still fails every task (fail rate 1): apply the repair above first, then press Redrive again (now: failed)");
+    const repaired = foldEvents([at({ type: "faults.changed", faults: {} }), at({ type: "task.created", taskId: 1, task: task("failed") })]);
+    expect(evaluateCheck(redriven as CheckBlock, repaired, 2000).why).toBe("press Redrive: the message goes back to the queue and the repaired handler completes the task (now: failed)");
+  });
+});
+
 describe("lesson 21's checks on a world an earlier lesson left", () => {
   const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "write-the-handler");
   const completedChecks = (lesson?.steps ?? []).flatMap((step) => step.parts).filter((p): p is CheckBlock => p.kind === "check" && p.expect === "lastTask.status");

@@ -77,8 +77,11 @@ export function showCheck(el: HTMLElement, result: CheckResult): void {
   (el.querySelector(".mark") as HTMLElement).textContent = MARKS[result.status];
   const detail = el.querySelector(".detail") as HTMLElement;
   detail.textContent =
-    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${result.why}.` : `Can no longer pass: ${result.why}.`;
+    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${sentence(result.why)}` : `Can no longer pass: ${sentence(result.why)}`;
 }
+
+/** A lesson's words as a sentence: a full stop unless they end with their own ("…before the request?." read as a typo). */
+const sentence = (words: string) => (/[.?!]$/.test(words) ? words : `${words}.`);
 
 /** A check as the part shows it before anything is done: ○, nothing said. */
 function showUnchecked(el: HTMLElement): void {
