@@ -82,6 +82,8 @@ export const SELECTORS: Record<string, Selector> = {
   "trigger.BatchSize": (s) => s.trigger.settings?.BatchSize ?? null,
   "trigger.MaximumBatchingWindowInSeconds": (s) => s.trigger.settings?.MaximumBatchingWindowInSeconds ?? null,
   "faults.failRate": (s) => s.faults?.failRate ?? null,
+  /** The fail rate while the handler fails some records; null once it is repaired (rate 0), for "[[still failing…|repaired…]]" words. */
+  "faults.failing": (s) => (s.faults && s.faults.failRate > 0 ? s.faults.failRate : null),
   "faults.sqsUnavailable": (s) => s.faults?.sqsUnavailable ?? null,
   "stepMode.enabled": (s) => s.stepMode.enabled,
   "stepMode.waitingStep": (s) => s.stepMode.paused[0]?.step ?? null,
