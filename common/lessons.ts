@@ -156,6 +156,8 @@ export interface PredictionOutcome {
   actual: string | number | boolean | null;
   /** The label of the choice that matches the outcome, if one does. */
   matching: string | null;
+  /** The state's sequence number when it was read: the page shows the answer once its drawing has shown that far. */
+  seq?: number;
 }
 
 /** waiting: not true yet, and it still can be; passed ✓; failed ✗: it can no longer be, or its deadline passed. */

@@ -79,6 +79,6 @@ export class LessonService {
     if (!Number.isInteger(step) || !Number.isInteger(index)) throw new ControlError(400, "InvalidPrediction", 'send {"step": <n>, "index": <n>} (0-based)');
     const predict = (lesson.steps[step as number]?.parts.filter((p) => p.kind === "predict") ?? [])[index as number];
     if (!predict || predict.kind !== "predict") throw new ControlError(404, "PredictionNotFound", `lesson "${id}" has no prediction ${index} in step ${step}`);
-    return evaluatePrediction(predict, this.state, this.clock());
+    return { ...evaluatePrediction(predict, this.state, this.clock()), seq: this.state.seq };
   }
 }

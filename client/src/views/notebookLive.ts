@@ -61,6 +61,9 @@ const ACTIONS = new Set(["http", "terminal", "faults", "trigger", "step-mode", "
 // Glyphs every font draws (an hourglass emoji showed as a box in Debian's Chromium).
 const MARKS = { unchecked: "○", waiting: "…", passed: "✓", failed: "✗" } as const;
 
+/** What a prediction answered says while the drawing has not yet shown the moment. */
+export const HELD_ANSWER = "It has happened: the drawing is still playing it, at the lesson pace; the answer follows once it has shown it.";
+
 /** What a check that passed says while the drawing has not yet shown how. */
 export const HELD_WHY = "the drawing is still playing what happened, at the lesson pace; ✓ once it has shown it";
 
@@ -146,7 +149,9 @@ export class LivePart {
       }
       if (block?.kind === "predict") {
         const index = this.predictions.length;
-        this.predictions.push({ el, index, block, answeredBy: undefined, answer: kept.answer(index) });
+        // Without its seq: recorded on an earlier visit (perhaps before a restart numbered events afresh), the drawing is past it.
+        const earlier = kept.answer(index);
+        this.predictions.push({ el, index, block, answeredBy: undefined, answer: earlier && { actual: earlier.actual, matching: earlier.matching } });
       }
     }
     for (const prediction of this.predictions) {
@@ -217,10 +222,17 @@ export class LivePart {
     this.closed = true;
   }
 
-  /** Show what really happened for a prediction (its answer, or when it will come). */
+  /**
+   * Show what really happened for a prediction (its answer, or when it will come). An answer the
+   * lesson-paced drawing has not shown yet waits for it: "what happened: once, with five records"
+   * beside a drawing still showing the handler idle told the ending first.
+   */
   reveal(el: HTMLElement): void {
     const prediction = this.predictions.find((p) => p.el === el);
-    if (prediction) (el.querySelector(".answer") as HTMLElement).textContent = predictionText(prediction.block, this.chosen(prediction.index), prediction.answer);
+    if (!prediction) return;
+    const answer = prediction.answer;
+    const drawn = !answer || answer.seq === undefined || this.drawnThrough(answer.seq);
+    (el.querySelector(".answer") as HTMLElement).textContent = drawn ? predictionText(prediction.block, this.chosen(prediction.index), answer) : HELD_ANSWER;
   }
 
   /** Show a prediction's answer if its moment has already come. */
@@ -233,6 +245,10 @@ export class LivePart {
    * is shown now. (A ✓ ahead of the picture told the learner it was done before they saw it happen.)
    */
   drawn(): void {
+    for (const prediction of this.predictions) {
+      const text = (prediction.el.querySelector(".answer") as HTMLElement).textContent;
+      if (text === HELD_ANSWER && prediction.answer?.seq !== undefined && this.drawnThrough(prediction.answer.seq)) this.reveal(prediction.el);
+    }
     for (const check of this.checks) {
       if (!check.held || !this.drawnThrough(check.held.seq)) continue;
       this.show(check, check.held);
