@@ -22,6 +22,8 @@ export function stepOf(event: FlowEvent): StepNumber | null {
     case "message.expired":
       return 3;
     case "message.received":
+      // Step 4 is the trigger's receive; another client's (lesson 3's terminal) is not a step of the flow.
+      return event.consumer === "lambda-trigger" ? 4 : null;
     case "lambda.invoked":
     case "lambda.throttled":
       return 4;
@@ -80,7 +82,9 @@ const tasksOf = (ids: (number | null)[], most = 4) => {
  */
 export function stepSentence(event: FlowEvent, maxReceives: number | null): string | null {
   const step = stepOf(event);
-  if (step === null) return null;
+  // Another client's receive is not a step of the flow, but it changes what the drawing shows: said without a number.
+  const elsewhere = event.type === "message.received" && event.consumer !== "lambda-trigger";
+  if (step === null && !elsewhere) return null;
   // The step's own words, with the Release button beside them (views/stepRelease.ts).
   if (event.type === "step.paused") return `Step ${step} waits: ${event.detail}.`;
   const of = (count: number) => (maxReceives === null ? `receive ${count}` : `receive ${count} of ${maxReceives}`);
@@ -136,5 +140,5 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return "";
     }
   })();
-  return `Step ${step}: ${text}.`;
+  return step === null ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : `Step ${step}: ${text}.`;
 }

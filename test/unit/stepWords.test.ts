@@ -14,9 +14,15 @@ describe("the sentence under the drawing", () => {
     expect(stepSentence(received, 3)).toBe("Step 4: the trigger received the message of task 12, receive 2 of 3; it is invisible to others for 5 s.");
   });
 
+  it("numbers no step for another client's receive: step 4 is the trigger's (lesson 3's terminal lit the trigger's arrow)", () => {
+    const received = (consumer: string) => event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 1, visibleAt: 15_000, consumer });
+    expect(stepOf(received("other-client"))).toBeNull();
+    expect(stepOf(received("lambda-trigger"))).toBe(4);
+  });
+
   it("leaves out the maximum when the queue's maxReceiveCount is not known", () => {
     const received = event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 1, visibleAt: 15_000, consumer: "other-client" });
-    expect(stepSentence(received, null)).toBe("Step 4: another client (not the trigger) received the message of task 12, receive 1; it is invisible to others for 5 s.");
+    expect(stepSentence(received, null)).toBe("Another client (not the trigger) received the message of task 12, receive 1; it is invisible to others for 5 s.");
   });
 
   it("says who sent a message: the API a task's, another client one without a task, a redrive SQS's move task", () => {
