@@ -432,9 +432,20 @@ export function callsFor(state: PlaygroundState, event: FlowEvent, limit = 2): P
   if (event.type === "sqs.call") return [{ ...event.call, seq: event.seq, at: event.at }];
   const ids = "messageIds" in event ? event.messageIds : "messageId" in event ? [event.messageId] : [];
   if (ids.length === 0) return [];
+  // The call that made the event first ("message deleted" opened on the ReceiveMessage before its DeleteMessageBatch, 76 lines up), then by time.
+  const own = OWN_CALL[event.type];
+  const first = (call: PlaygroundState["calls"][number]) => (own?.test(call.operation) ? 0 : 1);
   return state.calls
     .filter((call) => call.messageIds.some((id) => ids.includes(id)))
     .sort((a, b) => Math.abs(a.seq - event.seq) - Math.abs(b.seq - event.seq))
     .slice(0, limit)
-    .sort((a, b) => a.seq - b.seq);
+    .sort((a, b) => first(a) - first(b) || a.seq - b.seq);
 }
+
+/** The SQS operation behind each kind of message event. */
+const OWN_CALL: Partial<Record<FlowEvent["type"], RegExp>> = {
+  "message.sent": /^SendMessage/,
+  "message.received": /^ReceiveMessage$/,
+  "message.deleted": /^DeleteMessage/,
+  "message.delayed": /^SendMessage/,
+};

@@ -142,6 +142,13 @@ describe("the wire inspector in the fold", () => {
     const later = foldEvents([at({ type: "message.sent", queue: "q", messageId: "m3", taskId: 3, body: "{}", bodyLength: 2, truncated: false }), at({ type: "sqs.call", call: call("SendMessage", ["m3"]) })]);
     expect(callsFor(later, later.timeline[0] as FlowEvent).map((c) => c.operation)).toEqual(["SendMessage"]);
   });
+
+  it("shows the call that made an event first: a deletion opens on its DeleteMessageBatch, not on the receive before it", () => {
+    const call = (operation: string) => ({ caller: "lambda-trigger", operation, target: `AmazonSQS.${operation}`, request: {}, response: {}, error: null, durationMs: 1, messageIds: ["m1"] });
+    const deleted = at({ type: "message.deleted", queue: "q", messageId: "m1", taskId: 1 });
+    const state = foldEvents([at({ type: "sqs.call", call: call("ReceiveMessage") }), deleted, at({ type: "sqs.call", call: call("DeleteMessageBatch") })]);
+    expect(callsFor(state, deleted).map((c) => c.operation)).toEqual(["DeleteMessageBatch", "ReceiveMessage"]);
+  });
 });
 
 describe("step mode's heartbeat in the timeline", () => {

@@ -177,6 +177,8 @@ export function mountTimeline(root: HTMLElement, fullBody: FullBody): (state: Pl
       list.innerHTML = state.timeline.slice(-ROWS).reverse().map(item).join("");
     } else {
       const fresh = state.timeline.filter((e) => e.seq > shownUpTo).slice(-ROWS);
+      // The calls shown were the old world's: after a reset "On the wire: … task 196 deleted" stayed for lessons.
+      if (fresh.some((e) => e.type === "world.reset")) wire.innerHTML = "";
       // A beat that took the place of the one before it in the timeline does so in the list too,
       // by updating that row in place: a row replaced at every beat would swallow a click that
       // lands while it is being swapped (and lose its focus).
