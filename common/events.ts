@@ -289,6 +289,8 @@ export interface Snapshot {
     fifoMapping?: { state: TriggerState; settings: TriggerSettings; concurrency: { running: number; limit: number; maximum: number } };
     faults: Faults;
     stepMode: { enabled: boolean; paused: PausedStep[] };
+    /** Execution environments alive now (functions run out of process); older snapshots lack it: 0. */
+    environments?: number;
   };
 }
 

@@ -82,6 +82,11 @@ export interface PlaygroundState {
   fifoMapping: { state: TriggerState | null; settings: TriggerSettings | null; concurrency: { running: number; limit: number; maximum: number } };
   faults: Faults | null;
   stepMode: { enabled: boolean; paused: PausedStep[] };
+  /**
+   * Execution environments alive now (a cold start adds one, an environment's end takes it away):
+   * invocations beyond them wait for one, this machine's limit and not Lambda's. Kept across a reset.
+   */
+  environments: number;
   counters: Counters;
   /** The most recent events, oldest first (SQS calls are kept apart, in `calls`, except step mode's heartbeat: common/heartbeat.ts). */
   timeline: FlowEvent[];
@@ -131,6 +136,7 @@ export function emptyState(): PlaygroundState {
     fifoMapping: { state: null, settings: null, concurrency: { running: 0, limit: 0, maximum: 0 } },
     faults: null,
     stepMode: { enabled: false, paused: [] },
+    environments: 0,
     counters: { sent: 0, received: 0, deleted: 0, deadLettered: 0, returned: 0, invocations: 0, failedInvocations: 0, filtered: 0, expired: 0, throttled: 0 },
     timeline: [],
     calls: [],
@@ -183,6 +189,7 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
     if (snapshot.controls.fifoMapping) state.fifoMapping = { ...snapshot.controls.fifoMapping };
     state.faults = snapshot.controls.faults;
     state.stepMode = { enabled: snapshot.controls.stepMode.enabled, paused: [...snapshot.controls.stepMode.paused] };
+    state.environments = snapshot.controls.environments ?? 0;
   }
   return state;
 }
@@ -336,7 +343,13 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       // began, and this event comes after its purge. Step mode switched on in between (lesson 1's
       // reset then its step-mode block, pressed quickly) was wiped here while the server kept it:
       // the page lost the Release button and the checks read step mode as off.
-      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, fifoMapping: state.fifoMapping, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit, stepMode: state.stepMode, faults: state.faults, functionCode: state.functionCode });
+      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, fifoMapping: state.fifoMapping, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit, stepMode: state.stepMode, faults: state.faults, functionCode: state.functionCode, environments: state.environments });
+      break;
+    case "lambda.cold-start":
+      state.environments += 1;
+      break;
+    case "lambda.environment-ended":
+      state.environments = Math.max(0, state.environments - 1);
       break;
     case "function.updated":
       break;

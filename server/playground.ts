@@ -250,6 +250,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       fifoMapping: { state: fifo.trigger.state, settings: fifo.trigger.settings, concurrency: fifo.trigger.concurrency },
       faults: faults.faults,
       stepMode: { enabled: gate.isEnabled, paused: gate.paused() },
+      environments: functionRuntime?.pool.size ?? 0,
     },
   });
   const snapshot = sharedSnapshots(() => budgetSnapshot(snapshotParts(), options.snapshotBudgetBytes), () => events.lastSeq, clock);

@@ -28,9 +28,27 @@ export function handlerStationLines(state: PlaygroundState): Line[] {
   const taskLine = (text: string): Line => (first ? [text, "batch-tasks"] : ["", ""]);
   if (state.fifoMapping.state === null) {
     const head = fitIds(ids, "task ", false);
-    return [batch, taskLine(head.text), taskLine(fitIds(ids.slice(head.count), "", true).text), more, ["", ""], [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
+    const [inEnvironments, waitForOne] = environmentLines(state, running.length) ?? [more, ["", ""] as Line];
+    return [batch, taskLine(head.text), taskLine(fitIds(ids.slice(head.count), "", true).text), inEnvironments, waitForOne, [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
   }
-  return [batch, taskLine(fitIds(ids, "task ", true).text), more, ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
+  // Here the environments take the first batch's task line and the "more" line: in a burst, one task's id says little.
+  const [first2, second] = environmentLines(state, running.length) ?? [taskLine(fitIds(ids, "task ", true).text), more];
+  return [batch, first2, second, ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
+}
+
+/**
+ * Invocations beyond the execution environments alive wait for one: this machine runs at most a
+ * few (a process each), where Lambda would start one per batch. Lesson 8 drew "55 running" while
+ * 8 ran and the rest waited unseen. Two lines in place of "+ n more batches"; null when none
+ * waits (or functions run in process).
+ */
+function environmentLines(state: PlaygroundState, running: number): [Line, Line] | null {
+  const waiting = state.environments > 0 ? running - state.environments : 0;
+  if (waiting <= 0) return null;
+  return [
+    [`${state.environments} in environments`, "batch-line"],
+    [`${waiting} wait for one`, "batch-line environments-full"],
+  ];
 }
 
 /**
