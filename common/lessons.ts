@@ -34,6 +34,8 @@ export interface CheckBlock extends Condition {
    * placeholders show a state's value now ("receive {lastTaskMessage.receiveCount} of 3").
    */
   waiting: string | null;
+  /** Beside its ✓: what was measured, with `{state}` placeholders ("from insert to completion: {lastTask.msToComplete} ms"). */
+  passed?: string;
   /** When this holds, the check can no longer become true: it fails, saying `because`. */
   failsWhen: (Condition & { because: string }) | null;
   /** A stated deadline: the check fails once `seconds` have passed since the moment `after` (e.g. `lastTask.createdAt`). */

@@ -202,7 +202,7 @@ export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: nu
   const expected = conditions.map((c) => c.expected).join(" and ");
   const actual = conditions.map((c) => c.actual).join(", ");
   const result = { label: check.label, expected, actual };
-  if (holds) return { ...result, status: "passed", ok: true, why: "" };
+  if (holds) return { ...result, status: "passed", ok: true, why: check.passed ? interpolate(check.passed, state, now) : "" };
   if (check.failsWhen && evaluateCondition(check.failsWhen, state, now).holds) {
     return { ...result, status: "failed", ok: false, why: interpolate(check.failsWhen.because, state, now) };
   }

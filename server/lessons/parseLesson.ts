@@ -49,11 +49,12 @@ const checkSchema = z.strictObject({
   and: z.array(conditionSchema).min(1).optional(),
   label: z.string().optional(),
   waiting: z.string().min(1).optional(),
+  passed: z.string().min(1).optional(),
   failsWhen: z.strictObject({ expect: z.string(), ...comparisonFields, because: z.string().min(1) }).optional(),
   deadline: z.strictObject({ seconds: z.number().positive(), after: z.string() }).optional(),
 });
 const CHECK_USAGE =
-  'check block: expected {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: [{"expect": "<state>", "equals"|"atLeast"|"atMost": <value>}, …], "label"?: "…", "waiting"?: "…", "failsWhen"?: {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "because": "…"}, "deadline"?: {"seconds": <n>, "after": "<moment>"}}';
+  'check block: expected {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: [{"expect": "<state>", "equals"|"atLeast"|"atMost": <value>}, …], "label"?: "…", "waiting"?: "…", "passed"?: "…", "failsWhen"?: {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "because": "…"}, "deadline"?: {"seconds": <n>, "after": "<moment>"}}';
 
 /** Exactly one of equals, atLeast, atMost; undefined when there are none or several. */
 function comparisonOf(fields: { equals?: unknown; atLeast?: number | undefined; atMost?: number | undefined }): Comparison | undefined {
@@ -218,7 +219,7 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
 function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: number, detail: string) => never): CheckBlock {
   const parsed = checkSchema.safeParse(body);
   if (!parsed.success) return fail(fence.line, CHECK_USAGE);
-  const { expect, label, waiting, failsWhen, deadline, and = [], ...fields } = parsed.data;
+  const { expect, label, waiting, passed, failsWhen, deadline, and = [], ...fields } = parsed.data;
   const known = (name: string, what: string) => {
     if (!selectorFor(name)) fail(fence.line, `check block: unknown state "${name}" in ${what}; known: ${Object.keys(SELECTORS).join(", ")}`);
   };
@@ -235,10 +236,10 @@ function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: nu
     fails = { expect: failExpect, because, comparison: comparisonOf(failFields) ?? fail(fence.line, 'check block: "failsWhen" needs exactly one of equals, atLeast, atMost') };
   }
   if (deadline && !Object.hasOwn(MOMENTS, deadline.after)) fail(fence.line, `check block: unknown moment "${deadline.after}" in "deadline"; known: ${Object.keys(MOMENTS).join(", ")}`);
-  for (const name of placeholdersOf(`${waiting ?? ""} ${failsWhen?.because ?? ""}`)) known(name, "a {placeholder}");
-  if (!segmentsWhole(`${waiting ?? ""} ${failsWhen?.because ?? ""}`)) fail(fence.line, 'check block: a "[[" in "waiting" or "because" must open "[[words with {state}|words while it has no value yet]]"');
+  for (const name of placeholdersOf(`${waiting ?? ""} ${passed ?? ""} ${failsWhen?.because ?? ""}`)) known(name, "a {placeholder}");
+  if (!segmentsWhole(`${waiting ?? ""} ${passed ?? ""} ${failsWhen?.because ?? ""}`)) fail(fence.line, 'check block: a "[[" in "waiting" or "because" must open "[[words with {state}|words while it has no value yet]]"');
   const shown = Object.entries(comparison).map(([k, v]) => `${k} ${JSON.stringify(v)}`)[0] ?? "";
-  return { kind: "check", expect, comparison, ...(also.length ? { and: also } : {}), label: label ?? `${expect} ${shown}`, waiting: waiting ?? null, failsWhen: fails, deadline: deadline ?? null };
+  return { kind: "check", expect, comparison, ...(also.length ? { and: also } : {}), label: label ?? `${expect} ${shown}`, waiting: waiting ?? null, ...(passed ? { passed } : {}), failsWhen: fails, deadline: deadline ?? null };
 }
 
 function parseHttp(fence: Fence, fail: (line: number, detail: string) => never): HttpBlock {

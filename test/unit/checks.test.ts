@@ -213,3 +213,11 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
     expect(evaluateCheck(check, foldEvents([...completed(41), deployed, ...completed(42)].map((e) => at(e))), 2000).status).toBe("passed");
   });
 });
+
+describe("a check's words beside its ✓", () => {
+  it("say what was measured, with the state's value, once it passes, and nothing is said while it waits", () => {
+    const measured = check({ expect: "lastTask.status", passed: "task {lastTask.status} in the end" });
+    expect(evaluateCheck(measured, withTask("completed"), 2000).why).toBe("task completed in the end");
+    expect(evaluateCheck(measured, withTask("pending"), 2000).why).not.toContain("in the end");
+  });
+});

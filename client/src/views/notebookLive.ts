@@ -80,7 +80,7 @@ export function showCheck(el: HTMLElement, result: CheckResult): void {
   (el.querySelector(".mark") as HTMLElement).textContent = MARKS[result.status];
   const detail = el.querySelector(".detail") as HTMLElement;
   detail.textContent =
-    result.status === "passed" ? "" : result.status === "waiting" ? `Waiting: ${sentence(result.why)}` : `Can no longer pass: ${sentence(result.why)}`;
+    result.status === "passed" ? (result.why ? sentence(result.why.charAt(0).toUpperCase() + result.why.slice(1)) : "") : result.status === "waiting" ? `Waiting: ${sentence(result.why)}` : `Can no longer pass: ${sentence(result.why)}`;
 }
 
 /** A lesson's words as a sentence: a full stop unless they end with their own ("…before the request?." read as a typo). */
