@@ -80,7 +80,7 @@ export class PlaygroundLink implements TaskStore {
    * request failed) since the last settle. Never rejects.
    */
   async settle(): Promise<number[]> {
-    if (this.pending.length > 0) await this.withPending(null).catch(() => {});
+    await this.sendPending();
     const refused = this.refused;
     this.refused = [];
     return refused;
@@ -124,7 +124,11 @@ export class PlaygroundLink implements TaskStore {
     await this.call("POST", INTERNAL_ROUTES.changeVisibility, request);
   }
 
-  /** Waiting completions go before a call that is not the store's (a pause must not hold back the previous task's completion). */
+  /**
+   * The waiting completions, alone: before a call that is not the store's (a pause must not hold
+   * back the previous task's completion) and at settle(). A failure is not thrown: withPending
+   * has counted those completions as refused, for settle() to report.
+   */
   private async sendPending(): Promise<void> {
     if (this.pending.length > 0) await this.withPending(null).catch(() => {});
   }
