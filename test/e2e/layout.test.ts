@@ -173,6 +173,34 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
     }
   });
 
+  it("at 1024×768, shows every column of the queue inspector whole, words at 12 px or more", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/the-whole-flow/3");
+    try {
+      await pauseAtTrigger(page);
+      await openTab(page, "queue");
+      // Tall (as a terminal command leaves it), the drawer sits under the lesson, in its narrow column.
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector("#panel-queue tbody tr");
+      const cut = await page.evaluate(() => {
+        const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+        const panel = document.querySelector("#panel-queue")?.getBoundingClientRect();
+        const out: string[] = [];
+        for (const cell of document.querySelectorAll("#panel-queue th, #panel-queue tbody td")) {
+          const r = cell.getBoundingClientRect();
+          if (!panel || r.x + r.width > panel.x + panel.width + 0.5) out.push(`${cell.textContent ?? ""}: cut off`);
+          const size = Number.parseFloat((getComputedStyle(cell) as unknown as { fontSize: string }).fontSize);
+          if (size < 12) out.push(`${cell.textContent ?? ""}: ${size} px`);
+        }
+        return out;
+      });
+      await page.screenshot({ path: "test-results/layout-queue-inspector-1024.png" });
+      expect(cut).toEqual([]);
+    } finally {
+      await resetWorld(page);
+      await page.close();
+    }
+  });
+
   it("at 1024×768, rests no card and no travelling dot on a station's name or a step's words, and draws the card's words at 12 px or more", { timeout: 60_000 }, async () => {
     const page = await open(1024, 768, "", "#/lessons/the-whole-flow/3", DOTS_STAY_WHERE_THEY_STOP);
     try {
