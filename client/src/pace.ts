@@ -35,6 +35,7 @@ export function isStep(event: FlowEvent): boolean {
     case "message.expired":
     case "lambda.throttled":
     case "lambda.invoked":
+    case "lambda.cold-start":
     case "step.paused":
       return true;
     case "task.updated":

@@ -26,6 +26,7 @@ export function stepOf(event: FlowEvent): StepNumber | null {
       return event.consumer === "lambda-trigger" ? 4 : null;
     case "lambda.invoked":
     case "lambda.throttled":
+    case "lambda.cold-start":
       return 4;
     case "task.updated":
       if (event.from === event.task.status) return null;
@@ -115,6 +116,9 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.throttled":
         // Two tasks named, so that it stays whole in three lines at 1024 px (test/e2e/layout.test.ts).
         return `Lambda throttled the batch${tasksOf(event.taskIds, 2)}: ${event.running} of ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive spent"}`;
+      case "lambda.cold-start":
+        // Out of process a first invocation waits for its environment: said where the learner looks, not only in the timeline.
+        return `Lambda started a new execution environment for the handler — a cold start, ${event.initMs} ms to start its ${event.language === "python" ? "Python" : "Node.js"} runtime; the next invocations reuse it while it is warm`;
       case "lambda.invoked":
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":

@@ -20,6 +20,11 @@ describe("the sentence under the drawing", () => {
     expect(stepOf(received("lambda-trigger"))).toBe(4);
   });
 
+  it("says a cold start in step 4, with its time and runtime, where the learner reads", () => {
+    const cold = event({ type: "lambda.cold-start", invocationId: "i", environmentId: "e", language: "nodejs", version: 0, initMs: 124 });
+    expect(stepSentence(cold, 3)).toBe("Step 4: Lambda started a new execution environment for the handler — a cold start, 124 ms to start its Node.js runtime; the next invocations reuse it while it is warm.");
+  });
+
   it("leaves out the maximum when the queue's maxReceiveCount is not known", () => {
     const received = event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 1, visibleAt: 15_000, consumer: "other-client" });
     expect(stepSentence(received, null)).toBe("Another client (not the trigger) received the message of task 12, receive 1; it is invisible to others for 5 s.");
