@@ -55,7 +55,7 @@ export function deadLetterRule(maxReceives: number | null): string {
 }
 
 /** The line under the drawing once the world is reset: the old world's last sentence no longer holds. */
-export const RESET_SENTENCE = "The world was reset: no tasks, both queues empty, faults cleared. Each step of the flow lights up here as it happens.";
+export const RESET_SENTENCE = "The world was reset: no tasks, both queues empty, faults cleared; new tasks go on from the last number, as ids are never reused.";
 
 /**
  * The line under the drawing for an event: its step's sentence, the reset's, or null (the line

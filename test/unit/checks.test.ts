@@ -212,6 +212,12 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
     expect(result.status).toBe("waiting");
     expect(evaluateCheck(check, foldEvents([...completed(41), deployed, ...completed(42)].map((e) => at(e))), 2000).status).toBe("passed");
   });
+
+  it.each([0, 1])("check %i waits after a world reset put the playground's own handler back, whatever completes then", (n) => {
+    const check = completedChecks[n] as CheckBlock;
+    const ownHandler: FlowEventBody[] = [deployed, { type: "world.reset" }, { type: "function.deployed", version: 0, language: "nodejs" }, ...completed(42)];
+    expect(evaluateCheck(check, foldEvents(ownHandler.map((e) => at(e))), 2000).status).toBe("waiting");
+  });
 });
 
 describe("a check's words beside its ✓", () => {
