@@ -116,6 +116,7 @@ export async function act(part: LessonBlock, el: HTMLElement, runInTerminal: (co
     case "code":
     case "handler":
     case "hint":
+    case "function-log":
       return false;
   }
 }
