@@ -191,22 +191,28 @@ export class LivePart {
   /**
    * The world was reset from this part: the learner starts it again. Checks go back to ○ (live
    * again only once their action is done), predictions wait for their moment again, and every
-   * Release button is to press again. `pressed`: the part's own Reset, when that was it.
+   * Release button is to press again. `pressed`: the part's own Reset, when that was it: then only
+   * what follows it starts again.
    */
   restart(pressed?: HTMLElement): void {
+    // Only what follows the Reset pressed: a clean-up Reset at a part's end (a lab's last step)
+    // leaves the verdict above it ✓.
+    const after = (el: HTMLElement) => !pressed || (pressed.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     for (const check of this.checks) {
+      if (!after(check.el)) continue;
       Object.assign(check, { live: check.fromStart, passed: false, earlier: false, held: undefined, awaited: false });
       showUnchecked(check.el);
     }
     for (const prediction of this.predictions) {
+      if (!after(prediction.el)) continue;
       prediction.baseline = prediction.answer = undefined;
       (prediction.el.querySelector(".answer") as HTMLElement).textContent = "";
     }
-    for (const el of this.nexts) el.classList.remove("done", "ready");
+    for (const el of this.nexts) if (after(el)) el.classList.remove("done", "ready");
     // What the part's actions answered is about the world before the reset ("applied ✓" beside a
     // step mode the reset turned off): only the Reset pressed keeps its "done ✓".
     for (const el of this.actions) {
-      const answer = el === pressed ? null : el.querySelector<HTMLElement>(".answer");
+      const answer = el === pressed || !after(el) ? null : el.querySelector<HTMLElement>(".answer");
       if (!answer) continue;
       answer.textContent = "";
       if (answer.tagName === "PRE") answer.hidden = true;
