@@ -41,6 +41,7 @@ import { InvocationReports } from "./backends/invocationReports.js";
 import { controlAccessFor, playgroundHostsFor } from "./security/access.js";
 import { lockDataDir } from "./store/dataDirLock.js";
 import type { Lesson } from "../common/lessons.js";
+import { worldActions } from "./control/worldActions.js";
 import { startFunctionRuntime, type FunctionRuntime, type FunctionRuntimeOptions } from "./runtime/functionRuntime.js";
 import { startFunctionEndpoint, type FunctionEndpoint } from "./api/functionEndpoint.js";
 import { terminalOff as codeCellsOff } from "./terminal/access.js";
@@ -278,25 +279,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   // The server's own copy of the state fold: lesson checks read the same state the browser draws.
   const mirror = stateFromSnapshot(snapshotParts());
   events.subscribe((event) => applyEvent(mirror, event));
-  const resetWorld = async () => {
-    gate.setEnabled(false);
-    faults.set({});
-    await controls.restoreDefaults();
-    await fifoControls.restoreDefaults();
-    // The function too: every lesson starts from the playground's own handler (a learner's drafts stay in their page's cells).
-    await functionRuntime?.code.resetIfDeployed();
-    await world.purgeAll();
-    await store.clear();
-    payments.clear();
-    events.publish({ type: "world.reset" });
-  };
-  const redrive = () => apiQueue.redrive();
-  // The fold has seen every task.created already: events are applied as they are published.
-  const startTrial = () => {
-    const afterTaskId = mirror.lastTaskId ?? 0;
-    events.publish({ type: "trial.started", afterTaskId });
-    return afterTaskId;
-  };
+  const actions = worldActions({ gate, faults, controls: [controls, fifoControls], functionCode: functionRuntime?.code ?? null, world, store, payments, redrive: () => apiQueue.redrive(), mirror, publish: events.publish });
   let addresses: { playgroundUrl: string; sqsPort: number } | undefined;
   const listeningAt = () => {
     if (!addresses) throw new Error("lessons are served only once the playground listens");
@@ -332,7 +315,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   const admission = new Admission();
   const classroom = new Classroom({ access, log: (message) => log(message) });
   const functionCode = { code: functionRuntime?.code ?? null, off: codeCellsOff(config) };
-  const api = createApi({ functionCode, admission, access, classroom, remoteRateLimit: remoteRateLimit(clock), store, sender, health, queues: inspectQueues, controls, fifoControls, world: { resetWorld, redrive, startTrial }, lessons: lessonService, ...(drillService ? { drill: drillService } : {}), internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
+  const api = createApi({ functionCode, admission, access, classroom, remoteRateLimit: remoteRateLimit(clock), store, sender, health, queues: inspectQueues, controls, fifoControls, world: actions, lessons: lessonService, ...(drillService ? { drill: drillService } : {}), internal, log, ...(options.clientDir ? { clientDir: options.clientDir } : {}) });
   const server: Server = createServer(api);
   const messageBody = messageBodyReader((messageId) => world.messageBody(messageId));
   const io = attachSocketServer(server, events, snapshot, controls, { access, clock, classroom, maxConnections: config.MAX_CONNECTIONS, messageBody, log: (message) => log(message), ...(options.socketBacklogBytes ? { maxBacklogBytes: options.socketBacklogBytes } : {}) });
