@@ -279,7 +279,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
   // The server's own copy of the state fold: lesson checks read the same state the browser draws.
   const mirror = stateFromSnapshot(snapshotParts());
   events.subscribe((event) => applyEvent(mirror, event));
-  const actions = worldActions({ gate, faults, controls: [controls, fifoControls], functionCode: functionRuntime?.code ?? null, world, store, payments, redrive: () => apiQueue.redrive(), mirror, publish: events.publish });
+  const actions = worldActions({ gate, environments: functionRuntime?.pool ?? null, triggers: [running, fifo.trigger], faults, controls: [controls, fifoControls], functionCode: functionRuntime?.code ?? null, world, store, payments, redrive: () => apiQueue.redrive(), mirror, publish: events.publish });
   let addresses: { playgroundUrl: string; sqsPort: number } | undefined;
   const listeningAt = () => {
     if (!addresses) throw new Error("lessons are served only once the playground listens");

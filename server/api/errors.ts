@@ -64,7 +64,11 @@ function toApiError(error: unknown): ApiError {
   // The router could not decode a path parameter (`/tasks/%E0%A4%A`): the client's mistake, not a bug.
   if (error instanceof URIError) return new ApiError(400, "InvalidPath", "the path has %-escapes that do not decode to UTF-8");
   if (error instanceof ControlError) return new ApiError(error.status, error.code, error.message, error.detail);
-  if (error instanceof StepAborted) return new ApiError(503, "ShuttingDown", "the playground is shutting down");
+  if (error instanceof StepAborted) {
+    return error.why === "reset"
+      ? new ApiError(409, "WorldReset", "the world was reset while this request waited for Next in step mode; the reset cleared what it had done")
+      : new ApiError(503, "ShuttingDown", "the playground is shutting down");
+  }
   if (error instanceof QueueError) return new ApiError(503, "QueueUnavailable", `SQS could not be reached: ${error.code}`);
   if (error instanceof ProvisioningError) return new ApiError(502, "LambdaApiError", error.message);
   if (error instanceof StoreError) return new ApiError(500, "StoreError", "the task database could not be written");

@@ -184,11 +184,13 @@ export async function startEmbeddedBackend(deps: EmbeddedDeps): Promise<Backend>
     visibilityTimeoutSeconds,
     maxReceiveCount: (queue) => maxReceiveCountOf(sqs.attribute(queue, "RedrivePolicy")),
     purgeAll: async () => {
+      // At once, in the caller's turn of the event loop: a poller must not receive between a
+      // reset's abandoning of step mode and the purge.
+      sqs.purgeAll();
       // A learner (or a page) may have deleted a queue or changed its attributes from a terminal:
       // provisioning again re-creates what is missing and brings attributes and redrive policy back.
       await apiQueue.provision();
       await fifoApiQueue.provision();
-      sqs.purgeAll();
     },
     setSqsUnavailable: (unavailable) => sqs.setUnavailable(unavailable),
     functionServices: {

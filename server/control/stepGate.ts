@@ -2,11 +2,17 @@ import { FLOW_STEP_NUMBER, type FlowStep, type PausedStep, type StepModeSettings
 import type { Publish } from "../events/eventLog.js";
 import { ControlError } from "./errors.js";
 
-/** A paused step was abandoned (step mode torn down for shutdown): the caller takes its failure path. */
+/**
+ * A paused step was abandoned: the playground is shutting down, or the learner reset the world
+ * (`why`). The caller takes its failure path: nothing held from the old world goes on in the new.
+ */
 export class StepAborted extends Error {
   override readonly name = "StepAborted";
-  constructor(step: FlowStep) {
-    super(`step "${step}" was abandoned while paused (shutting down)`);
+  constructor(
+    step: FlowStep,
+    readonly why: "shutdown" | "reset" = "shutdown",
+  ) {
+    super(`step "${step}" was abandoned while paused (${why === "reset" ? "the world was reset" : "shutting down"})`);
   }
 }
 
@@ -18,7 +24,7 @@ export type WhilePaused = () => () => void;
 
 interface Waiting extends PausedStep {
   release: () => void;
-  abort: () => void;
+  abort: (why: StepAborted["why"]) => void;
 }
 
 /**
@@ -85,7 +91,7 @@ export class StepGate {
         detail: about.detail,
       };
       const release = () => (stop(), resolve());
-      const abort = () => (stop(), reject(new StepAborted(step)));
+      const abort = (why: StepAborted["why"]) => (stop(), reject(new StepAborted(step, why)));
       this.waiting.push({ ...paused, release, abort });
       this.publish({ type: "step.paused", ...paused });
     });
@@ -116,12 +122,26 @@ export class StepGate {
   }
 
   /**
+   * For "Reset the world": step mode off, and every waiting step fails (StepAborted "reset")
+   * instead of going on. Released, a held invocation would claim, complete and delete while the
+   * reset purged and cleared, and speak of a task the new world does not have.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    if (this.enabled) {
+      this.enabled = false;
+      this.publish({ type: "step-mode.changed", enabled: false, heartbeat: this.heartbeatOn });
+    }
+    for (const waiting of this.waiting.splice(0)) waiting.abort("reset");
+  }
+
+  /**
    * For shutdown: every waiting step fails (its work takes its failure path), and no new step
    * ever waits, so stopping never hangs. Steps not paused pass: a batch in flight finishes.
    */
   close(): void {
     this.closed = true;
     this.enabled = false;
-    for (const waiting of this.waiting.splice(0)) waiting.abort();
+    for (const waiting of this.waiting.splice(0)) waiting.abort("shutdown");
   }
 }

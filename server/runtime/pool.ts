@@ -165,6 +165,14 @@ export class EnvironmentPool {
     return pending.then(() => 0, () => 0);
   }
 
+  /**
+   * Kills every environment running an invocation (a world reset): each such invocation ends at
+   * once with Runtime.ExitError, as when its process is gone. Idle environments stay warm.
+   */
+  endBusy(detail: string): void {
+    for (const environment of this.environments) if (environment.busy) environment.kill("retired", detail);
+  }
+
   /** Stops every environment (the playground is stopping). */
   stop(): void {
     this.stopped = true;

@@ -99,7 +99,7 @@ export class BatchInvoker {
       const tasks = taskIds.filter((id) => id !== null).join(", ");
       await gate?.pass("invoke", { ...about, detail: `the trigger is about to invoke the handler with ${countOf(messageIds.length, "record")}${tasks ? ` (task ${tasks})` : ""}` }, this.heartbeat(held));
     } catch {
-      return; // Shutting down while paused: never invoked, the messages come back.
+      return; // Abandoned while paused (shutting down, or the world was reset): never invoked, the messages come back.
     }
     if (!(await this.concurrencySlot(receivedAt, messageIds, taskIds))) return;
     try {
@@ -171,7 +171,7 @@ export class BatchInvoker {
     try {
       await gate?.pass("delete", { ...about, messageIds: done.map((r) => r.messageId), detail: `the trigger is about to delete ${countOf(done.length, "message")} (DeleteMessageBatch)` }, this.heartbeat(held));
     } catch {
-      return; // Shutting down while paused: not deleted, the messages come back.
+      return; // Abandoned while paused (shutting down, or the world was reset): not deleted, the messages come back.
     }
     await this.delete(invocationId, done);
   }

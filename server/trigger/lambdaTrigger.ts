@@ -4,7 +4,7 @@ import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { BatchInvoker } from "./batchInvoker.js";
 import type { TriggerSettings, TriggerState } from "../../common/events.js";
-import type { StepGate } from "../control/stepGate.js";
+import { StepAborted, type StepGate } from "../control/stepGate.js";
 import type { Clock, Publish } from "../events/eventLog.js";
 import type { TriggerQueue } from "./triggerQueue.js";
 import { CarryOver, collectBatch } from "./batchCollector.js";
@@ -299,7 +299,12 @@ export class LambdaTrigger {
       const next = await this.nextVisible(signal);
       if (!next) return [];
       const whose = next.taskId === null ? `message ${next.messageId}` : `task ${next.taskId}'s message`;
-      await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: `the Lambda trigger is about to receive ${whose} (ReceiveMessage)` });
+      const passed = await gate.pass("receive", { taskId: next.taskId, messageIds: [next.messageId], detail: `the Lambda trigger is about to receive ${whose} (ReceiveMessage)` }).then(
+        () => true,
+        // Abandoned while paused (a world reset, or shutting down): nothing received, no poller error.
+        (error: unknown) => (error instanceof StepAborted ? false : Promise.reject(error)),
+      );
+      if (!passed) return [];
     }
     return collectBatch(receive, () => this.settingsNow, this.clock, signal, this.carry);
   }
