@@ -158,7 +158,10 @@ export interface PredictionOutcome {
   actual: string | number | boolean | null;
   /** The label of the choice that matches the outcome, if one does. */
   matching: string | null;
-  /** The state's sequence number when it was read: the page shows the answer once its drawing has shown that far. */
+  /**
+   * The event after which the outcome has been what it is (the state's latest event the first time
+   * a page asks about it): the page shows the answer once its drawing has shown that far.
+   */
   seq?: number;
 }
 
@@ -175,8 +178,9 @@ export interface CheckResult {
   /** Waiting: what it waits for and why; failed: why it can no longer pass; passed: "". */
   why: string;
   /**
-   * The last event of the state it was judged on (the API's answers carry it): a page that draws
-   * events at a lesson pace shows ✓ only once its drawing has shown that far.
+   * The event after which its status has been what it is (the state's latest event the first time
+   * a page asks about it; the API's answers carry it): a page that draws events at a lesson pace
+   * shows ✓ only once its drawing has shown that far.
    */
   seq?: number;
 }

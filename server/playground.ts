@@ -286,6 +286,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
     return addresses;
   };
   const lessonService = new LessonService(lessons, mirror, clock, listeningAt);
+  events.subscribe((event) => lessonService.observe(event.seq));
   const drillService = drill ? new DrillService(drill, mirror, clock, listeningAt) : undefined;
   const internal = {
     store,

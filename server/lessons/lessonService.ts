@@ -3,6 +3,7 @@ import type { PlaygroundState } from "../../common/state.js";
 import { ControlError } from "../control/errors.js";
 import type { Clock } from "../events/eventLog.js";
 import { evaluateCheck, evaluatePrediction } from "./checks.js";
+import { ValueSince } from "./valueSince.js";
 
 /** Where this playground really listens; lessons are written for the defaults. */
 export interface Addresses {
@@ -27,6 +28,7 @@ export function localizeAddresses(text: string, addresses: Addresses): string {
  */
 export class LessonService {
   private cache: Lesson[] | undefined;
+  private readonly since: ValueSince;
 
   constructor(
     private readonly lessons: Lesson[],
@@ -34,7 +36,14 @@ export class LessonService {
     private readonly clock: Clock,
     /** Known once the server listens; lessons are first served after that. */
     private readonly addresses: () => Addresses,
-  ) {}
+  ) {
+    this.since = new ValueSince(clock);
+  }
+
+  /** Called after each event has been folded into the state: the answers' `seq` follow the values asked about. */
+  observe(seq: number): void {
+    this.since.observe(seq);
+  }
 
   private get localized(): Lesson[] {
     if (this.cache) return this.cache;
@@ -70,7 +79,10 @@ export class LessonService {
     const checks = lesson.steps[step as number]?.parts.filter((p) => p.kind === "check") ?? [];
     const check = checks[index as number];
     if (!check || check.kind !== "check") throw new ControlError(404, "CheckNotFound", `lesson "${id}" has no check ${index} in step ${step}`);
-    return { ...evaluateCheck(check, this.state, this.clock()), seq: this.state.seq };
+    const result = evaluateCheck(check, this.state, this.clock());
+    // The event after which it became so: the page shows a ✓ once the drawing has drawn that event.
+    const seq = this.since.since(`check:${id}:${step as number}:${index as number}`, () => evaluateCheck(check, this.state, this.clock()).status, this.state.seq);
+    return { ...result, seq };
   }
 
   /** The real outcome for prediction number `index` (0-based, among the step's predictions) of step `step`. */
@@ -79,6 +91,8 @@ export class LessonService {
     if (!Number.isInteger(step) || !Number.isInteger(index)) throw new ControlError(400, "InvalidPrediction", 'send {"step": <n>, "index": <n>} (0-based)');
     const predict = (lesson.steps[step as number]?.parts.filter((p) => p.kind === "predict") ?? [])[index as number];
     if (!predict || predict.kind !== "predict") throw new ControlError(404, "PredictionNotFound", `lesson "${id}" has no prediction ${index} in step ${step}`);
-    return { ...evaluatePrediction(predict, this.state, this.clock()), seq: this.state.seq };
+    const outcome = evaluatePrediction(predict, this.state, this.clock());
+    const seq = this.since.since(`prediction:${id}:${step as number}:${index as number}`, () => evaluatePrediction(predict, this.state, this.clock()).actual, this.state.seq);
+    return { ...outcome, seq };
   }
 }
