@@ -173,6 +173,28 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
     }
   });
 
+  it("at 1024×768, keeps the drawer's tabs and the terminal's switches on one row in lesson 21's wider column, the drawer open or tall", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/write-the-handler/2");
+    try {
+      await openTab(page, "terminal");
+      // One row: every one of them starts above the bottom of every other.
+      const oneRow = () =>
+        page.$$eval('.dock-tabs [role="tab"], .dock-tools button:not([hidden])', (els) => {
+          const rects = els.map((el) => el.getBoundingClientRect());
+          return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom));
+        });
+      // Two rows took a row of the terminal's (the seven tabs and "Screen reader" beside them).
+      expect(await oneRow()).toBe(true);
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector('[aria-label="Make the drawer smaller"]');
+      await page.screenshot({ path: "test-results/layout-tabs-lesson21-1024.png" });
+      expect(await oneRow()).toBe(true);
+      expect(await page.getAttribute(".term-sr", "aria-label")).toBe("Screen reader");
+    } finally {
+      await page.close();
+    }
+  });
+
   it("at 1024×768, shows every column of the queue inspector whole, words at 12 px or more", { timeout: 60_000 }, async () => {
     const page = await open(1024, 768, "", "#/lessons/the-whole-flow/3");
     try {

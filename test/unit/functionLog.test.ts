@@ -48,4 +48,20 @@ describe("the page's function log", () => {
     log.fold(events);
     expect(log.lines).toHaveLength(2);
   });
+
+  it("tells only the deployed version's cold starts, output and environment ends, not the playground's own handler's", () => {
+    const log = new FunctionLog();
+    const coldStart = (environmentId: string, version: number) => at({ type: "lambda.cold-start", invocationId: `i-${environmentId}`, environmentId, language: "nodejs", version, initMs: 80 });
+    const ended = (environmentId: string) => at({ type: "lambda.environment-ended", environmentId, reason: "idle", detail: "idle for 300 s" });
+    const printed = (environmentId: string, message: string) => at({ type: "lambda.log", invocationId: null, environmentId, stream: "stdout", message });
+    log.fold([coldStart("own", 0), printed("own", "the lesson's handler"), ended("own")]);
+    expect(log.lines).toEqual([]);
+    log.fold([deployedEvent(1), coldStart("old", 0), coldStart("mine", 1), printed("mine", "processing task 1"), printed("old", "not mine"), ended("old"), ended("mine")]);
+    expect(log.lines).toEqual([
+      expect.stringContaining("version 1"),
+      expect.stringContaining("cold start"),
+      expect.stringMatching(/ {2}processing task 1$/),
+      expect.stringContaining("idle"),
+    ]);
+  });
 });

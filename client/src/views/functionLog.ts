@@ -35,6 +35,8 @@ export class FunctionLog {
   private seq = 0;
   private sawDeploy = false;
   private readonly ours = new Set<string>();
+  /** Environments started for the deployed version (its cold starts): their ends and output are this log's. */
+  private readonly ourEnvironments = new Set<string>();
   private readonly views = new Set<View>();
 
   /**
@@ -106,10 +108,17 @@ export class FunctionLog {
         if (this.version === 0) return false;
         this.ours.add(e.invocationId);
         return this.add(e.at, `invoked with ${e.messageIds.length} record(s)${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""}`);
+      // Only the deployed version's environments: lesson 21 listed the cold starts of the
+      // playground's own handler (version 0) from every lesson before it.
       case "lambda.cold-start":
+        if (this.version === 0 || e.version !== this.version) return false;
+        this.ourEnvironments.add(e.environmentId);
+        return this.add(e.at, describe(e));
       case "lambda.environment-ended":
+        if (!this.ourEnvironments.delete(e.environmentId)) return false;
         return this.add(e.at, describe(e));
       case "lambda.log":
+        if (!this.ourEnvironments.has(e.environmentId) && !(e.invocationId !== null && this.ours.has(e.invocationId))) return false;
         return this.add(e.at, `${e.stream === "stderr" ? "stderr: " : ""}${e.message}`);
       case "lambda.completed":
       case "lambda.failed": {

@@ -27,7 +27,7 @@ export interface TerminalView {
 export const TERMINAL_FONT = { fontFamily: '"DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace', fontSize: 14, lineHeight: 1.25 };
 
 export function mountTerminal(root: HTMLElement): TerminalView {
-  root.innerHTML = `<div class="term-head"><h2>Terminal</h2><span><button type="button" class="term-sr" aria-pressed="false" title="xterm's screen reader mode: the output is kept where a screen reader can read it">Screen reader</button> <button type="button" class="open-terminal">Open terminal</button></span></div><div class="term-status" role="status"></div><div class="term" hidden></div>`;
+  root.innerHTML = `<div class="term-head"><h2>Terminal</h2><span><button type="button" class="term-sr" aria-pressed="false" aria-label="Screen reader" title="Screen reader: xterm's screen reader mode keeps the output where a screen reader can read it"><span class="long">Screen reader</span><span class="short" aria-hidden="true">SR</span></button> <button type="button" class="open-terminal">Open terminal</button></span></div><div class="term-status" role="status"></div><div class="term" hidden></div>`;
   const status = root.querySelector(".term-status") as HTMLElement;
   const area = root.querySelector(".term") as HTMLElement;
   const button = root.querySelector(".open-terminal") as HTMLButtonElement;
