@@ -36,8 +36,8 @@ export interface CheckBlock extends Condition {
   waiting: string | null;
   /** Beside its ✓: what was measured, with `{state}` placeholders ("from insert to completion: {lastTask.msToComplete} ms"). */
   passed?: string;
-  /** When this holds, the check can no longer become true: it fails, saying `because`. */
-  failsWhen: (Condition & { because: string }) | null;
+  /** When this holds (with each of its `and` conditions), the check can no longer become true: it fails, saying `because`. */
+  failsWhen: (Condition & { because: string; and?: Condition[] }) | null;
   /** A stated deadline: the check fails once `seconds` have passed since the moment `after` (e.g. `lastTask.createdAt`). */
   deadline: { seconds: number; after: string } | null;
   /**

@@ -115,6 +115,8 @@ export interface PlaygroundState {
   receivesByTask: Record<number, number>;
   /** How many times each task's order was charged (`charge.made`): more than once is a duplicate side effect. */
   chargesByTask: Record<number, number>;
+  /** The task whose step 5 (update) step mode held last, or null: lesson 1's stepped task is one that waited there. */
+  steppedTaskId: number | null;
 }
 
 export const TIMELINE_LIMIT = 1000;
@@ -147,6 +149,7 @@ export function emptyState(): PlaygroundState {
     trialAfterTaskId: null,
     receivesByTask: {},
     chargesByTask: {},
+    steppedTaskId: null,
   };
 }
 
@@ -333,6 +336,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
     case "step.paused": {
       const { type: _t, seq: _s, at: _a, ...paused } = event;
       state.stepMode.paused.push(paused);
+      if (paused.step === "update") state.steppedTaskId = paused.taskId;
       break;
     }
     case "step.released":

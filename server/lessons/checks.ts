@@ -68,6 +68,7 @@ export const SELECTORS: Record<string, Selector> = {
   "function.language": (s) => s.functionCode.language,
   /** Whether the last task was created after the version running now was deployed: its message went to that version. */
   "lastTask.afterDeploy": (s) => (s.lastTaskId === null ? null : s.lastTaskId > s.functionCode.deployedAfterTaskId),
+  "lastTask.stepped": (s) => (s.lastTaskId === null ? null : s.steppedTaskId === s.lastTaskId),
   "lastInvocation.records": (s) => {
     const invocations = Object.values(s.invocations);
     return invocations.length === 0 ? null : invocations.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a)).messageIds.length;
@@ -203,7 +204,7 @@ export function evaluateCheck(check: CheckBlock, state: PlaygroundState, now: nu
   const actual = conditions.map((c) => c.actual).join(", ");
   const result = { label: check.label, expected, actual };
   if (holds) return { ...result, status: "passed", ok: true, why: check.passed ? interpolate(check.passed, state, now) : "" };
-  if (check.failsWhen && evaluateCondition(check.failsWhen, state, now).holds) {
+  if (check.failsWhen && [check.failsWhen, ...(check.failsWhen.and ?? [])].every((condition) => evaluateCondition(condition, state, now).holds)) {
     return { ...result, status: "failed", ok: false, why: interpolate(check.failsWhen.because, state, now) };
   }
   const since = check.deadline ? ((Object.hasOwn(MOMENTS, check.deadline.after) ? MOMENTS[check.deadline.after] : undefined)?.(state) ?? null) : null;

@@ -50,11 +50,11 @@ const checkSchema = z.strictObject({
   label: z.string().optional(),
   waiting: z.string().min(1).optional(),
   passed: z.string().min(1).optional(),
-  failsWhen: z.strictObject({ expect: z.string(), ...comparisonFields, because: z.string().min(1) }).optional(),
+  failsWhen: z.strictObject({ expect: z.string(), ...comparisonFields, and: z.array(conditionSchema).min(1).optional(), because: z.string().min(1) }).optional(),
   deadline: z.strictObject({ seconds: z.number().positive(), after: z.string() }).optional(),
 });
 const CHECK_USAGE =
-  'check block: expected {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: [{"expect": "<state>", "equals"|"atLeast"|"atMost": <value>}, …], "label"?: "…", "waiting"?: "…", "passed"?: "…", "failsWhen"?: {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "because": "…"}, "deadline"?: {"seconds": <n>, "after": "<moment>"}}';
+  'check block: expected {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: [{"expect": "<state>", "equals"|"atLeast"|"atMost": <value>}, …], "label"?: "…", "waiting"?: "…", "passed"?: "…", "failsWhen"?: {"expect": "<state>", "equals"|"atLeast"|"atMost": <value>, "and"?: […], "because": "…"}, "deadline"?: {"seconds": <n>, "after": "<moment>"}}';
 
 /** Exactly one of equals, atLeast, atMost; undefined when there are none or several. */
 function comparisonOf(fields: { equals?: unknown; atLeast?: number | undefined; atMost?: number | undefined }): Comparison | undefined {
@@ -225,15 +225,18 @@ function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: nu
   };
   known(expect, '"expect"');
   const comparison = comparisonOf(fields) ?? fail(fence.line, `${CHECK_USAGE} (exactly one of equals, atLeast, atMost)`);
-  const also = and.map(({ expect: name, ...more }, n) => {
-    known(name, `"and" ${n + 1}`);
-    return { expect: name, comparison: comparisonOf(more) ?? fail(fence.line, `check block: "and" ${n + 1} needs exactly one of equals, atLeast, atMost`) };
-  });
+  const conditionsOf = (list: z.infer<typeof conditionSchema>[], where: string) =>
+    list.map(({ expect: name, ...more }, n) => {
+      known(name, `${where} ${n + 1}`);
+      return { expect: name, comparison: comparisonOf(more) ?? fail(fence.line, `check block: ${where} ${n + 1} needs exactly one of equals, atLeast, atMost`) };
+    });
+  const also = conditionsOf(and, '"and"');
   let fails: CheckBlock["failsWhen"] = null;
   if (failsWhen) {
-    const { expect: failExpect, because, ...failFields } = failsWhen;
+    const { expect: failExpect, because, and: failAnd = [], ...failFields } = failsWhen;
     known(failExpect, '"failsWhen"');
-    fails = { expect: failExpect, because, comparison: comparisonOf(failFields) ?? fail(fence.line, 'check block: "failsWhen" needs exactly one of equals, atLeast, atMost') };
+    const failAlso = conditionsOf(failAnd, '"failsWhen" "and"');
+    fails = { expect: failExpect, because, comparison: comparisonOf(failFields) ?? fail(fence.line, 'check block: "failsWhen" needs exactly one of equals, atLeast, atMost'), ...(failAlso.length ? { and: failAlso } : {}) };
   }
   if (deadline && !Object.hasOwn(MOMENTS, deadline.after)) fail(fence.line, `check block: unknown moment "${deadline.after}" in "deadline"; known: ${Object.keys(MOMENTS).join(", ")}`);
   for (const name of placeholdersOf(`${waiting ?? ""} ${passed ?? ""} ${failsWhen?.because ?? ""}`)) known(name, "a {placeholder}");

@@ -220,6 +220,27 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
   });
 });
 
+describe("lesson 1's stepped-task check", () => {
+  const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "the-whole-flow");
+  const stepped = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "the stepped task is completed");
+  const created: FlowEventBody = { type: "task.created", taskId: 1, task: task("pending") };
+  const completed: FlowEventBody = { type: "task.updated", taskId: 1, from: "processing", task: task("completed") };
+  const pausedAtUpdate: FlowEventBody = { type: "step.paused", pauseId: 1, step: "update", stepNumber: 5, taskId: 1, messageIds: ["m1"], detail: "" };
+
+  it("passes for a task that step mode held before its update", () => {
+    expect(evaluateCheck(stepped as CheckBlock, foldEvents([created, pausedAtUpdate, completed].map((e) => at(e))), 2000).status).toBe("passed");
+  });
+
+  it("fails, naming the cause, for a task that ran through with step mode off (it passed before)", () => {
+    const result = evaluateCheck(stepped as CheckBlock, foldEvents([created, completed].map((e) => at(e))), 2000);
+    expect(result).toMatchObject({ status: "failed", why: expect.stringContaining("step mode was off") });
+  });
+
+  it("waits while the stepped task is still on its way", () => {
+    expect(evaluateCheck(stepped as CheckBlock, foldEvents([created, pausedAtUpdate].map((e) => at(e))), 2000).status).toBe("waiting");
+  });
+});
+
 describe("a check's words beside its ✓", () => {
   it("say what was measured, with the state's value, once it passes, and nothing is said while it waits", () => {
     const measured = check({ expect: "lastTask.status", passed: "task {lastTask.status} in the end" });

@@ -59,6 +59,7 @@ describe("the lesson parser", () => {
     ["a check with no comparison", front + '## S\n```check\n{"expect": "tasks.count"}\n```\n', 7, /check block: expected/],
     ["a check whose waiting text names an unknown state", front + '## S\n```check\n{"expect": "tasks.count", "equals": 1, "waiting": "now {tasks.cuont}"}\n```\n', 7, /unknown state "tasks.cuont" in a \{placeholder\}/],
     ["a check whose deadline counts from an unknown moment", front + '## S\n```check\n{"expect": "tasks.count", "equals": 1, "deadline": {"seconds": 5, "after": "never"}}\n```\n', 7, /unknown moment "never"/],
+    ["a check whose failsWhen names an unknown state in its and", front + '## S\n```check\n{"expect": "tasks.count", "equals": 1, "failsWhen": {"expect": "tasks.failed", "atLeast": 1, "and": [{"expect": "tasks.faild", "equals": 1}], "because": "x"}}\n```\n', 7, /unknown state "tasks.faild" in "failsWhen" "and" 1/],
     ["a check whose failsWhen gives no reason", front + '## S\n```check\n{"expect": "tasks.count", "equals": 1, "failsWhen": {"expect": "tasks.failed", "atLeast": 1}}\n```\n', 7, /check block: expected/],
     ["a check that is a JSON list", front + "## S\n```check\n[1]\n```\n", 7, /check block: must be a JSON object/],
     ["a check comparing a number with text", front + '## S\n```check\n{"expect": "tasks.count", "atLeast": "1"}\n```\n', 7, /check block: expected/],
