@@ -3,7 +3,7 @@
 // the drawing stays at 12 px or more, and a screenshot is kept in test-results/ to look at.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { hasChromium, pagesPerTest } from "../helpers/browser.js";
+import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
 import { drawingFacts, type PageGlobals } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
@@ -94,4 +94,22 @@ describe.skipIf(!hasChromium())("FIFO message groups in the drawing", () => {
       }
     });
   }
+
+  it("at 1024×768, names each FIFO task's message group in the Tasks tab, beside its title", { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    try {
+      await page.goto(`${playground().url}/?token=${playground().terminalToken}#/lessons/the-whole-flow/1`);
+      await page.waitForSelector("body[data-ready=true]");
+      await fillGroups();
+      await openTab(page, "tasks");
+      await page.waitForFunction(() => [...(globalThis as unknown as PageGlobals).document.querySelectorAll("#panel-tasks .task-group")].length === 6);
+      const groups = await page.$$eval("#panel-tasks tbody tr", (rows) => rows.map((row) => row.querySelector(".task-group")?.textContent ?? ""));
+      // Newest first: customer-3's one task, then customer-2's two, then customer-1's three.
+      expect(groups).toEqual(["group customer-3", "group customer-2", "group customer-2", "group customer-1", "group customer-1", "group customer-1"]);
+      await page.locator("#panel-tasks").screenshot({ path: `${ROOT}test-results/tasks-groups-1024.png` });
+    } finally {
+      await playground().send("PATCH", "/api/trigger/fifo", { Enabled: true });
+      await page.close();
+    }
+  });
 });

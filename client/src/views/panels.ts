@@ -26,6 +26,13 @@ function rowLimit(box: HTMLElement, redraw: () => void): () => number {
   return () => (all ? ROWS : FIRST_ROWS);
 }
 
+/**
+ * A FIFO task's message group beside its title (a standard task has none): in lessons 15 and lab 5
+ * the group decides the order, and the table did not show it.
+ */
+const groupOf = (task: Task) =>
+  task.messageGroupId === undefined ? "" : ` <span class="task-group" title="FIFO message group: its messages are processed in order, one batch at a time">group ${esc(task.messageGroupId)}</span>${task.duplicateOf === undefined ? "" : ` <span class="task-group">duplicate of ${task.duplicateOf}</span>`}`;
+
 /** The tasks, newest first, with their status as it changes. */
 export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void {
   root.innerHTML = `<h2>Tasks</h2><table><thead><tr><th scope="col">id</th><th scope="col">title</th><th scope="col">status</th><th scope="col">attempts</th><th scope="col">last error</th></tr></thead><tbody></tbody></table>`;
@@ -42,7 +49,7 @@ export function mountTasks(root: HTMLElement): (state: PlaygroundState) => void 
     }
     setHtml(
       body,
-      tasks.map((t) => `<tr data-task="${t.id}"><td>${t.id}</td><td>${esc(t.title)}</td><td><span class="status ${t.status}">${t.status}</span></td><td>${t.attempts}</td><td>${esc(t.lastError ?? t.sendError ?? "")}</td></tr>`).join("") ||
+      tasks.map((t) => `<tr data-task="${t.id}"><td>${t.id}</td><td>${esc(t.title)}${groupOf(t)}</td><td><span class="status ${t.status}">${t.status}</span></td><td>${t.attempts}</td><td>${esc(t.lastError ?? t.sendError ?? "")}</td></tr>`).join("") ||
         `<tr><td colspan="5" class="empty">No tasks yet: run the lesson's first request.</td></tr>`,
     );
   };
