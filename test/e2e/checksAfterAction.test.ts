@@ -54,6 +54,24 @@ describe.skipIf(!hasChromium())("the checks after an action", () => {
     await page.waitForSelector(".step .block.check[data-status=waiting], .step .block.check[data-status=passed]");
   });
 
+  it("are judged again when their action is done again: a fourth message takes the ✓ of \"three messages wait\" away", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await pages.newPage();
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/the-queue-holds-it/1`);
+    await page.waitForSelector("body[data-ready=true]");
+    // Part 1: a clean world and the trigger off.
+    for (const block of [".block.action", ".block.setting"]) await page.click(`.step ${block} .run`);
+    await page.waitForSelector(".step .block.check[data-status=passed]", { timeout: 30_000 });
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+    const check = page.locator(".step .block.check").first();
+    for (const run of await page.locator(".step .block.http .run").all()) await run.click();
+    await check.and(page.locator("[data-status=passed]")).waitFor({ timeout: 30_000 });
+    // The third request again: four messages wait, and the ✓ of a check about three goes.
+    await page.locator(".step .block.http .run").nth(2).click();
+    await check.and(page.locator("[data-status=waiting]")).waitFor({ timeout: 30_000 });
+    expect(await check.textContent()).toContain("4 waiting");
+  });
+
   it("wait for their own action: stopping the consumer does not tick a check about starting it again", { timeout: 120_000 }, async () => {
     const playground = await playgrounds.start();
     // The previous part's world: a task completed.

@@ -246,7 +246,8 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       void act(part, el, deps.runInTerminal).then((done) => {
         // The part's own Reset starts it again, Release buttons and checks included (a redo showed
         // "released ✓" beside steps not yet released, and a ✓ while the new task waited at step 5).
-        if (done && part.kind === "reset") visit?.restart(el);
+        // A new trial too: what follows it judges the new trial's tasks.
+        if (done && (part.kind === "reset" || part.kind === "trial")) visit?.restart(el);
       }).finally(() => {
         button.removeAttribute("aria-busy");
         visit?.acted(el);

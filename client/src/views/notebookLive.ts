@@ -182,9 +182,14 @@ export class LivePart {
     const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     const nextAction = this.actions.find((action) => follows(el, action));
     for (const check of this.checks) {
-      if (!(check.el === el || follows(check.el, el) || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction))))) continue;
+      const judgesThis = check.el === el || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction)));
+      if (!(judgesThis || follows(check.el, el))) continue;
       check.live = true;
       check.awaited = true;
+      // Its action done again (or Check pressed): judged again on the world now, its ✓ kept on
+      // screen until the answer says otherwise. A lab's verdict stayed ✓ through a second trial
+      // that failed, and through twice the orders it asks for; Check did nothing.
+      if (judgesThis && !check.earlier) check.passed = false;
     }
   }
 
