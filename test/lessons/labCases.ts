@@ -28,7 +28,12 @@ function sendOrder8(group: string, pause: number): LessonBlock {
  * blocks run between the broken setup and the proof; `shows`: what the verdict's actual values
  * then say (the symptom is gone, the cause is not).
  */
-const HIDING: Record<string, { what: string; blocks: LessonBlock[]; shows: string[] }> = {
+interface Hiding {
+  what: string;
+  blocks: LessonBlock[];
+  shows: string[];
+}
+const HIDING: Record<string, Hiding | Hiding[]> = {
   "lab-duplicate-charges": {
     what: "raising the visibility timeout only",
     blocks: [{ kind: "terminal", command: "awslocal sqs set-queue-attributes --queue-url http://localhost:4566/000000000000/interview-queue --attributes VisibilityTimeout=30" }],
@@ -39,7 +44,12 @@ const HIDING: Record<string, { what: string; blocks: LessonBlock[]; shows: strin
     blocks: [{ kind: "terminal", command: "awslocal sqs purge-queue --queue-url http://localhost:4566/000000000000/interview-queue.fifo" }],
     shows: ["tasks.completed = 0"],
   },
-  "lab-lost-records": { what: "switching the failures off", blocks: [{ kind: "faults", body: {} }], shows: ["trial.lost = 0", "faults.failRate = 0"] },
+  "lab-lost-records": [
+    { what: "switching the failures off", blocks: [{ kind: "faults", body: {} }], shows: ["trial.lost = 0", "faults.failRate = 0"] },
+    // The playground's handler then fails the whole batch itself (it throws without the setting), so
+    // nothing is lost: a learner passed the verdict this way with the misspelt key still in place.
+    { what: "switching ReportBatchItemFailures off, the key still misspelt", blocks: [{ kind: "trigger", body: { FunctionResponseTypes: [] } }], shows: ["trial.lost = 0", "trigger.reportsBatchItemFailures = false"] },
+  ],
   "lab-slow-consumer": { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.mostReceives = 1", "faults.delayMs = 0"] },
   "lab-backlog": { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.allCompleted = true", "faults.delayMs = 0"] },
   "lab-out-of-order": { what: "sending the events one at a time, still one group each", blocks: [], shows: ["trial.ordersInSequence = true", "trial.ordersInOneGroup = false"] },
@@ -138,10 +148,13 @@ export function brokenSetupsShowTheirSymptoms(): void {
 
 /** A symptom hidden without fixing its cause does not pass a lab's verdict. */
 export function hiddenSymptomsDoNotPass(): void {
-  it.concurrent.for(labs.map((lab) => [lab.order, HIDING[lab.id]?.what ?? "", lab.id] as const))("lab %i: %s hides the symptom but does not pass the verdict", { timeout: 180_000 }, async ([, , id], context) => {
+  const cases = labs.flatMap((lab) => [HIDING[lab.id] ?? []].flat().map((hiding, n) => [lab.order, hiding.what, lab.id, n] as const));
+  it("lists a way to hide each lab's symptom", () => {
+    for (const lab of labs) expect([HIDING[lab.id] ?? []].flat().length, `a way to hide lab ${lab.id}'s symptom is listed`).toBeGreaterThan(0);
+  });
+  it.concurrent.for(cases)("lab %i: %s hides the symptom but does not pass the verdict", { timeout: 180_000 }, async ([, , id, n], context) => {
     const { expect } = context;
-    const hiding = HIDING[id];
-    expect(hiding, `a way to hide lab ${id}'s symptom is listed`).toBeDefined();
+    const hiding = [HIDING[id] ?? []].flat()[n];
     const playground = await playgroundForTest(context);
     const { verdict } = await verdictWithout(playground, await labOf(playground, id), hiding?.blocks ?? [], OWN_PROOF[id]?.hiding ?? []);
     expect(verdict?.ok).toBe(false);
