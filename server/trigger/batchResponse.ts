@@ -30,8 +30,10 @@ export function parseBatchResponse(response: unknown, batchMessageIds: readonly 
   if (json === null) return { kind: "success" };
   if (typeof json !== "object" || Array.isArray(json)) return failure("the response is not a JSON object");
   if (!Object.hasOwn(json, "batchItemFailures")) {
-    const keys = Object.keys(json);
-    return keys.length === 0 ? { kind: "success" } : { kind: "success", note: `the response has no "batchItemFailures" key (it has ${keys.map((k) => `"${k}"`).join(", ")}): Lambda reads that as no failures and deletes the whole batch` };
+    // Said only when the handler did list failures (under another key), and without naming the
+    // key: lab 3 asks the learner to find it, and a note on every batch gave the answer away.
+    const listed = Object.values(json).reduce((n: number, value) => n + (Array.isArray(value) ? value.length : 0), 0);
+    return listed === 0 ? { kind: "success" } : { kind: "success", note: `the handler listed ${listed} failed record(s), yet Lambda read no failures in its response: the whole batch is deleted, those records too` };
   }
   const items = (json as { batchItemFailures: unknown }).batchItemFailures;
   if (items === null) return { kind: "success" };
