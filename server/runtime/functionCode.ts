@@ -16,6 +16,8 @@ export interface FunctionCodeView {
   pythonAvailable: boolean;
   /** The lesson's handler in each language: what an editor's Reset starts from. */
   defaults: Record<FunctionLanguage, string>;
+  /** A deploy of the code that already runs: no new version was made (a double press of Deploy made two). */
+  unchanged?: true;
 }
 
 /** Deploying is refused: Python without python3, or code cells off. */
@@ -98,11 +100,14 @@ export class FunctionCode {
 
   /**
    * Checks and deploys new code as the next version; the running version is untouched when it
-   * does not compile.
+   * does not compile. The code that already runs (same language, same text) makes no new version,
+   * as Lambda's PublishVersion does not publish one when nothing changed since the last
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html): answered `unchanged`.
    * @throws CompileError (with line and column), DeployRefused (Python without python3)
    */
   deploy(language: FunctionLanguage, code: string): Promise<FunctionCodeView> {
     return this.serial(async () => {
+      if (this.current?.language === language && this.current.code === code) return { ...(await this.view()), unchanged: true };
       const { source, handler } = FILES[language];
       const files: Record<string, string> = {};
       if (language === "python") {

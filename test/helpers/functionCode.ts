@@ -21,10 +21,10 @@ export function deploy(playground: TestPlayground, language: "nodejs" | "python"
 }
 
 /** Deploys and fails the test unless the deploy was taken. */
-export async function deployed(playground: TestPlayground, language: "nodejs" | "python", code: string): Promise<{ version: number }> {
+export async function deployed(playground: TestPlayground, language: "nodejs" | "python", code: string): Promise<{ version: number; unchanged?: true }> {
   const response = await deploy(playground, language, code);
   if (response.status !== 200) throw new Error(`deploy answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as { version: number };
+  return (await response.json()) as { version: number; unchanged?: true };
 }
 
 /** A Node handler that completes every task through the playground helper, as the lesson's does; `before` runs first for each record (with `task` and `title` in scope). */

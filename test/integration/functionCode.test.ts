@@ -29,9 +29,18 @@ describe("GET, PUT and DELETE /api/function/code", () => {
     const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
     const code = nodeHandler();
     expect((await deployed(playground, "nodejs", code)).version).toBe(1);
-    expect((await deployed(playground, "nodejs", code)).version).toBe(2);
-    expect(await codeView(playground)).toMatchObject({ language: "nodejs", code, version: 2 });
+    const changed = `${code}\n// changed\n`;
+    expect((await deployed(playground, "nodejs", changed)).version).toBe(2);
+    expect(await codeView(playground)).toMatchObject({ language: "nodejs", code: changed, version: 2 });
     await playground.waitForEvent(isType("function.deployed", (e) => e.version === 2 && e.language === "nodejs"));
+  });
+
+  it("makes no new version of the code that already runs (a double press of Deploy), as PublishVersion does not", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const code = nodeHandler();
+    expect((await deployed(playground, "nodejs", code)).version).toBe(1);
+    expect(await deployed(playground, "nodejs", code)).toMatchObject({ version: 1, unchanged: true });
+    expect(playground.events.recent().filter(isType("function.deployed"))).toHaveLength(1);
   });
 
   it("refuses TypeScript that does not compile with 400 CompileError at its line and column, and changes nothing", async () => {

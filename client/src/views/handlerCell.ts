@@ -13,6 +13,8 @@ export interface DeployedCode {
   code: string | null;
   version: number;
   pythonAvailable: boolean;
+  /** The deploy found this code already running: no new version. */
+  unchanged?: true;
 }
 
 interface ErrorAnswer {
@@ -207,9 +209,10 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
       reset.disabled = following;
     });
     if (result.ok) {
-      const { version } = result.json as DeployedCode;
+      const { version, unchanged } = result.json as DeployedCode;
       functionLog.deployed(version, sent.language, sent.code);
-      say(`Deployed as version ${version} (${LANGUAGE_NAME[sent.language]}) ✓ — the trigger's next batch runs it.`, "ok");
+      if (unchanged) say(`Version ${version} already runs this code (${LANGUAGE_NAME[sent.language]}) ✓ — nothing changed, so no new version, as Lambda's PublishVersion does.`, "ok");
+      else say(`Deployed as version ${version} (${LANGUAGE_NAME[sent.language]}) ✓ — the trigger's next batch runs it.`, "ok");
       return;
     }
     const error = (result.json as ErrorAnswer | null)?.error;
