@@ -51,6 +51,7 @@ export const describe = (e: FlowEvent): string => {
     case "message.visible-again":
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
     case "message.deleted":
+      if (e.purgedBy !== undefined) return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} purged from ${e.queue} (PurgeQueue by ${e.purgedBy === "lambda-trigger" ? "the Lambda trigger" : "another client"})`;
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
     case "message.dead-lettered":
       return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
@@ -131,7 +132,7 @@ function clause(e: FlowEvent): string | null {
     case "message.visible-again":
       return "visible again after its visibility timeout";
     case "message.deleted":
-      return "message deleted";
+      return e.purgedBy === undefined ? "message deleted" : `purged from ${e.queue} (PurgeQueue)`;
     case "message.dead-lettered":
       return `moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
     case "message.expired":
@@ -164,10 +165,12 @@ export function narrate(events: FlowEvent[]): string {
   }
   if (subjects.size > MAX_SUBJECTS) {
     const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
+    const purged = events.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined).length;
     const parts = [
       `${count("message.sent")} messages sent`,
       `${count("message.received")} received`,
-      `${count("message.deleted")} deleted`,
+      `${count("message.deleted") - purged} deleted`,
+      purged ? `${purged} purged` : "",
       count("message.dead-lettered") ? `${count("message.dead-lettered")} moved to the dead-letter queue` : "",
     ].filter(Boolean);
     return [`${subjects.size} tasks and messages moved: ${parts.join(", ")}.`, ...others.map((o) => `${o}.`)].join(" ");

@@ -39,3 +39,16 @@ describe("the narration of the flow", () => {
     expect(narrate([at({ type: "faults.changed", faults: { failRate: 1, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: true } })])).toBe("faults: fail 100% of records, SQS unavailable.");
   });
 });
+
+describe("the timeline's rows", () => {
+  it("says a purged message was purged, from which queue and by whom, not deleted", () => {
+    const purged = at({ type: "message.deleted", queue: "interview-queue.fifo", messageId: "m", taskId: 32, purgedBy: "other-client" });
+    expect(describeEvent(purged)).toBe("message of task 32 purged from interview-queue.fifo (PurgeQueue by another client)");
+    expect(narrate([purged])).toBe("Task 32: purged from interview-queue.fifo (PurgeQueue).");
+  });
+
+  it("counts purged messages apart from deleted ones when it sums up a burst", () => {
+    const events = Array.from({ length: 6 }, (_, i) => at({ type: "message.deleted", queue, messageId: `m${i}`, taskId: i, ...(i < 4 ? { purgedBy: "other-client" } : {}) }));
+    expect(narrate(events)).toBe("6 tasks and messages moved: 0 messages sent, 0 received, 2 deleted, 4 purged.");
+  });
+});
