@@ -29,6 +29,21 @@ export function triggerWords(s: TriggerSettings): string {
   ].join(", ");
 }
 
+const batches = (n: number) => `${n} batch${n === 1 ? "" : "es"}`;
+
+/**
+ * One mapping's concurrency, named (the standard and the FIFO queue's mappings report apart, and
+ * their rows interleave). More running than the limit is no contradiction: the limit was lowered
+ * (errors halve it, a smaller MaximumConcurrency) or, on the FIFO mapping, one receive's message
+ * groups each became a batch; the trigger starts no batch until enough of them end.
+ */
+export function concurrencyWords(e: Extract<FlowEvent, { type: "lambda.concurrency" }>): string {
+  const mapping = e.mapping === "fifo" ? "FIFO mapping" : "standard mapping";
+  if (e.running <= e.limit) return `${mapping}: ${batches(e.running)} running, limit ${e.limit}`;
+  const why = e.mapping === "fifo" ? `past its limit of ${e.limit} (one receive's message groups each run as a batch, or the limit was lowered)` : `limit lowered to ${e.limit}`;
+  return `${mapping}: ${batches(e.running)} running, ${why}: no new batch until ${e.running - e.limit + 1} of them end`;
+}
+
 /**
  * The API records the message id from SendMessage's reply. The trigger's long poll can be answered
  * first, so a task may already be processing (or done) by then: said, since it looks out of order.
@@ -78,7 +93,7 @@ export const describe = (e: FlowEvent): string => {
     case "trigger.delete-failed":
       return `the trigger could not delete ${countOf(e.messageIds.length, "message")} (${e.error})${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : ": they come back after their visibility timeout"}`;
     case "lambda.concurrency":
-      return `concurrency ${e.running} running, limit ${e.limit}`;
+      return concurrencyWords(e);
     case "trigger.state":
       return `trigger ${e.state}`;
     case "trigger.updated":
