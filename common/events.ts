@@ -63,7 +63,12 @@ export type FlowEventBody =
   /** A message sent with a delay (DelaySeconds): invisible to consumers until `visibleAt`. */
   | { type: "message.delayed"; queue: string; messageId: string; taskId: number | null; visibleAt: number }
   | { type: "message.visible-again"; queue: string; messageId: string; taskId: number | null; receiveCount: number }
-  | { type: "message.deleted"; queue: string; messageId: string; taskId: number | null }
+  /**
+   * Gone from the queue: a consumer's DeleteMessage, or, with `purgedBy`, a PurgeQueue (who called
+   * it), which is no step of the flow: the message leaves unprocessed. A "reset the world" purge has
+   * no such events: `world.reset` says it.
+   */
+  | { type: "message.deleted"; queue: string; messageId: string; taskId: number | null; purgedBy?: Consumer }
   | {
       type: "message.dead-lettered";
       queue: string;

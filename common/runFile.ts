@@ -60,6 +60,7 @@ const mapping = z.literal("fifo").optional();
 const functionLanguage = z.enum(["nodejs", "python"]);
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), seq: count, at: z.number(), ...shape });
 const message = { queue: text, messageId: text, taskId };
+const consumer = z.enum(["lambda-trigger", "other-client"]);
 // Runs exported before bodies were cut to a preview have whole bodies and neither field.
 const bodyPreview = { body: text, bodyLength: count.optional(), truncated: z.boolean().optional() };
 
@@ -67,10 +68,10 @@ const flowEvent = z.discriminatedUnion("type", [
   event("task.created", { taskId: int, task }),
   event("task.updated", { taskId: int, from: task.shape.status, task }),
   event("message.sent", { ...message, ...bodyPreview, groupId: text.optional() }),
-  event("message.received", { ...message, receiptHandle: text, receiveCount: count, visibleAt: z.number(), consumer: z.enum(["lambda-trigger", "other-client"]) }),
+  event("message.received", { ...message, receiptHandle: text, receiveCount: count, visibleAt: z.number(), consumer }),
   event("message.delayed", { ...message, visibleAt: z.number() }),
   event("message.visible-again", { ...message, receiveCount: count }),
-  event("message.deleted", message),
+  event("message.deleted", { ...message, purgedBy: consumer.optional() }),
   event("message.dead-lettered", { ...message, deadLetterQueue: text, receiveCount: count }),
   event("lambda.invoked", { invocationId: text, functionName: text, messageIds: z.array(text), taskIds: z.array(taskId) }),
   event("lambda.completed", { invocationId: text, durationMs: z.number(), failedMessageIds: z.array(text) }),

@@ -449,14 +449,24 @@ export function callsFor(state: PlaygroundState, event: FlowEvent, limit = 2): P
   if (event.type === "sqs.call") return [{ ...event.call, seq: event.seq, at: event.at }];
   const ids = "messageIds" in event ? event.messageIds : "messageId" in event ? [event.messageId] : [];
   if (ids.length === 0) return [];
+  // A purge names no message: its PurgeQueue is the one on the event's queue (a second is refused for 60 s).
+  const purged = event.type === "message.deleted" && event.purgedBy !== undefined ? event.queue : null;
   // The call that made the event first ("message deleted" opened on the ReceiveMessage before its DeleteMessageBatch, 76 lines up), then by time.
-  const own = OWN_CALL[event.type];
-  const first = (call: PlaygroundState["calls"][number]) => (own?.test(call.operation) ? 0 : 1);
-  return state.calls
-    .filter((call) => call.messageIds.some((id) => ids.includes(id)))
-    .sort((a, b) => Math.abs(a.seq - event.seq) - Math.abs(b.seq - event.seq))
-    .slice(0, limit)
-    .sort((a, b) => first(a) - first(b) || a.seq - b.seq);
+  const own = purged === null ? OWN_CALL[event.type] : /^PurgeQueue$/;
+  const isOwn = (call: PlaygroundState["calls"][number]) => own?.test(call.operation) ?? false;
+  const concerns = (call: PlaygroundState["calls"][number]) =>
+    call.messageIds.some((id) => ids.includes(id)) || (purged !== null && !call.error && call.operation === "PurgeQueue" && queueNameOf(call.request) === purged);
+  const nearest = state.calls.filter(concerns).sort((a, b) => Math.abs(a.seq - event.seq) - Math.abs(b.seq - event.seq));
+  // The nearest own call is always among them: a purge of many messages is farther from the first one's row than its send.
+  const ownCall = nearest.find(isOwn);
+  const shown = ownCall ? [ownCall, ...nearest.filter((call) => call !== ownCall).slice(0, limit - 1)] : nearest.slice(0, limit);
+  return shown.sort((a, b) => Number(isOwn(b)) - Number(isOwn(a)) || a.seq - b.seq);
+}
+
+/** The queue a call's QueueUrl names: its last path segment (SQS takes a bare name too). */
+function queueNameOf(request: unknown): string | undefined {
+  const url = (request as { QueueUrl?: unknown } | null)?.QueueUrl;
+  return typeof url === "string" ? url.slice(url.lastIndexOf("/") + 1) : undefined;
 }
 
 /** The SQS operation behind each kind of message event. */

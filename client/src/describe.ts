@@ -29,6 +29,21 @@ export function triggerWords(s: TriggerSettings): string {
   ].join(", ");
 }
 
+const batches = (n: number) => `${n} batch${n === 1 ? "" : "es"}`;
+
+/**
+ * One mapping's concurrency, named (the standard and the FIFO queue's mappings report apart, and
+ * their rows interleave). More running than the limit is no contradiction: the limit was lowered
+ * (errors halve it, a smaller MaximumConcurrency) or, on the FIFO mapping, one receive's message
+ * groups each became a batch; the trigger starts no batch until enough of them end.
+ */
+export function concurrencyWords(e: Extract<FlowEvent, { type: "lambda.concurrency" }>): string {
+  const mapping = e.mapping === "fifo" ? "FIFO mapping" : "standard mapping";
+  if (e.running <= e.limit) return `${mapping}: ${batches(e.running)} running, limit ${e.limit}`;
+  const why = e.mapping === "fifo" ? `past its limit of ${e.limit} (one receive's message groups each run as a batch, or the limit was lowered)` : `limit lowered to ${e.limit}`;
+  return `${mapping}: ${batches(e.running)} running, ${why}: no new batch until ${e.running - e.limit + 1} of them end`;
+}
+
 /**
  * The API records the message id from SendMessage's reply. The trigger's long poll can be answered
  * first, so a task may already be processing (or done) by then: said, since it looks out of order.
@@ -51,6 +66,7 @@ export const describe = (e: FlowEvent): string => {
     case "message.visible-again":
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} visible again (visibility timeout ran out)`;
     case "message.deleted":
+      if (e.purgedBy !== undefined) return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} purged from ${e.queue} (PurgeQueue by ${e.purgedBy === "lambda-trigger" ? "the Lambda trigger" : "another client"})`;
       return `message${e.taskId === null ? "" : ` of task ${e.taskId}`} deleted`;
     case "message.dead-lettered":
       return `message moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
@@ -77,7 +93,7 @@ export const describe = (e: FlowEvent): string => {
     case "trigger.delete-failed":
       return `the trigger could not delete ${countOf(e.messageIds.length, "message")} (${e.error})${e.retrying ? `, trying again (attempt ${e.attempt + 1})` : ": they come back after their visibility timeout"}`;
     case "lambda.concurrency":
-      return `concurrency ${e.running} running, limit ${e.limit}`;
+      return concurrencyWords(e);
     case "trigger.state":
       return `trigger ${e.state}`;
     case "trigger.updated":
@@ -131,7 +147,7 @@ function clause(e: FlowEvent): string | null {
     case "message.visible-again":
       return "visible again after its visibility timeout";
     case "message.deleted":
-      return "message deleted";
+      return e.purgedBy === undefined ? "message deleted" : `purged from ${e.queue} (PurgeQueue)`;
     case "message.dead-lettered":
       return `moved to ${e.deadLetterQueue} after ${e.receiveCount} receives`;
     case "message.expired":
@@ -164,10 +180,12 @@ export function narrate(events: FlowEvent[]): string {
   }
   if (subjects.size > MAX_SUBJECTS) {
     const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
+    const purged = events.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined).length;
     const parts = [
       `${count("message.sent")} messages sent`,
       `${count("message.received")} received`,
-      `${count("message.deleted")} deleted`,
+      `${count("message.deleted") - purged} deleted`,
+      purged ? `${purged} purged` : "",
       count("message.dead-lettered") ? `${count("message.dead-lettered")} moved to the dead-letter queue` : "",
     ].filter(Boolean);
     return [`${subjects.size} tasks and messages moved: ${parts.join(", ")}.`, ...others.map((o) => `${o}.`)].join(" ");

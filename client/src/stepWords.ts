@@ -2,13 +2,18 @@
 // under the drawing ("Step 4: the trigger received the message of task 12, receive 2 of 3").
 // No DOM here, so the words can be tested as they are. The step numbers are the lessons' own
 // (lessons/01-the-whole-flow.md, QUEUE_FLOW_EXPLAINED.md).
-import type { FlowEvent } from "../../common/events.js";
+import type { Consumer, FlowEvent } from "../../common/events.js";
 import { countOf } from "../../common/words.js";
 
 /** The six steps of the flow, as the lessons name them. */
 export const STEP_NAMES = ["the API creates the task", "the API sends a message", "SQS holds the message", "the trigger receives it and invokes the handler", "the handler updates the task", "the message is deleted (or comes back)"] as const;
 
 export type StepNumber = 1 | 2 | 3 | 4 | 5 | 6;
+
+/** A message a PurgeQueue removed (not a consumer's delete): no step of the flow, no arrow of the drawing. */
+export function isPurge(event: FlowEvent): boolean {
+  return event.type === "message.deleted" && event.purgedBy !== undefined;
+}
 
 /** The step of the flow an event shows happening, or null when it is not one (settings, SQS calls). */
 export function stepOf(event: FlowEvent): StepNumber | null {
@@ -35,6 +40,8 @@ export function stepOf(event: FlowEvent): StepNumber | null {
     case "lambda.failed":
       return 5;
     case "message.deleted":
+      // A purge empties the queue whoever called it: no consumer finished the message, no step 6.
+      return isPurge(event) ? null : 6;
     case "message.dead-lettered":
     case "trigger.delete-failed":
     case "trigger.filtered":
@@ -68,6 +75,7 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
 /** "message 4e155002-50c3-… moved to …" as "its message moved to …": a message id took a line of the sentence and told the learner nothing. */
 const withoutMessageIds = (text: string) => text.replace(/\bmessage [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "its message");
 
+const consumerWords = (consumer: Consumer) => (consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)");
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
 /** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
 const tasksOf = (ids: (number | null)[], most = 4) => {
@@ -83,8 +91,8 @@ const tasksOf = (ids: (number | null)[], most = 4) => {
  */
 export function stepSentence(event: FlowEvent, maxReceives: number | null): string | null {
   const step = stepOf(event);
-  // Another client's receive is not a step of the flow, but it changes what the drawing shows: said without a number.
-  const elsewhere = event.type === "message.received" && event.consumer !== "lambda-trigger";
+  // Another client's receive, or a purge, is not a step of the flow, but it changes what the drawing shows: said without a number.
+  const elsewhere = (event.type === "message.received" && event.consumer !== "lambda-trigger") || isPurge(event);
   if (step === null && !elsewhere) return null;
   // The step's own words, with the Release button beside them (views/stepRelease.ts).
   if (event.type === "step.paused") return `Step ${step} waits: ${event.detail}.`;
@@ -108,8 +116,7 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return `the visibility timeout ran out: ${ofTask(event.taskId)} is visible again in ${event.queue}, waiting for ${of(event.receiveCount + 1)}`;
       case "message.received": {
         const seconds = Math.max(0, Math.round((event.visibleAt - event.at) / 1000));
-        const who = event.consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)";
-        return `${who} received ${ofTask(event.taskId)}, ${of(event.receiveCount)}; it is invisible to others for ${seconds} s`;
+        return `${consumerWords(event.consumer)} received ${ofTask(event.taskId)}, ${of(event.receiveCount)}; it is invisible to others for ${seconds} s`;
       }
       case "message.expired":
         return `${ofTask(event.taskId)} was ${Math.round((event.at - event.sentAt) / 1000)} s old: ${event.queue}'s retention period (${event.retentionSeconds} s) ended, and SQS deleted it, read or not`;
@@ -132,6 +139,7 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.failed":
         return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
       case "message.deleted":
+        if (event.purgedBy !== undefined) return `${consumerWords(event.purgedBy)} purged ${event.queue} (PurgeQueue): ${ofTask(event.taskId)} is gone`;
         // Deleted from a dead-letter queue (a redrive moving it back, a learner cleaning up) is not the task done.
         return `${ofTask(event.taskId)} was deleted from ${event.queue}${/-dlq(\.fifo)?$/.test(event.queue) ? "" : ": done"}`;
       case "message.dead-lettered":

@@ -15,8 +15,8 @@ import type { SqsEvent } from "../sqs/model/events.js";
 export function flowEventsOf(publish: Publish, body: (queue: string, messageId: string) => string | undefined, quiet: () => boolean = () => false) {
   const taskIds = new Map<string, number | null>();
   const taskIdOfMessage = (messageId: string) => taskIds.get(messageId) ?? null;
-  const gone = (queue: string, messageId: string) => {
-    publish({ type: "message.deleted", queue, messageId, taskId: taskIdOfMessage(messageId) });
+  const gone = (queue: string, messageId: string, purgedBy?: Consumer) => {
+    publish({ type: "message.deleted", queue, messageId, taskId: taskIdOfMessage(messageId), ...(purgedBy ? { purgedBy } : {}) });
     taskIds.delete(messageId);
   };
 
@@ -65,13 +65,14 @@ export function flowEventsOf(publish: Publish, body: (queue: string, messageId: 
         publish({ type: "message.sent", queue: event.destinationQueue, messageId: event.newMessageId, taskId, movedFrom: event.queue, ...previewOf(whole) });
         return;
       }
-      // A PurgeQueue from a terminal empties the queue: each message leaves as a deletion would.
+      // A PurgeQueue from a terminal empties the queue: each message leaves as a deletion does, said
+      // as purged (by whom), so no page tells it as the trigger's delete (step 6).
       case "queue.purged":
         if (quiet()) {
           for (const id of event.messageIds) taskIds.delete(id);
           return;
         }
-        for (const id of event.messageIds) gone(event.queue, id);
+        for (const id of event.messageIds) gone(event.queue, id, (event.consumer ?? "other-client") as Consumer);
         return;
       default:
         return;

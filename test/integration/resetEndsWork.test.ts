@@ -1,8 +1,9 @@
 // "Reset the world" ends the old world's work before it says `world.reset`: a step that step mode
 // holds is abandoned (not released), a slow invocation is stopped with its environment, and
 // nothing of either comes after the reset (a released step once completed its task after the
-// purge, and the narration spoke of a task the new world did not have). Real playground, real
-// SQS, real HTTP; the functions out of process (the default) where an environment must be stopped.
+// purge, and the narration spoke of a task the new world did not have); its purge is told by
+// `world.reset` alone. Real playground, real SQS, real HTTP; the functions out of process (the
+// default) where an environment must be stopped.
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
@@ -96,5 +97,16 @@ describe("Reset the world ends the old world's work first", () => {
     expect(before.some((e) => e.type === "lambda.failed" && e.invocationId === invoked?.invocationId)).toBe(true);
     expect(after.filter((e) => concerns(e, { taskId: task.id, messageId: task.messageId ?? "", invocationId: invoked?.invocationId ?? null }))).toEqual([]);
     expect(await body<Task[]>(await playground.get("/tasks"))).toEqual([]);
+  });
+
+  it("tells nothing of its own purge: no message is said deleted, the reset says it", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const task = await body<Task>(await playground.post("/tasks", { title: "still queued at the reset", queue: "fifo", messageGroupId: "g" }));
+    const seen: FlowEvent[] = [];
+    const unsubscribe = playground.events.subscribe((event) => seen.push(event));
+    expect((await playground.send("POST", "/api/reset")).status).toBe(200);
+    unsubscribe();
+    expect(seen.some(isType("world.reset"))).toBe(true);
+    expect(seen.filter((e) => e.type === "message.deleted" || ("messageId" in e && e.messageId === task.messageId))).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 // The wire inspector records the SQS calls of clients other than the playground (a terminal's
 // awslocal, a script), so a lesson can count a learner's empty receives instead of trusting them.
-import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task } from "../../common/events.js";
-import { foldEvents } from "../../common/state.js";
+import { callsFor, foldEvents } from "../../common/state.js";
+import { LAB_SELECTORS } from "../../server/lessons/labSelectors.js";
 import { WIRE_SELECTORS } from "../../server/lessons/wireSelectors.js";
 import { isType, playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 
@@ -55,5 +56,20 @@ describe("other clients' SQS calls on the wire", () => {
     const task = (await (await playground.post("/tasks", { title: "only once on the wire" })).json()) as Task;
     await playground.waitForEvent(isType("sqs.call", (e) => e.call.operation === "DeleteMessageBatch" && e.call.messageIds.includes(task.messageId ?? "")));
     expect(playground.events.recent().filter(isType("sqs.call", (e) => e.call.caller === "other-client"))).toEqual([]);
+  });
+
+  it("tells each message a terminal's PurgeQueue removed as purged by another client, its row opening on that PurgeQueue call", async () => {
+    const playground = await playgrounds.start({ TRIGGER_ENABLED: "false" });
+    const task = (await (await playground.post("/tasks", { title: "purged before anyone took it", queue: "fifo", messageGroupId: "g" })).json()) as Task;
+    const queueUrl = playground.backend.fifo.queues.queueUrl;
+    await otherClient(playground).send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+
+    const deleted = await playground.waitForEvent(isType("message.deleted", (e) => e.messageId === task.messageId));
+    expect(deleted).toMatchObject({ queue: "interview-queue.fifo", taskId: task.id, purgedBy: "other-client" });
+    await playground.waitForEvent(isType("sqs.call", (e) => e.call.operation === "PurgeQueue"));
+    const state = foldEvents(playground.events.recent());
+    expect(callsFor(state, deleted)[0]).toMatchObject({ caller: "other-client", operation: "PurgeQueue", request: { QueueUrl: queueUrl } });
+    // Nothing will process the task now: a lab's verdict still counts it lost.
+    expect(LAB_SELECTORS["tasks.lost"]?.(state, Date.now())).toBe(1);
   });
 });

@@ -165,6 +165,15 @@ describe("the engine's event stream (fake clock)", () => {
     expect(events.at(-1)).toMatchObject({ type: "queue.purged", queue: "q", messageIds: ids });
   });
 
+  it("names who called PurgeQueue, and no one when the engine emptied the queue itself", () => {
+    const { standard, events } = setup();
+    const queue = standard("q");
+    queue.purge({ consumer: "other-client" });
+    expect(events.at(-1)).toMatchObject({ type: "queue.purged", consumer: "other-client" });
+    queue.purge({ force: true });
+    expect(events.at(-1)).not.toHaveProperty("consumer");
+  });
+
   it("reports a message move task's moves", () => {
     const { engine, standard, events } = setup();
     const dlq = standard("dlq");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
-import { describe as describeEvent, narrate } from "../../client/src/describe.js";
+import { concurrencyWords, describe as describeEvent, narrate } from "../../client/src/describe.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
 let seq = 0;
@@ -37,5 +37,32 @@ describe("the narration of the flow", () => {
 
   it("describes changes made on purpose", () => {
     expect(narrate([at({ type: "faults.changed", faults: { failRate: 1, delayMs: 0, timeout: false, crashAfter: null, sqsUnavailable: true } })])).toBe("faults: fail 100% of records, SQS unavailable.");
+  });
+});
+
+describe("the timeline's rows", () => {
+  it("says a purged message was purged, from which queue and by whom, not deleted", () => {
+    const purged = at({ type: "message.deleted", queue: "interview-queue.fifo", messageId: "m", taskId: 32, purgedBy: "other-client" });
+    expect(describeEvent(purged)).toBe("message of task 32 purged from interview-queue.fifo (PurgeQueue by another client)");
+    expect(narrate([purged])).toBe("Task 32: purged from interview-queue.fifo (PurgeQueue).");
+  });
+
+  it("counts purged messages apart from deleted ones when it sums up a burst", () => {
+    const events = Array.from({ length: 6 }, (_, i) => at({ type: "message.deleted", queue, messageId: `m${i}`, taskId: i, ...(i < 4 ? { purgedBy: "other-client" } : {}) }));
+    expect(narrate(events)).toBe("6 tasks and messages moved: 0 messages sent, 0 received, 2 deleted, 4 purged.");
+  });
+
+  it("names the mapping a concurrency row belongs to: the standard queue's or the FIFO queue's", () => {
+    const concurrency = (running: number, limit: number, fifo = false) => at({ type: "lambda.concurrency", running, limit, maximum: 10, ...(fifo ? { mapping: "fifo" } : {}) });
+    expect(describeEvent(concurrency(3, 10))).toBe("standard mapping: 3 batches running, limit 10");
+    expect(describeEvent(concurrency(1, 5, true))).toBe("FIFO mapping: 1 batch running, limit 5");
+  });
+
+  it("says in words why more batches run than the limit, and what the trigger does until they end", () => {
+    const over = (running: number, fifo = false) => at({ type: "lambda.concurrency", running, limit: 5, maximum: 10, ...(fifo ? { mapping: "fifo" } : {}) }) as Extract<FlowEvent, { type: "lambda.concurrency" }>;
+    expect(concurrencyWords(over(6))).toBe("standard mapping: 6 batches running, limit lowered to 5: no new batch until 2 of them end");
+    expect(concurrencyWords(over(7, true))).toBe(
+      "FIFO mapping: 7 batches running, past its limit of 5 (one receive's message groups each run as a batch, or the limit was lowered): no new batch until 3 of them end",
+    );
   });
 });

@@ -22,6 +22,12 @@ describe("reading an exported run", () => {
     expect(parseRunFile(JSON.stringify(exported))).toEqual(exported);
   });
 
+  it("keeps who purged a purged message's deletion", () => {
+    const recording = new RunRecording(snapshot);
+    recording.record([{ type: "message.deleted", queue: "q", messageId: "m", taskId: 1, purgedBy: "other-client", seq: 4, at: 1000 }]);
+    expect(parseRunFile(JSON.stringify(recording.toFile(new Date(0)))).events[0]).toMatchObject({ purgedBy: "other-client" });
+  });
+
   it("says when the file is not JSON", () => {
     expect(parse("{nope")).toThrow(new RunFileError("the file is not JSON (" + (() => { try { JSON.parse("{nope"); } catch (e) { return (e as Error).message; } return ""; })() + ")"));
   });

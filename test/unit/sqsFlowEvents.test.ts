@@ -56,9 +56,19 @@ describe("the engine's events as flow events", () => {
     expect(published).toEqual([]);
   });
 
-  it("announces each message a terminal's PurgeQueue removed as deleted", () => {
+  it("announces each message a terminal's PurgeQueue removed as deleted, purged by that client", () => {
     const { published, map } = mapper();
-    map({ type: "queue.purged", queue: "q", messageIds: ["a", "b"] });
-    expect(published.map((e) => [e.type, "messageId" in e ? e.messageId : null])).toEqual([["message.deleted", "a"], ["message.deleted", "b"]]);
+    map({ type: "message.sent", queue: "q", messageId: "a", body: TASK, visibleAt: null });
+    map({ type: "queue.purged", queue: "q", messageIds: ["a", "b"], consumer: "other-client" });
+    expect(published.slice(1)).toEqual([
+      { type: "message.deleted", queue: "q", messageId: "a", taskId: 7, purgedBy: "other-client" },
+      { type: "message.deleted", queue: "q", messageId: "b", taskId: null, purgedBy: "other-client" },
+    ]);
+  });
+
+  it("tells a consumer's DeleteMessage without a purger", () => {
+    const { published, map } = mapper();
+    map({ type: "message.deleted", queue: "q", messageId: "a" });
+    expect(published).toEqual([{ type: "message.deleted", queue: "q", messageId: "a", taskId: null }]);
   });
 });

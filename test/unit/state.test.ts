@@ -151,6 +151,29 @@ describe("the wire inspector in the fold", () => {
   });
 });
 
+describe("the wire inspector behind a purge", () => {
+  const call = (operation: string, request: object, messageIds: string[] = [], error: { code: string; message: string } | null = null) =>
+    at({ type: "sqs.call", call: { caller: "other-client", operation, target: `AmazonSQS.${operation}`, request, response: {}, error, durationMs: 1, messageIds } });
+  const fifoUrl = "http://localhost:4566/000000000000/interview-queue.fifo";
+
+  it("opens a purged message's row on the PurgeQueue call of its queue, not on the message's SendMessage", () => {
+    const sent = call("SendMessage", { QueueUrl: fifoUrl }, ["m1"]);
+    const refused = call("PurgeQueue", { QueueUrl: fifoUrl }, [], { code: "AWS.SimpleQueueService.PurgeQueueInProgress", message: "once a minute" });
+    const purged = at({ type: "message.deleted", queue: "interview-queue.fifo", messageId: "m1", taskId: 32, purgedBy: "other-client" });
+    const others = Array.from({ length: 5 }, (_, i) => at({ type: "message.deleted", queue: "interview-queue.fifo", messageId: `m${i + 2}`, taskId: i, purgedBy: "other-client" }));
+    const otherQueue = call("PurgeQueue", { QueueUrl: "http://localhost:4566/000000000000/interview-queue" });
+    const purge = call("PurgeQueue", { QueueUrl: fifoUrl });
+    const state = foldEvents([sent, refused, purged, ...others, otherQueue, purge]);
+    expect(callsFor(state, purged).map((c) => [c.operation, c.seq])).toEqual([["PurgeQueue", purge.seq], ["SendMessage", sent.seq]]);
+  });
+
+  it("still opens a consumer's deletion on its DeleteMessage, not on a purge of its queue", () => {
+    const deleted = at({ type: "message.deleted", queue: "q", messageId: "m1", taskId: 1 });
+    const state = foldEvents([deleted, call("DeleteMessage", { QueueUrl: "q" }, ["m1"]), call("PurgeQueue", { QueueUrl: "q" })]);
+    expect(callsFor(state, deleted).map((c) => c.operation)).toEqual(["DeleteMessage"]);
+  });
+});
+
 describe("step mode's heartbeat in the timeline", () => {
   const beat = (messageIds: string[], seconds = 5, caller = "lambda-trigger") =>
     at({ type: "sqs.call", call: { caller, operation: "ChangeMessageVisibilityBatch", target: "AmazonSQS.ChangeMessageVisibilityBatch", request: { Entries: messageIds.map((_, i) => ({ Id: String(i), VisibilityTimeout: seconds })) }, response: {}, error: null, durationMs: 1, messageIds } });

@@ -48,6 +48,13 @@ describe("the sentence under the drawing", () => {
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it("tells a purge as who purged which queue, without a step number: it is not the trigger's delete (step 6)", () => {
+    const purged = event({ type: "message.deleted", queue: "interview-queue.fifo", messageId: "m", taskId: 32, purgedBy: "other-client" });
+    expect(stepOf(purged)).toBeNull();
+    expect(stepSentence(purged, 3)).toBe("Another client (not the trigger) purged interview-queue.fifo (PurgeQueue): the message of task 32 is gone.");
+    expect(narrationLine(purged, 3)).toBe(stepSentence(purged, 3));
+  });
+
   it("says nothing for events that are not a step of the flow", () => {
     expect(stepSentence(event({ type: "lambda.concurrency", running: 1, limit: 5, maximum: 5 }), 3)).toBeNull();
   });

@@ -2,7 +2,7 @@ import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { deadCaption } from "../cardWords.js";
 import type { RedrivePolicies } from "../redrivePolicies.js";
-import { deadLetterRule, stepOf } from "../stepWords.js";
+import { deadLetterRule, isPurge, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
 import { handlerStationLines, type Line } from "./handlerLines.js";
@@ -109,8 +109,8 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
         if (!travel(...TRIP[route[0]], route[1])) dots = 0;
         else dots -= 1;
       }
-      // After a reset no step of the old world stays lit.
-      currentStep = event.type === "world.reset" ? null : (stepOf(event) ?? currentStep);
+      // After a reset no step of the old world stays lit; nor after a purge, which is no step of the flow.
+      currentStep = event.type === "world.reset" || isPurge(event) ? null : (stepOf(event) ?? currentStep);
       // The redrive policy changed (a learner's set-queue-attributes, a reset): drawn from here on.
       if (policies.apply(event)) draw.policiesChanged();
     }
@@ -181,7 +181,8 @@ function routeOf(event: FlowEvent): [Trip, string] | undefined {
     case "task.updated":
       return event.task.status === "completed" || event.task.status === "processing" ? ["update", "task"] : undefined;
     case "message.deleted":
-      return ["delete", "deleted"];
+      // A purge is not the trigger's delete: the card just leaves the queue, no dot on the delete arrow.
+      return isPurge(event) ? undefined : ["delete", "deleted"];
     case "message.dead-lettered":
       return ["deadLetter", "dead-lettered"];
     default:

@@ -29,7 +29,8 @@ export type SqsEvent = { at: number } & (
   /** A message move task (redrive) took it from a dead-letter queue to another queue. */
   /** A message move task redrove `messageId` out of `queue`; in the destination it is a new message, `newMessageId`. */
   | { type: "message.moved"; queue: string; destinationQueue: string; messageId: string; newMessageId: string }
-  | { type: "queue.purged"; queue: string; messageIds: string[] }
+  /** `consumer`: the label of who called PurgeQueue; absent when the engine emptied the queue itself (`purgeAll`). */
+  | { type: "queue.purged"; queue: string; messageIds: string[]; consumer?: string }
 );
 
 export type SqsEventType = SqsEvent["type"];

@@ -245,8 +245,11 @@ export class Queue extends QueueSettings {
     if (seconds === 0) this.catchUp();
   }
 
-  /** PurgeQueue: deletes every message; a second purge within 60 s is refused, as on AWS. */
-  purge(options: { force?: boolean } = {}): void {
+  /**
+   * PurgeQueue: deletes every message; a second purge within 60 s is refused, as on AWS. `force`:
+   * no such rule (the engine emptying its queues); `consumer`: who called, told in `queue.purged`.
+   */
+  purge(options: { force?: boolean; consumer?: string } = {}): void {
     const now = this.deps.scheduler.now();
     if (!options.force && now - this.lastPurgeAt < PURGE_INTERVAL_MS) {
       throw new SqsError("AWS.SimpleQueueService.PurgeQueueInProgress", `Only one PurgeQueue operation on ${this.name} is allowed every 60 seconds.`, 403);
@@ -256,7 +259,7 @@ export class Queue extends QueueSettings {
     this.states.clear();
     this.fifoState?.clearMessages();
     this.deps.record({ type: "purged", queue: this, at: options.force ? null : now });
-    this.deps.emit({ type: "queue.purged", queue: this.name, messageIds });
+    this.deps.emit({ type: "queue.purged", queue: this.name, messageIds, ...(options.consumer !== undefined ? { consumer: options.consumer } : {}) });
   }
 
   /** Takes a message out of a message move task's source queue, once the target has it (no event: the task reports the move). */
