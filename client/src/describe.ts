@@ -181,14 +181,20 @@ export function narrate(events: FlowEvent[]): string {
   if (subjects.size > MAX_SUBJECTS) {
     const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
     const purged = events.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined).length;
+    const tasksNow = (status: string) => events.filter((e) => e.type === "task.updated" && e.from !== status && e.task.status === status).length;
+    // Only what happened: "0 messages sent, 0 received, 0 deleted" said nothing of a second whose
+    // tasks all completed.
     const parts = [
-      `${count("message.sent")} messages sent`,
-      `${count("message.received")} received`,
-      `${count("message.deleted") - purged} deleted`,
-      purged ? `${purged} purged` : "",
-      count("message.dead-lettered") ? `${count("message.dead-lettered")} moved to the dead-letter queue` : "",
-    ].filter(Boolean);
-    return [`${subjects.size} tasks and messages moved: ${parts.join(", ")}.`, ...others.map((o) => `${o}.`)].join(" ");
+      [count("task.created"), "tasks created"],
+      [count("message.sent"), "messages sent"],
+      [count("message.received"), "received"],
+      [tasksNow("completed"), "tasks completed"],
+      [tasksNow("failed"), "tasks failed"],
+      [count("message.deleted") - purged, "messages deleted"],
+      [purged, "purged"],
+      [count("message.dead-lettered"), "moved to the dead-letter queue"],
+    ].flatMap(([n, words]) => (n ? [`${n} ${words}`] : []));
+    return [`${subjects.size} tasks and messages moved${parts.length ? `: ${parts.join(", ")}` : ""}.`, ...others.map((o) => `${o}.`)].join(" ");
   }
   return [...[...subjects].map(([subject, clauses]) => `${subject}: ${clauses.join("; ")}.`), ...others.map((o) => `${o}.`)].join(" ");
 }

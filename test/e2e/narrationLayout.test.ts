@@ -15,6 +15,49 @@ const playground = playgroundPerFile();
 const open = (width: number, height: number, query?: string) => openPage(browser, playground(), { width, height, query });
 
 describe.skipIf(!hasChromium())("the sentence under the drawing", () => {
+  it("after a burst, speaks of its last events: the last task completed, not one a second before", { timeout: 120_000 }, async () => {
+    const page = await open(1024, 768);
+    const p = playground();
+    try {
+      await p.send("POST", "/api/reset");
+      // Completions spread over seconds after the sends' burst, as lab 1's slow charges spread them.
+      await p.send("PUT", "/api/faults", { delayMs: 250 });
+      // When the sentence last changed, and when the drawing first counted every task completed.
+      await page.evaluate(() => {
+        const g = globalThis as unknown as PageGlobals & { lineAt: number; allDoneAt: number | null; lastLine: string | null; MutationObserver: new (f: () => void) => { observe(n: unknown, o: object): void }; performance: { now(): number } };
+        g.allDoneAt = null;
+        g.lastLine = null;
+        g.lineAt = 0;
+        new g.MutationObserver(() => {
+          const now = g.performance.now();
+          const line = g.document.querySelector(".narration-line")?.textContent ?? null;
+          if (line !== g.lastLine) [g.lastLine, g.lineAt] = [line, now];
+          if (g.allDoneAt === null && [...g.document.querySelectorAll(".viz text")].some((t) => t.textContent === "30 completed")) g.allDoneAt = now;
+        }).observe(g.document.querySelector("body"), { subtree: true, childList: true, characterData: true });
+      });
+      const tasks = await Promise.all(Array.from({ length: 30 }, (_, i) => p.post("/tasks", { title: `burst ${i + 1}` }).then((r) => r.json() as Promise<{ id: number }>)));
+      const ids = new Set(tasks.map((t) => t.id));
+      await page.waitForSelector(".pace-status:has-text('a burst')", { timeout: 30_000 });
+      for (const deadline = Date.now() + 60_000; ; await page.waitForTimeout(500)) {
+        const all = (await (await p.get("/tasks")).json()) as { id: number; status: string }[];
+        if (all.filter((t) => ids.has(t.id) && t.status === "completed").length === ids.size) break;
+        if (Date.now() > deadline) throw new Error("the burst's tasks did not all complete");
+      }
+      // The burst over: the bar says so once it has been quiet for 2 s.
+      await page.waitForFunction(() => !((globalThis as unknown as PageGlobals).document.querySelector(".pace-status")?.textContent ?? "").includes("burst"), undefined, { timeout: 30_000 });
+      await page.waitForTimeout(1_500);
+      await page.screenshot({ path: `${ROOT}test-results/narration-after-burst.png` });
+      const { allDoneAt, lineAt } = (await page.evaluate("({ allDoneAt, lineAt })")) as { allDoneAt: number | null; lineAt: number };
+      expect(allDoneAt, "the drawing counted every task completed").not.toBeNull();
+      // The sentence was said after the drawing showed the last completion: not left on a moment before it.
+      expect(lineAt).toBeGreaterThanOrEqual(allDoneAt ?? Infinity);
+      expect(await page.locator(".narration-line").textContent()).toMatch(/completed|deleted/);
+    } finally {
+      await p.send("PUT", "/api/faults", {});
+      await page.close();
+    }
+  });
+
   it("at 1024×768, is read whole while the lesson pace is catching up", { timeout: 60_000 }, async () => {
     const page = await open(1024, 768);
     try {

@@ -32,7 +32,7 @@ describe("the narration of the flow", () => {
 
   it("sums up a burst instead of reading out every task", () => {
     const events = Array.from({ length: 20 }, (_, i) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}", bodyLength: 2, truncated: false }));
-    expect(narrate(events)).toBe("20 tasks and messages moved: 20 messages sent, 0 received, 0 deleted.");
+    expect(narrate(events)).toBe("20 tasks and messages moved: 20 messages sent.");
   });
 
   it("describes changes made on purpose", () => {
@@ -49,7 +49,7 @@ describe("the timeline's rows", () => {
 
   it("counts purged messages apart from deleted ones when it sums up a burst", () => {
     const events = Array.from({ length: 6 }, (_, i) => at({ type: "message.deleted", queue, messageId: `m${i}`, taskId: i, ...(i < 4 ? { purgedBy: "other-client" } : {}) }));
-    expect(narrate(events)).toBe("6 tasks and messages moved: 0 messages sent, 0 received, 2 deleted, 4 purged.");
+    expect(narrate(events)).toBe("6 tasks and messages moved: 2 messages deleted, 4 purged.");
   });
 
   it("names the mapping a concurrency row belongs to: the standard queue's or the FIFO queue's", () => {
@@ -64,5 +64,14 @@ describe("the timeline's rows", () => {
     expect(concurrencyWords(over(7, true))).toBe(
       "FIFO mapping: 7 batches running, past its limit of 5 (one receive's message groups each run as a batch, or the limit was lowered): no new batch until 3 of them end",
     );
+  });
+
+  it("sums up a burst's second of completions by what happened, without counts of nothing", () => {
+    let seq = 0;
+    const done = (id: number): FlowEvent[] => [
+      { type: "task.updated", taskId: id, from: "processing", task: { id, title: "t", status: "completed", messageId: `m${id}`, createdAt: "", updatedAt: "", completedAt: "", attempts: 1, sendError: null, lastError: null }, seq: ++seq, at: 1 } as FlowEvent,
+      { type: "message.deleted", queue: "interview-queue", messageId: `m${id}`, taskId: id, seq: ++seq, at: 1 } as FlowEvent,
+    ];
+    expect(narrate(Array.from({ length: 8 }, (_, i) => done(i + 1)).flat())).toBe("8 tasks and messages moved: 8 tasks completed, 8 messages deleted.");
   });
 });

@@ -34,18 +34,41 @@ export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Na
     if (text) spoken.textContent = text;
   };
   let burstSaidAt = -Infinity;
+  // A burst's events not summed up yet, and the summary that will say them.
+  let unsaid: FlowEvent[] = [];
+  let trailing: ReturnType<typeof setTimeout> | undefined;
+  const show = (text: string | null) => {
+    if (text && visible.textContent !== text) visible.textContent = text;
+  };
+  const sayBurst = () => {
+    clearTimeout(trailing);
+    trailing = undefined;
+    burstSaidAt = performance.now();
+    // A burst whose events say nothing a sentence can tell (only heartbeats, say) leaves the line as it is.
+    const summary = narrate(unsaid);
+    unsaid = [];
+    if (summary) show(`A burst, shown in real time: ${summary}`);
+  };
   const say = ((shown, burst = false) => {
     if (shown.length === 0) return;
     for (const event of shown) policies.apply(event);
     // The latest step shown, or a reset after it: the old world's last sentence must not stay under an empty drawing.
     const last = burst ? shown.findLast((e) => e.type === "world.reset") : shown.findLast((e) => line(e) !== null);
-    // A burst is summed up once a second: a sentence rewritten ten times a second cannot be read anyway.
-    const sayBurst = burst && performance.now() - burstSaidAt > BURST_SAY_EVERY_MS;
-    if (sayBurst) burstSaidAt = performance.now();
-    // A burst whose events say nothing a sentence can tell (only heartbeats, say) leaves the line as it is.
-    const summary = !last && sayBurst ? narrate(shown) : "";
-    const text = last ? line(last) : summary ? `A burst, shown in real time: ${summary}` : null;
-    if (text && visible.textContent !== text) visible.textContent = text;
+    if (last) {
+      clearTimeout(trailing);
+      trailing = undefined;
+      unsaid = [];
+      show(line(last));
+    } else if (burst) {
+      // Summed up once a second (a sentence rewritten ten times a second cannot be read), and once
+      // more a second after the last: the line said "Task 9: now processing" for minutes after the
+      // burst's last second, whose events were never summed up, had completed every task.
+      unsaid.push(...shown);
+      if (unsaid.length > 5000) unsaid = unsaid.slice(-5000);
+      const since = performance.now() - burstSaidAt;
+      if (since > BURST_SAY_EVERY_MS) sayBurst();
+      else trailing ??= setTimeout(sayBurst, BURST_SAY_EVERY_MS - since);
+    }
     pending.push(...shown);
     if (pending.length > 5000) pending = pending.slice(-5000);
     timer ??= setTimeout(speak, SPEAK_EVERY_MS);
