@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Lesson, LessonSummary } from "../../common/lessons.js";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
-import { coveredLabels, drawingFacts, expectTidy, inside, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
+import { coveredLabels, cutOffIn, drawingFacts, expectTidy, inside, nextFrames, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
@@ -296,6 +296,28 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
       }
     });
   }
+});
+
+describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
+  it("fits the chart in the drawer: its plot, the time labels under it and its legend inside, nothing to scroll", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chart");
+      for (const size of ["open", "tall"]) {
+        if (size === "tall") await page.click('[aria-label="Make the drawer taller"]');
+        await page.waitForSelector(`.dock[data-size=${size}]`);
+        await nextFrames(page);
+        await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chart-${size}.png` });
+        // uPlot draws the time labels in its canvas, at its bottom: the canvas whole is the labels whole.
+        // It once was 170 px tall in a 138 px drawer, the labels and the legend under the drawer's edge.
+        expect(await cutOffIn(page, "#panel-chart", ".uplot, .u-legend tr"), `the drawer ${size}`).toEqual([]);
+        const { plot } = await rectsOf(page, { plot: "#panel-chart .uplot" });
+        expect(plot?.height, `the drawer ${size}: a plot, not a sliver`).toBeGreaterThanOrEqual(80);
+      }
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
