@@ -318,6 +318,23 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
       await page.close();
     }
   });
+
+  it("shows the chaos panel's forms whole with the drawer tall in the lesson's column, nothing past its edge", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chaos");
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector(".dock[data-size=tall]");
+      await page.click(".chaos-toggle");
+      await page.waitForSelector(".chaos-trigger button[type=submit]");
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chaos-tall.png` });
+      // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
+      // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
+      expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
