@@ -361,6 +361,32 @@ describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
       await page.close();
     }
   });
+
+  it("at 1024×768, keeps the part's buttons, back and on, on one row in every part of every lesson and lab", { timeout: 120_000 }, async () => {
+    const page = await open(1024, 768);
+    try {
+      const lessons = (await (await fetch(`${playground().url}/api/lessons`)).json()) as LessonSummary[];
+      const wrapped: string[] = [];
+      for (const lesson of lessons)
+        for (let part = 1; part <= lesson.steps; part++) {
+          await page.evaluate((hash) => ((globalThis as unknown as PageGlobals).location.hash = hash), `#/lessons/${lesson.id}/${part}`);
+          await page.waitForSelector(`.step[aria-label="Part ${part} of ${lesson.steps}"] ~ .nb-nav`);
+          // "Next part ▶" once went onto a line of its own in every part of lessons 1–20 and the labs (the 35 % column).
+          const row = await page.$$eval(".nb-nav button", (buttons) => {
+            const [back, on] = buttons.map((b) => b.getBoundingClientRect());
+            return !back || !on || on.top < back.bottom;
+          });
+          if (!row) wrapped.push(`${lesson.id} part ${part}`);
+        }
+      await page.evaluate((hash) => ((globalThis as unknown as PageGlobals).location.hash = hash), `#/lessons/${lessons[0]?.id}/1`);
+      await page.waitForSelector('.step[aria-label^="Part 1 of"] ~ .nb-nav');
+      await page.locator(".nb-nav").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-part-nav.png` });
+      expect(wrapped).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe.skipIf(!hasChromium())("the presenter view on a 1024×768 projector", () => {
