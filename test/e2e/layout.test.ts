@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Lesson, LessonSummary } from "../../common/lessons.js";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
-import { coveredLabels, drawingFacts, expectTidy, inside, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
+import { coveredLabels, cutOffIn, drawingFacts, expectTidy, inside, nextFrames, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
@@ -298,6 +298,45 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
   }
 });
 
+describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
+  it("fits the chart in the drawer: its plot, the time labels under it and its legend inside, nothing to scroll", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chart");
+      for (const size of ["open", "tall"]) {
+        if (size === "tall") await page.click('[aria-label="Make the drawer taller"]');
+        await page.waitForSelector(`.dock[data-size=${size}]`);
+        await nextFrames(page);
+        await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chart-${size}.png` });
+        // uPlot draws the time labels in its canvas, at its bottom: the canvas whole is the labels whole.
+        // It once was 170 px tall in a 138 px drawer, the labels and the legend under the drawer's edge.
+        expect(await cutOffIn(page, "#panel-chart", ".uplot, .u-legend tr"), `the drawer ${size}`).toEqual([]);
+        const { plot } = await rectsOf(page, { plot: "#panel-chart .uplot" });
+        expect(plot?.height, `the drawer ${size}: a plot, not a sliver`).toBeGreaterThanOrEqual(80);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows the chaos panel's forms whole with the drawer tall in the lesson's column, nothing past its edge", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chaos");
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector(".dock[data-size=tall]");
+      await page.click(".chaos-toggle");
+      await page.waitForSelector(".chaos-trigger button[type=submit]");
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chaos-tall.png` });
+      // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
+      // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
+      expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
   it("at 1024×768, is a Next lesson button at most two lines tall at every lesson's last part", { timeout: 90_000 }, async () => {
     const page = await open(1024, 768);
@@ -318,6 +357,32 @@ describe.skipIf(!hasChromium())("the way on to the next lesson", () => {
       }
       expect(tall).toEqual([]);
       await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-next-lesson.png` });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("at 1024×768, keeps the part's buttons, back and on, on one row in every part of every lesson and lab", { timeout: 120_000 }, async () => {
+    const page = await open(1024, 768);
+    try {
+      const lessons = (await (await fetch(`${playground().url}/api/lessons`)).json()) as LessonSummary[];
+      const wrapped: string[] = [];
+      for (const lesson of lessons)
+        for (let part = 1; part <= lesson.steps; part++) {
+          await page.evaluate((hash) => ((globalThis as unknown as PageGlobals).location.hash = hash), `#/lessons/${lesson.id}/${part}`);
+          await page.waitForSelector(`.step[aria-label="Part ${part} of ${lesson.steps}"] ~ .nb-nav`);
+          // "Next part ▶" once went onto a line of its own in every part of lessons 1–20 and the labs (the 35 % column).
+          const row = await page.$$eval(".nb-nav button", (buttons) => {
+            const [back, on] = buttons.map((b) => b.getBoundingClientRect());
+            return !back || !on || on.top < back.bottom;
+          });
+          if (!row) wrapped.push(`${lesson.id} part ${part}`);
+        }
+      await page.evaluate((hash) => ((globalThis as unknown as PageGlobals).location.hash = hash), `#/lessons/${lessons[0]?.id}/1`);
+      await page.waitForSelector('.step[aria-label^="Part 1 of"] ~ .nb-nav');
+      await page.locator(".nb-nav").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-part-nav.png` });
+      expect(wrapped).toEqual([]);
     } finally {
       await page.close();
     }

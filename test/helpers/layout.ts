@@ -193,3 +193,37 @@ export async function expectTidy(page: Page, regions: Record<string, string>): P
   }
   expect(overlappingPairs(rects)).toEqual([]);
 }
+
+/**
+ * What of `parts` (a selector inside `box`) is not whole inside `box`'s visible area, as "text: cut
+ * off", and whether `box` scrolls to show it. `sideways`: only what runs past its left or right edge
+ * counts (a panel that scrolls down is fine). Empty when all fits.
+ */
+export async function cutOffIn(page: Page, box: string, parts: string, only?: "sideways"): Promise<string[]> {
+  return page.evaluate(
+    ({ box, parts, sideways }) => {
+      const { document } = globalThis as unknown as PageGlobals;
+      const el = document.querySelector(box) as (PageElement & { scrollHeight: number; clientHeight: number }) | null;
+      if (!el) return [`${box}: not shown`];
+      const frame = el.getBoundingClientRect();
+      const out: string[] = [];
+      if (el.scrollWidth > el.clientWidth + 1) out.push(`${box} scrolls sideways (${el.scrollWidth} px in ${el.clientWidth})`);
+      if (!sideways && el.scrollHeight > el.clientHeight + 1) out.push(`${box} scrolls down (${el.scrollHeight} px in ${el.clientHeight})`);
+      const shown = [...el.querySelectorAll(parts)].filter((p) => p.getBoundingClientRect().width > 0);
+      if (shown.length === 0) out.push(`${parts}: none shown`);
+      for (const part of shown) {
+        const r = part.getBoundingClientRect();
+        const across = r.x < frame.x - 0.5 || r.x + r.width > frame.x + frame.width + 0.5;
+        const down = r.y < frame.y - 0.5 || r.y + r.height > frame.y + frame.height + 0.5;
+        if (across || (!sideways && down)) out.push(`${(part.textContent ?? "").trim().slice(0, 30) || part.getAttribute("class")}: cut off`);
+      }
+      return out;
+    },
+    { box, parts, sideways: only === "sideways" },
+  );
+}
+
+/** Two animation frames: what a ResizeObserver does after a layout change has been drawn. */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((done) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => done(null)))));
+}

@@ -182,7 +182,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
       </section>
       <nav class="nb-nav" aria-label="Lesson parts">
         <button type="button" class="prev" ${partIndex === 0 ? "disabled" : ""}>◀ Previous part</button>
-        <span>Part ${partIndex + 1} / ${current.steps.length}</span>
+        <span class="nb-count">Part <span class="nb-count-of">${partIndex + 1} / ${current.steps.length}</span></span>
         ${onward}
       </nav>`;
     root.querySelector(".lesson-picker")?.addEventListener("change", (e) => {
