@@ -22,9 +22,14 @@ export interface Released {
 
 /**
  * Events a learner watches happen: each takes one dwell. Everything else (SQS calls, concurrency
- * changes, settings) goes through at once with the step that follows it.
+ * changes, settings) goes through at once with the step that follows it. `next`: the event after
+ * it, when known: one PurgeQueue's deletions are one step, the last of them (a purge of ten
+ * messages read out ten sentences, seconds apart).
  */
-export function isStep(event: FlowEvent): boolean {
+export function isStep(event: FlowEvent, next?: FlowEvent): boolean {
+  if (event.type === "message.deleted" && event.purgedBy !== undefined) {
+    return !(next?.type === "message.deleted" && next.purgedBy !== undefined && next.queue === event.queue);
+  }
   switch (event.type) {
     case "task.created":
     case "message.sent":
@@ -63,10 +68,8 @@ export class Pacer {
 
   /** Live events, in sequence order, at time `now` (ms, any clock as long as it is the same one). */
   arrive(events: readonly FlowEvent[], now: number): void {
-    for (const event of events) {
-      this.waiting.push(event);
-      if (isStep(event)) this.steps += 1;
-    }
+    this.waiting.push(...events);
+    this.steps = this.countSteps();
     if (this.steps > this.options.burstThreshold || now < this.burstUntil) {
       if (now >= this.burstUntil) this.lastBurst = 0;
       this.lastBurst += this.waiting.length;
@@ -83,19 +86,23 @@ export class Pacer {
     const reset = this.waiting.findLastIndex((event) => event.type === "world.reset");
     if (reset >= 0) {
       const events = this.waiting.splice(0, reset + 1);
-      this.steps = this.waiting.filter(isStep).length;
+      this.steps = this.countSteps();
       this.nextAt = now;
       return { events, burst: false };
     }
     if (now < this.nextAt || this.waiting.length === 0) return { events: [], burst: false };
     // Through the next step, with the instant events before it.
-    const index = this.waiting.findIndex(isStep);
+    const index = this.waiting.findIndex((event, i, all) => isStep(event, all[i + 1]));
     const events = index < 0 ? this.flush() : this.waiting.splice(0, index + 1);
     if (index >= 0) {
       this.steps -= 1;
       this.nextAt = now + this.options.dwellMs;
     }
     return { events, burst: false };
+  }
+
+  private countSteps(): number {
+    return this.waiting.reduce((n, event, i, all) => n + (isStep(event, all[i + 1]) ? 1 : 0), 0);
   }
 
   /** Everything still waiting, let through at once (the switch to real time, a rewind, a reconnect). */

@@ -75,7 +75,7 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
 /** "message 4e155002-50c3-… moved to …" as "its message moved to …": a message id took a line of the sentence and told the learner nothing. */
 const withoutMessageIds = (text: string) => text.replace(/\bmessage [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "its message");
 
-const consumerWords = (consumer: Consumer) => (consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)");
+export const consumerWords = (consumer: Consumer) => (consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)");
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
 /** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
 const tasksOf = (ids: (number | null)[], most = 4) => {

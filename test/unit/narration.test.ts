@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
 import { concurrencyWords, describe as describeEvent, narrate } from "../../client/src/describe.js";
+import { purgeLine } from "../../client/src/views/narration.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
 let seq = 0;
@@ -73,5 +74,12 @@ describe("the timeline's rows", () => {
       { type: "message.deleted", queue: "interview-queue", messageId: `m${id}`, taskId: id, seq: ++seq, at: 1 } as FlowEvent,
     ];
     expect(narrate(Array.from({ length: 8 }, (_, i) => done(i + 1)).flat())).toBe("8 tasks and messages moved: 8 tasks completed, 8 messages deleted.");
+  });
+
+  it("says one PurgeQueue's deletions in one sentence, with how many went (the pace shows them as one step)", () => {
+    const purged = (taskId: number) => ({ type: "message.deleted", queue: "interview-queue.fifo", messageId: `m${taskId}`, taskId, purgedBy: "other-client", seq: taskId, at: 1 }) as FlowEvent;
+    const shown = [purged(31), purged(32)];
+    expect(purgeLine(shown, shown[1] as FlowEvent)).toBe("Another client (not the trigger) purged interview-queue.fifo (PurgeQueue): 2 messages are gone (tasks 31, 32).");
+    expect(purgeLine([purged(33)], purged(33))).toBeNull();
   });
 });

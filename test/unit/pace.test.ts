@@ -27,6 +27,16 @@ describe("the lesson pace", () => {
     expect(types(pacer.tick(600).events)).toEqual(["message.received"]);
   });
 
+  it("shows one PurgeQueue's deletions as one step, then the step after it a dwell later", () => {
+    const pacer = new Pacer(OPTIONS);
+    const purged = (taskId: number) => event({ type: "message.deleted", queue, messageId: `m${taskId}`, taskId, purgedBy: "other-client" });
+    pacer.arrive([purged(1), purged(2), purged(3), sent(4)], 0);
+    expect(pacer.stepsBehind).toBe(2);
+    expect(types(pacer.tick(0).events)).toEqual(["message.deleted", "message.deleted", "message.deleted"]);
+    expect(pacer.tick(599).events).toEqual([]);
+    expect(types(pacer.tick(600).events)).toEqual(["message.sent"]);
+  });
+
   it("keeps each step on screen for the dwell before showing the next", () => {
     const pacer = new Pacer(OPTIONS);
     pacer.arrive([sent(1), received(1)], 0);
