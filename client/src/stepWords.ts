@@ -75,7 +75,7 @@ export function narrationLine(event: FlowEvent, maxReceives: number | null): str
 /** "message 4e155002-50c3-… moved to …" as "its message moved to …": a message id took a line of the sentence and told the learner nothing. */
 const withoutMessageIds = (text: string) => text.replace(/\bmessage [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "its message");
 
-export const consumerWords = (consumer: Consumer) => (consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)");
+const consumerWords = (consumer: Consumer) => (consumer === "lambda-trigger" ? "the trigger" : "another client (not the trigger)");
 const ofTask = (taskId: number | null) => (taskId === null ? "a message without a task" : `the message of task ${taskId}`);
 /** " (tasks 1, 2, 3, 4 and 6 more)": at most `most` of them named. */
 const tasksOf = (ids: (number | null)[], most = 4) => {
@@ -153,4 +153,14 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
     }
   })();
   return step === null ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : `Step ${step}: ${text}.`;
+}
+
+/** One PurgeQueue's deletions, shown as one step (client/src/pace.ts): said once, with how many went. */
+export function purgeLine(shown: FlowEvent[], last: FlowEvent): string | null {
+  if (last.type !== "message.deleted" || last.purgedBy === undefined) return null;
+  const purged = shown.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined && e.queue === last.queue);
+  if (purged.length < 2) return null;
+  const tasks = purged.flatMap((e) => (e.type === "message.deleted" && e.taskId !== null ? [e.taskId] : []));
+  const who = consumerWords(last.purgedBy);
+  return `${who.charAt(0).toUpperCase()}${who.slice(1)} purged ${last.queue} (PurgeQueue): ${purged.length} messages are gone${tasks.length ? ` (tasks ${tasks.join(", ")})` : ""}.`;
 }

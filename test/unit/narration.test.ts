@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
 import { concurrencyWords, describe as describeEvent, narrate } from "../../client/src/describe.js";
-import { purgeLine } from "../../client/src/views/narration.js";
+import { purgeLine } from "../../client/src/stepWords.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
 let seq = 0;

@@ -1,7 +1,7 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { narrate } from "../describe.js";
 import type { RedrivePolicies } from "../redrivePolicies.js";
-import { consumerWords, narrationLine } from "../stepWords.js";
+import { narrationLine, purgeLine } from "../stepWords.js";
 
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
 const SPEAK_EVERY_MS = 1500;
@@ -10,16 +10,6 @@ const BURST_SAY_EVERY_MS = 1000;
 export interface Narration {
   /** Events just shown on the drawing (in order); `burst` when they were shown at once, in real time. */
   (shown: FlowEvent[], burst?: boolean): void;
-}
-
-/** One PurgeQueue's deletions, shown as one step (client/src/pace.ts): said once, with how many went. */
-export function purgeLine(shown: FlowEvent[], last: FlowEvent): string | null {
-  if (last.type !== "message.deleted" || last.purgedBy === undefined) return null;
-  const purged = shown.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined && e.queue === last.queue);
-  if (purged.length < 2) return null;
-  const tasks = purged.flatMap((e) => (e.type === "message.deleted" && e.taskId !== null ? [e.taskId] : []));
-  const who = consumerWords(last.purgedBy);
-  return `${who.charAt(0).toUpperCase()}${who.slice(1)} purged ${last.queue} (PurgeQueue): ${purged.length} messages are gone${tasks.length ? ` (tasks ${tasks.join(", ")})` : ""}.`;
 }
 
 /**
