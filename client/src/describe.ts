@@ -95,9 +95,10 @@ export const describe = (e: FlowEvent): string => {
     case "lambda.concurrency":
       return concurrencyWords(e);
     case "trigger.state":
-      return `trigger ${e.state}`;
+      // Which mapping: the standard queue's and the FIFO queue's triggers change state apart.
+      return `${e.mapping === "fifo" ? "FIFO mapping's trigger" : "trigger"} ${e.state}`;
     case "trigger.updated":
-      return `trigger settings changed: ${triggerWords(e.settings)}`;
+      return `${e.mapping === "fifo" ? "FIFO mapping's trigger" : "trigger"} settings changed: ${triggerWords(e.settings)}`;
     case "function.updated":
       return `function timeout ${e.settings.Timeout} s, ${e.settings.ReservedConcurrentExecutions == null ? "no reserved concurrency" : `reserved concurrency ${e.settings.ReservedConcurrentExecutions}`}`;
     case "faults.changed":

@@ -82,4 +82,9 @@ describe("the timeline's rows", () => {
     expect(purgeLine(shown, shown[1] as FlowEvent)).toBe("Another client (not the trigger) purged interview-queue.fifo (PurgeQueue): 2 messages are gone (tasks 31, 32).");
     expect(purgeLine([purged(33)], purged(33))).toBeNull();
   });
+
+  it("names the FIFO mapping's trigger in its state and settings rows, the standard one plainly", () => {
+    expect(describeEvent({ type: "trigger.state", state: "disabled", mapping: "fifo", seq: 1, at: 1 } as FlowEvent)).toBe("FIFO mapping's trigger disabled");
+    expect(describeEvent({ type: "trigger.state", state: "enabled", seq: 2, at: 1 } as FlowEvent)).toBe("trigger enabled");
+  });
 });
