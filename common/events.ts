@@ -296,6 +296,8 @@ export interface Snapshot {
     stepMode: { enabled: boolean; paused: PausedStep[] };
     /** Execution environments alive now (functions run out of process); older snapshots lack it: 0. */
     environments?: number;
+    /** The function's timeout and reserved concurrency (older snapshots lack them). */
+    function?: FunctionSettings;
   };
 }
 

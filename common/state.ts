@@ -4,7 +4,7 @@
 // `applyEvent` updates the state it is given (the fold owns it) instead of copying it per event.
 import { fifoQueueName } from "./fifo.js";
 import { addToTimeline, visibilityTimeoutSet, isHeartbeat } from "./heartbeat.js";
-import type { Consumer, Faults, FlowEvent, FunctionLanguage, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
+import type { Consumer, Faults, FlowEvent, FunctionLanguage, FunctionSettings, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
 
 export type MessageState = "visible" | "in-flight" | "delayed" | "dead-lettered";
 
@@ -87,6 +87,8 @@ export interface PlaygroundState {
    * invocations beyond them wait for one, this machine's limit and not Lambda's. Kept across a reset.
    */
   environments: number;
+  /** The function's settings (timeout in seconds, reserved concurrency), null until a snapshot or a `function.updated` says them. */
+  functionSettings: FunctionSettings | null;
   counters: Counters;
   /** The most recent events, oldest first (SQS calls are kept apart, in `calls`, except step mode's heartbeat: common/heartbeat.ts). */
   timeline: FlowEvent[];
@@ -139,6 +141,7 @@ export function emptyState(): PlaygroundState {
     faults: null,
     stepMode: { enabled: false, paused: [] },
     environments: 0,
+    functionSettings: null,
     counters: { sent: 0, received: 0, deleted: 0, deadLettered: 0, returned: 0, invocations: 0, failedInvocations: 0, filtered: 0, expired: 0, throttled: 0 },
     timeline: [],
     calls: [],
@@ -193,6 +196,7 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
     state.faults = snapshot.controls.faults;
     state.stepMode = { enabled: snapshot.controls.stepMode.enabled, paused: [...snapshot.controls.stepMode.paused] };
     state.environments = snapshot.controls.environments ?? 0;
+    state.functionSettings = snapshot.controls.function ?? null;
   }
   return state;
 }
@@ -347,7 +351,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       // began, and this event comes after its purge. Step mode switched on in between (lesson 1's
       // reset then its step-mode block, pressed quickly) was wiped here while the server kept it:
       // the page lost the Release button and the checks read step mode as off.
-      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, fifoMapping: state.fifoMapping, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit, stepMode: state.stepMode, faults: state.faults, functionCode: state.functionCode, environments: state.environments });
+      Object.assign(state, { ...emptyState(), seq: state.seq, timeline: state.timeline, calls: state.calls, trigger: state.trigger, fifoMapping: state.fifoMapping, concurrency: state.concurrency, peakConcurrencyLimit: state.concurrency.limit, stepMode: state.stepMode, faults: state.faults, functionCode: state.functionCode, environments: state.environments, functionSettings: state.functionSettings });
       break;
     case "lambda.cold-start":
       state.environments += 1;
@@ -356,6 +360,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
       state.environments = Math.max(0, state.environments - 1);
       break;
     case "function.updated":
+      state.functionSettings = event.settings;
       break;
     case "trial.started":
       state.trialAfterTaskId = event.afterTaskId;

@@ -252,6 +252,7 @@ async function startWired(config: Config, options: PlaygroundOptions, { lessons,
       faults: faults.faults,
       stepMode: { enabled: gate.isEnabled, paused: gate.paused() },
       environments: functionRuntime?.pool.size ?? 0,
+      function: (({ warnings: _warnings, ...settings }) => settings)(controls.functionView()),
     },
   });
   const snapshot = sharedSnapshots(() => budgetSnapshot(snapshotParts(), options.snapshotBudgetBytes), () => events.lastSeq, clock);

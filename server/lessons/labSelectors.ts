@@ -66,5 +66,17 @@ export const LAB_SELECTORS: Record<string, Selector> = {
   "faults.responseKey": (s) => s.faults?.responseKey ?? null,
   "trigger.reportsBatchItemFailures": (s) => s.trigger.settings?.FunctionResponseTypes.includes("ReportBatchItemFailures") ?? null,
   "trigger.maximumConcurrency": (s) => s.trigger.settings?.ScalingConfig.MaximumConcurrency ?? null,
+  /**
+   * Whether a full batch of the standard mapping's BatchSize, at the handler's added delay per
+   * record, ends within the function's timeout (records are handled one after another): lab 6's
+   * bigger batches passed its trial only because ten pollers never filled them. Null until the
+   * trigger's, the faults' and the function's settings are known.
+   */
+  "trigger.fullBatchFitsTimeout": (s) => {
+    const batch = s.trigger.settings?.BatchSize;
+    const timeout = s.functionSettings?.Timeout;
+    if (batch === undefined || timeout === undefined || !s.faults) return null;
+    return batch * (s.faults.delayMs ?? 0) <= timeout * 1000;
+  },
   ...ORDER_SELECTORS,
 };
