@@ -164,3 +164,14 @@ export function purgeLine(shown: FlowEvent[], last: FlowEvent): string | null {
   const who = consumerWords(last.purgedBy);
   return `${who.charAt(0).toUpperCase()}${who.slice(1)} purged ${last.queue} (PurgeQueue): ${purged.length} messages are gone${tasks.length ? ` (tasks ${tasks.join(", ")})` : ""}.`;
 }
+
+/**
+ * The trigger's filter event that a shown deletion belongs to, or null. A filtered message's
+ * deletion comes with it: said as "deleted: done", it read as the task processed (lesson 14's point
+ * is that it was not), so the filter's sentence is said instead.
+ */
+export function filterOf(shown: FlowEvent[], last: FlowEvent): Extract<FlowEvent, { type: "trigger.filtered" }> | null {
+  if (last.type !== "message.deleted") return null;
+  const filter = shown.findLast((e) => e.type === "trigger.filtered" && e.messageIds.includes(last.messageId));
+  return filter?.type === "trigger.filtered" ? filter : null;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
 import { concurrencyWords, describe as describeEvent, narrate } from "../../client/src/describe.js";
-import { purgeLine } from "../../client/src/stepWords.js";
+import { filterOf, purgeLine } from "../../client/src/stepWords.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
 let seq = 0;
@@ -86,5 +86,13 @@ describe("the timeline's rows", () => {
   it("names the FIFO mapping's trigger in its state and settings rows, the standard one plainly", () => {
     expect(describeEvent({ type: "trigger.state", state: "disabled", mapping: "fifo", seq: 1, at: 1 } as FlowEvent)).toBe("FIFO mapping's trigger disabled");
     expect(describeEvent({ type: "trigger.state", state: "enabled", seq: 2, at: 1 } as FlowEvent)).toBe("trigger enabled");
+  });
+
+  it("tells a filtered message's deletion by its filter, not as a task done", () => {
+    const filtered = { type: "trigger.filtered", messageIds: ["m37"], taskIds: [37], seq: 1, at: 1 } as FlowEvent;
+    const deleted = { type: "message.deleted", queue: "interview-queue", messageId: "m37", taskId: 37, seq: 2, at: 1 } as FlowEvent;
+    const other = { type: "message.deleted", queue: "interview-queue", messageId: "m38", taskId: 38, seq: 3, at: 1 } as FlowEvent;
+    expect(filterOf([filtered, deleted], deleted)).toBe(filtered);
+    expect(filterOf([filtered, other], other)).toBeNull();
   });
 });

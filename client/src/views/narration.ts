@@ -1,7 +1,7 @@
 import type { FlowEvent } from "../../../common/events.js";
 import { narrate } from "../describe.js";
 import type { RedrivePolicies } from "../redrivePolicies.js";
-import { narrationLine, purgeLine } from "../stepWords.js";
+import { filterOf, narrationLine, purgeLine } from "../stepWords.js";
 
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
 const SPEAK_EVERY_MS = 1500;
@@ -33,6 +33,10 @@ export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Na
     pending = [];
     if (text) spoken.textContent = text;
   };
+  const filteredLine = (shown: FlowEvent[], last: FlowEvent) => {
+    const filter = filterOf(shown, last);
+    return filter ? line(filter) : null;
+  };
   let burstSaidAt = -Infinity;
   // A burst's events not summed up yet, and the summary that will say them.
   let unsaid: FlowEvent[] = [];
@@ -58,7 +62,7 @@ export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Na
       clearTimeout(trailing);
       trailing = undefined;
       unsaid = [];
-      show(purgeLine(shown, last) ?? line(last));
+      show(purgeLine(shown, last) ?? filteredLine(shown, last) ?? line(last));
     } else if (burst) {
       // Summed up once a second (a sentence rewritten ten times a second cannot be read), and once
       // more a second after the last: the line said "Task 9: now processing" for minutes after the
