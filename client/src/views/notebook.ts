@@ -113,6 +113,11 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     () => live?.evaluate() ?? Promise.resolve(),
     () => live?.waiting ?? false,
   );
+  // The world reset under way (the head's or a part's), settled when it is done, failed or not.
+  let worldReset: Promise<unknown> = Promise.resolve();
+  const resetting = (reset: Promise<unknown>) => {
+    worldReset = reset.catch(() => {});
+  };
 
   // The keyboard goes to the new part's heading, announced, by views/stepFocus.ts (the one place that does it).
   // The interview drill takes the notebook's place at `#/drill/<n>`; "◀ Lessons" returns to the lesson left.
@@ -193,11 +198,13 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, partIndex + 2));
     if (nextLesson) root.querySelector(".nb-nav .next-lesson")?.addEventListener("click", () => go(nextLesson.id, 1));
     root.querySelector(".nb-head .reset")?.addEventListener("click", () =>
-      void call("POST", "/api/reset").then((result) => {
-        // A world reset starts the part again: nothing it showed about the world before still holds.
-        if (result.ok) live?.restart();
-        recheck.changed();
-      }),
+      void resetting(
+        call("POST", "/api/reset").then((result) => {
+          // A world reset starts the part again: nothing it showed about the world before still holds.
+          if (result.ok) live?.restart();
+          recheck.changed();
+        }),
+      ),
     );
 
     live?.close();
@@ -243,12 +250,18 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         if (button.getAttribute("aria-busy") === "true") return;
         button.setAttribute("aria-busy", "true");
       }
-      void act(part, el, deps.runInTerminal).then((done) => {
+      // An action pressed while a world reset is still under way goes after it: sent before, the
+      // reset undid it (lesson 3's trigger turned off, then on again by the reset), and the reset's
+      // restart of the part then left its check ○ for good.
+      const run = part.kind === "reset" ? act(part, el, deps.runInTerminal) : worldReset.then(() => act(part, el, deps.runInTerminal));
+      const acted = run.then((done) => {
         // The part's own Reset starts it again, Release buttons and checks included (a redo showed
         // "released ✓" beside steps not yet released, and a ✓ while the new task waited at step 5).
         // A new trial too: what follows it judges the new trial's tasks.
         if (done && (part.kind === "reset" || part.kind === "trial")) visit?.restart(el);
-      }).finally(() => {
+      });
+      if (part.kind === "reset") resetting(acted);
+      void acted.finally(() => {
         button.removeAttribute("aria-busy");
         visit?.acted(el);
         recheck.changed();

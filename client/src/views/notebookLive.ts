@@ -181,15 +181,17 @@ export class LivePart {
     }
     const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     const nextAction = this.actions.find((action) => follows(el, action));
+    const pressedCheck = el.classList.contains("check");
     for (const check of this.checks) {
-      const judgesThis = check.el === el || (follows(el, check.el) && (!nextAction || follows(check.el, nextAction)));
-      if (!(judgesThis || follows(check.el, el))) continue;
+      const led = follows(el, check.el) && (!nextAction || follows(check.el, nextAction));
+      if (!(check.el === el || follows(check.el, el) || led)) continue;
       check.live = true;
       check.awaited = true;
-      // Its action done again (or Check pressed): judged again on the world now, its ✓ kept on
-      // screen until the answer says otherwise. A lab's verdict stayed ✓ through a second trial
-      // that failed, and through twice the orders it asks for; Check did nothing.
-      if (judgesThis && !check.earlier) check.passed = false;
+      // Its action done again: judged again on the world now, its ✓ kept on screen until the answer
+      // says otherwise (a lab's verdict stayed ✓ through twice the orders it asks for). Not at a
+      // Check press: a ✓ may be a passing moment ("the task waits behind the poison message" in
+      // lesson 15), and judged again later it went back to waiting for good.
+      if (led && !pressedCheck && !check.earlier) check.passed = false;
     }
   }
 
