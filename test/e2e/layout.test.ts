@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { Lesson, LessonSummary } from "../../common/lessons.js";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
-import { coveredLabels, cutOffIn, drawingFacts, expectTidy, inside, nextFrames, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
+import { coveredLabels, drawingFacts, expectTidy, inside, openPage, overlappingPairs, rectsOf, SIZES, STAGE_PARTS, windowRect, type PageElement, type PageGlobals, type Rect } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
@@ -173,28 +173,6 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
     }
   });
 
-  it("at 1024×768, keeps the drawer's tabs and the terminal's switches on one row in lesson 21's wider column, the drawer open or tall", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/write-the-handler/2");
-    try {
-      await openTab(page, "terminal");
-      // One row: every one of them starts above the bottom of every other.
-      const oneRow = () =>
-        page.$$eval('.dock-tabs [role="tab"], .dock-tools button:not([hidden])', (els) => {
-          const rects = els.map((el) => el.getBoundingClientRect());
-          return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom));
-        });
-      // Two rows took a row of the terminal's (the seven tabs and "Screen reader" beside them).
-      expect(await oneRow()).toBe(true);
-      await page.click('[aria-label="Make the drawer taller"]');
-      await page.waitForSelector('[aria-label="Make the drawer smaller"]');
-      await page.screenshot({ path: "test-results/layout-tabs-lesson21-1024.png" });
-      expect(await oneRow()).toBe(true);
-      expect(await page.getAttribute(".term-sr", "aria-label")).toBe("Screen reader");
-    } finally {
-      await page.close();
-    }
-  });
-
   it("at 1024×768, shows every column of the queue inspector whole, words at 12 px or more", { timeout: 60_000 }, async () => {
     const page = await open(1024, 768, "", "#/lessons/the-whole-flow/3");
     try {
@@ -296,45 +274,6 @@ describe.skipIf(!hasChromium())("a message paused in step mode at the trigger", 
       }
     });
   }
-});
-
-describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
-  it("fits the chart in the drawer: its plot, the time labels under it and its legend inside, nothing to scroll", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/scalability/1");
-    try {
-      await openTab(page, "chart");
-      for (const size of ["open", "tall"]) {
-        if (size === "tall") await page.click('[aria-label="Make the drawer taller"]');
-        await page.waitForSelector(`.dock[data-size=${size}]`);
-        await nextFrames(page);
-        await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chart-${size}.png` });
-        // uPlot draws the time labels in its canvas, at its bottom: the canvas whole is the labels whole.
-        // It once was 170 px tall in a 138 px drawer, the labels and the legend under the drawer's edge.
-        expect(await cutOffIn(page, "#panel-chart", ".uplot, .u-legend tr"), `the drawer ${size}`).toEqual([]);
-        const { plot } = await rectsOf(page, { plot: "#panel-chart .uplot" });
-        expect(plot?.height, `the drawer ${size}: a plot, not a sliver`).toBeGreaterThanOrEqual(80);
-      }
-    } finally {
-      await page.close();
-    }
-  });
-
-  it("shows the chaos panel's forms whole with the drawer tall in the lesson's column, nothing past its edge", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/scalability/1");
-    try {
-      await openTab(page, "chaos");
-      await page.click('[aria-label="Make the drawer taller"]');
-      await page.waitForSelector(".dock[data-size=tall]");
-      await page.click(".chaos-toggle");
-      await page.waitForSelector(".chaos-trigger button[type=submit]");
-      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chaos-tall.png` });
-      // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
-      // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
-      expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  });
 });
 
 describe.skipIf(!hasChromium())("the way on to the next lesson", () => {

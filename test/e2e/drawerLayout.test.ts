@@ -1,0 +1,74 @@
+// The drawer of tools under the drawing at a projector's 1024×768, open under the drawing and
+// made tall under the lesson: its tab row, the chart and the chaos panel fit it. Layout facts
+// only; screenshots in test-results/ to look at. (Split from layout.test.ts.)
+import { describe, expect, it } from "vitest";
+import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
+import { cutOffIn, nextFrames, openPage, rectsOf } from "../helpers/layout.js";
+import { playgroundPerFile } from "../helpers/playground.js";
+import { ROOT } from "../helpers/process.js";
+
+const browser = pagesPerTest();
+const playground = playgroundPerFile();
+
+const open = (width: number, height: number, query?: string, hash?: string) => openPage(browser, playground(), { width, height, query, hash });
+
+describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
+  it("at 1024×768, keeps the drawer's tabs and the terminal's switches on one row in lesson 21's wider column, the drawer open or tall", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/write-the-handler/2");
+    try {
+      await openTab(page, "terminal");
+      // One row: every one of them starts above the bottom of every other.
+      const oneRow = () =>
+        page.$$eval('.dock-tabs [role="tab"], .dock-tools button:not([hidden])', (els) => {
+          const rects = els.map((el) => el.getBoundingClientRect());
+          return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom));
+        });
+      // Two rows took a row of the terminal's (the seven tabs and "Screen reader" beside them).
+      expect(await oneRow()).toBe(true);
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector('[aria-label="Make the drawer smaller"]');
+      await page.screenshot({ path: `${ROOT}test-results/layout-tabs-lesson21-1024.png` });
+      expect(await oneRow()).toBe(true);
+      expect(await page.getAttribute(".term-sr", "aria-label")).toBe("Screen reader");
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("fits the chart in the drawer: its plot, the time labels under it and its legend inside, nothing to scroll", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chart");
+      for (const size of ["open", "tall"]) {
+        if (size === "tall") await page.click('[aria-label="Make the drawer taller"]');
+        await page.waitForSelector(`.dock[data-size=${size}]`);
+        await nextFrames(page);
+        await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chart-${size}.png` });
+        // uPlot draws the time labels in its canvas, at its bottom: the canvas whole is the labels whole.
+        // It once was 170 px tall in a 138 px drawer, the labels and the legend under the drawer's edge.
+        expect(await cutOffIn(page, "#panel-chart", ".uplot, .u-legend tr"), `the drawer ${size}`).toEqual([]);
+        const { plot } = await rectsOf(page, { plot: "#panel-chart .uplot" });
+        expect(plot?.height, `the drawer ${size}: a plot, not a sliver`).toBeGreaterThanOrEqual(80);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows the chaos panel's forms whole with the drawer tall in the lesson's column, nothing past its edge", { timeout: 60_000 }, async () => {
+    const page = await open(1024, 768, "", "#/lessons/scalability/1");
+    try {
+      await openTab(page, "chaos");
+      await page.click('[aria-label="Make the drawer taller"]');
+      await page.waitForSelector(".dock[data-size=tall]");
+      await page.click(".chaos-toggle");
+      await page.waitForSelector(".chaos-trigger button[type=submit]");
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-chaos-tall.png` });
+      // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
+      // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
+      expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
