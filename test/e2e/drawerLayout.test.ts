@@ -1,6 +1,7 @@
 // The drawer of tools under the drawing at a projector's 1024×768, open under the drawing and
 // made tall under the lesson: its tab row, the chart and the chaos panel fit it. Layout facts
 // only; screenshots in test-results/ to look at. (Split from layout.test.ts.)
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
 import { cutOffIn, nextFrames, openPage, rectsOf } from "../helpers/layout.js";
@@ -10,12 +11,19 @@ import { ROOT } from "../helpers/process.js";
 const browser = pagesPerTest();
 const playground = playgroundPerFile();
 
-const open = (width: number, height: number, query?: string, hash?: string) => openPage(browser, playground(), { width, height, query, hash });
+/** Runs `body` on a page at 1024×768 opened at `hash` (the learner's view), closing it after. */
+async function atProjector(hash: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const page = await openPage(browser, playground(), { width: 1024, height: 768, query: "", hash });
+  try {
+    await body(page);
+  } finally {
+    await page.close();
+  }
+}
 
 describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
   it("at 1024×768, keeps the drawer's tabs and the terminal's switches on one row in lesson 21's wider column, the drawer open or tall", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/write-the-handler/2");
-    try {
+    await atProjector("#/lessons/write-the-handler/2", async (page) => {
       await openTab(page, "terminal");
       // One row: every one of them starts above the bottom of every other.
       const oneRow = () =>
@@ -30,14 +38,11 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
       await page.screenshot({ path: `${ROOT}test-results/layout-tabs-lesson21-1024.png` });
       expect(await oneRow()).toBe(true);
       expect(await page.getAttribute(".term-sr", "aria-label")).toBe("Screen reader");
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it("fits the chart in the drawer: its plot, the time labels under it and its legend inside, nothing to scroll", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/scalability/1");
-    try {
+    await atProjector("#/lessons/scalability/1", async (page) => {
       await openTab(page, "chart");
       for (const size of ["open", "tall"]) {
         if (size === "tall") await page.click('[aria-label="Make the drawer taller"]');
@@ -50,14 +55,11 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
         const { plot } = await rectsOf(page, { plot: "#panel-chart .uplot" });
         expect(plot?.height, `the drawer ${size}: a plot, not a sliver`).toBeGreaterThanOrEqual(80);
       }
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it("shows the chaos panel's forms whole with the drawer tall in the lesson's column, nothing past its edge", { timeout: 60_000 }, async () => {
-    const page = await open(1024, 768, "", "#/lessons/scalability/1");
-    try {
+    await atProjector("#/lessons/scalability/1", async (page) => {
       await openTab(page, "chaos");
       await page.click('[aria-label="Make the drawer taller"]');
       await page.waitForSelector(".dock[data-size=tall]");
@@ -67,8 +69,6 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
       // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
       // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
       expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
