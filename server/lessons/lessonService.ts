@@ -81,7 +81,7 @@ export class LessonService {
     if (!check || check.kind !== "check") throw new ControlError(404, "CheckNotFound", `lesson "${id}" has no check ${index} in step ${step}`);
     const result = evaluateCheck(check, this.state, this.clock());
     // The event after which it became so: the page shows a ✓ once the drawing has drawn that event.
-    const seq = this.since.since(`check:${id}:${step as number}:${index as number}`, () => evaluateCheck(check, this.state, this.clock()).status, this.state.seq);
+    const seq = this.since.since(`check:${id}:${step as number}:${index as number}`, () => evaluateCheck(check, this.state, this.clock()).status, this.state.seq, result.status);
     return { ...result, seq };
   }
 
@@ -92,7 +92,7 @@ export class LessonService {
     const predict = (lesson.steps[step as number]?.parts.filter((p) => p.kind === "predict") ?? [])[index as number];
     if (!predict || predict.kind !== "predict") throw new ControlError(404, "PredictionNotFound", `lesson "${id}" has no prediction ${index} in step ${step}`);
     const outcome = evaluatePrediction(predict, this.state, this.clock());
-    const seq = this.since.since(`prediction:${id}:${step as number}:${index as number}`, () => evaluatePrediction(predict, this.state, this.clock()).actual, this.state.seq);
+    const seq = this.since.since(`prediction:${id}:${step as number}:${index as number}`, () => evaluatePrediction(predict, this.state, this.clock()).actual, this.state.seq, outcome.actual);
     return { ...outcome, seq };
   }
 }

@@ -45,11 +45,12 @@ export class ValueSince {
    * @param key what is read, e.g. `check:<lesson>:<part>:<index>`
    * @param read the value now, JSON-serialisable
    * @param seq the state's latest sequence number
+   * @param current the value now, when the caller has just read it (read() is not called again)
    */
-  since(key: string, read: () => unknown, seq: number): number {
+  since(key: string, read: () => unknown, seq: number, current: unknown = read()): number {
     this.latestSeq = Math.max(this.latestSeq, seq);
     const now = this.clock();
-    const value = JSON.stringify(read());
+    const value = JSON.stringify(current);
     let watch = this.watches.get(key);
     if (!watch) {
       watch = { read, value, since: seq, askedAt: now };

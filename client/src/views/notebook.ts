@@ -198,7 +198,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     root.querySelector(".nb-nav .next")?.addEventListener("click", () => go(current.id, partIndex + 2));
     if (nextLesson) root.querySelector(".nb-nav .next-lesson")?.addEventListener("click", () => go(nextLesson.id, 1));
     root.querySelector(".nb-head .reset")?.addEventListener("click", () =>
-      void resetting(
+      resetting(
         call("POST", "/api/reset").then((result) => {
           // A world reset starts the part again: nothing it showed about the world before still holds.
           if (result.ok) live?.restart();
