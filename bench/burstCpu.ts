@@ -4,31 +4,17 @@
 // the invocations' batch sizes and the highest concurrency. `--warm N` bursts N tasks first, so the
 // environments are warm. Run `npm run build` first: the server measured is the built one. Linux only
 // (/proc).
-import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { io } from "socket.io-client";
 import type { FlowEvent } from "../common/events.js";
 import { runClient } from "./clients/runClient.js";
+import { cpuSince } from "./procCpu.js";
 import { burstTasks } from "./scenarios/burst.js";
 import { startPlaygroundProcess } from "./server.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { warm: { type: "string" } } });
 const [mode = "runtime", count = "2000"] = positionals;
-
-/** User and system CPU of a process so far (s), from /proc/<pid>/stat; zeros once it is gone. */
-function cpuOf(pid: number): { user: number; system: number } {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
-  } catch {
-    return { user: 0, system: 0 };
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry) && Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]) === pid).map(Number);
-}
 
 const server = await startPlaygroundProcess({ LESSON_FUNCTION: mode });
 const socket = io(server.url, { transports: ["websocket"], forceNew: true });
@@ -42,17 +28,11 @@ socket.on("events", (events: FlowEvent[]) => {
 });
 await runClient({ kind: "burst-raw", endpoint: server.sqsEndpoint, count: 200, concurrency: 16 });
 if (values.warm) await burstTasks(server.url, Number(values.warm), 16, 120_000);
-const pid = server.child.pid ?? 0;
-const before = new Map([pid, ...childrenOf(pid)].map((p) => [p, cpuOf(p)]));
+const spentSince = cpuSince(server.child.pid ?? 0);
 const batchesBefore = batches.length;
 const watcherBefore = process.cpuUsage();
 const burst = await burstTasks(server.url, Number(count), 16, 120_000);
-const spent = (p: number) => {
-  const now = cpuOf(p);
-  const then = before.get(p) ?? { user: 0, system: 0 };
-  return { user: now.user - then.user, system: now.system - then.system };
-};
-const environments = childrenOf(pid).map(spent).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
+const { own, children: environments } = spentSince();
 const watcher = process.cpuUsage(watcherBefore);
 const measured = batches.slice(batchesBefore);
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -61,7 +41,7 @@ console.log(JSON.stringify({
   tasks: burst.posted,
   tasks_per_s: Math.round((burst.posted / burst.elapsedMs) * 1000),
   lost: burst.lost,
-  server_cpu_s: { user: round(spent(pid).user), system: round(spent(pid).system) },
+  server_cpu_s: { user: round(own.user), system: round(own.system) },
   environments_cpu_s: { user: round(environments.user), system: round(environments.system) },
   watcher_cpu_s: round((watcher.user + watcher.system) / 1e6),
   invocations: measured.length,

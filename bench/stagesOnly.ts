@@ -1,8 +1,11 @@
 // `npx tsx bench/stagesOnly.ts [tasks] [cpuProfileDir]`: where an idle task's end-to-end time goes. Posts tasks one
 // after another to a fresh built playground and prints, per stage between two of its events
-// (event `at` timestamps, ms), the median and p90 over the tasks. Run `npm run build` first.
+// (event `at` timestamps, ms), the median and p90 over the tasks, then the CPU each process spent
+// per task (Linux: /proc). `LESSON_FUNCTION=in-process` in the environment measures the function in
+// the playground's process. Run `npm run build` first.
 import { io } from "socket.io-client";
 import type { FlowEvent } from "../common/events.js";
+import { cpuSince } from "./procCpu.js";
 import { startPlaygroundProcess } from "./server.js";
 import { percentile } from "./stats.js";
 
@@ -37,7 +40,13 @@ socket.on("events", (events: FlowEvent[]) => {
 });
 await new Promise((resolve) => socket.once("snapshot", resolve));
 const posted: number[] = [];
+let spentSince: ReturnType<typeof cpuSince> | undefined;
+let clientSince = process.cpuUsage();
 for (let i = 0; i < tasks + 20; i++) {
+  if (i === 20) {
+    spentSince = cpuSince(server.child.pid ?? 0);
+    clientSince = process.cpuUsage();
+  }
   const t0 = Date.now();
   const res = await fetch(`${server.url}/tasks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: `stage ${i}` }) });
   const { id } = (await res.json()) as { id: number };
@@ -47,6 +56,8 @@ for (let i = 0; i < tasks + 20; i++) {
     posted.push(id);
   }
 }
+const spent = spentSince?.();
+const client = process.cpuUsage(clientSince);
 await new Promise((r) => setTimeout(r, 200));
 socket.disconnect();
 await server.stop();
@@ -59,3 +70,7 @@ for (let i = 1; i < order.length; i++) {
 }
 const total = posted.map((id) => byTask.get(id)!.get("client")! - byTask.get(id)!.get("post")!);
 console.log(`post → client p50 ${percentile(total, 50)} p90 ${percentile(total, 90)}`);
+const perTask = (seconds: number) => ((seconds * 1000) / tasks).toFixed(2);
+if (spent) {
+  console.log(`CPU per task (ms, user + system): playground ${perTask(spent.own.user)} + ${perTask(spent.own.system)}, execution environments ${perTask(spent.children.user)} + ${perTask(spent.children.system)}, this client ${perTask(client.user / 1e6)} + ${perTask(client.system / 1e6)}`);
+}
