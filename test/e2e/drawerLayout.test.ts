@@ -1,25 +1,16 @@
 // The drawer of tools under the drawing at a projector's 1024×768, open under the drawing and
 // made tall under the lesson: its tab row, the chart and the chaos panel fit it. Layout facts
 // only; screenshots in test-results/ to look at. (Split from layout.test.ts.)
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, openTab, pagesPerTest } from "../helpers/browser.js";
-import { cutOffIn, nextFrames, openPage, rectsOf } from "../helpers/layout.js";
+import { cutOffIn, nextFrames, projectorPages, rectsOf, type PageElement } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
 const browser = pagesPerTest();
 const playground = playgroundPerFile();
 
-/** Runs `body` on a page at 1024×768 opened at `hash` (the learner's view), closing it after. */
-async function atProjector(hash: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const page = await openPage(browser, playground(), { width: 1024, height: 768, query: "", hash });
-  try {
-    await body(page);
-  } finally {
-    await page.close();
-  }
-}
+const atProjector = projectorPages(browser, playground);
 
 describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the drawing and tall under the lesson", () => {
   it("at 1024×768, keeps the drawer's tabs and the terminal's switches on one row in lesson 21's wider column, the drawer open or tall", { timeout: 60_000 }, async () => {
@@ -69,6 +60,30 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
       // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
       // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
       expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
+    });
+  });
+
+  it("shows at least four timeline rows in the drawer under the drawing, the call counts folded beside the heading", { timeout: 60_000 }, async () => {
+    await atProjector("#/lessons/the-whole-flow/1", async (page) => {
+      await page.click(".block.http .run");
+      await page.waitForSelector(".step .block.check[data-status=passed]", { timeout: 30_000 });
+      await openTab(page, "timeline");
+      await page.waitForSelector(".wire-counts summary:has-text('SQS calls since the last reset: ')");
+      await nextFrames(page);
+      await page.screenshot({ path: `${ROOT}test-results/layout-1024x768-timeline-open.png` });
+      // The counts' buttons took four lines of this drawer once, and the list showed about two rows.
+      const whole = () =>
+        page.$$eval("#panel-timeline .timeline li", (rows) => {
+          const panel = (rows[0]?.closest(".tab-panel") as PageElement).getBoundingClientRect();
+          return rows.filter((row) => {
+            const r = row.getBoundingClientRect();
+            return r.y >= panel.y && r.y + r.height <= panel.y + panel.height;
+          }).length;
+        });
+      expect(await whole()).toBeGreaterThanOrEqual(4);
+      await page.click(".wire-counts summary");
+      await page.click(".wire-counts button:has-text('api SendMessage × 1')");
+      await page.waitForSelector(".wire h3:has-text('the latest api SendMessage call')");
     });
   });
 });

@@ -181,6 +181,21 @@ export async function openPage(
   return page;
 }
 
+/**
+ * `atProjector(hash, body)`: runs `body` on a page at a projector's 1024×768 opened at `hash` (the
+ * learner's view, with the terminal's token), closing the page after, failed or not.
+ */
+export function projectorPages(browser: Parameters<typeof openPage>[0], playground: () => Parameters<typeof openPage>[1]) {
+  return async (hash: string, body: (page: Page) => Promise<void>): Promise<void> => {
+    const page = await openPage(browser, playground(), { width: 1024, height: 768, query: "", hash });
+    try {
+      await body(page);
+    } finally {
+      await page.close();
+    }
+  };
+}
+
 /** The window as a Rect (CSS px). */
 export const windowRect = (page: Page): Rect => ({ x: 0, y: 0, ...(page.viewportSize() as { width: number; height: number }) });
 

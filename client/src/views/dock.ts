@@ -1,8 +1,9 @@
 // The tools under the flow drawing, one click away: the terminal, tasks, the queue inspector, the
 // timeline with the wire inspector, the chart, time travel and the chaos panel, as tabs over one
 // drawer. The drawer is closed at first (the drawing gets the room); choosing a tab opens it, and
-// choosing the open tab again closes it. The terminal opens taller (at least 20 rows) when a
-// lesson block sends it a command.
+// its ✕ (or Escape on a tab) closes it. Choosing the open tab again leaves it open: a learner who
+// clicked "Timeline" to come back to it saw the drawer vanish. The terminal opens taller (at least
+// 20 rows) when a lesson block sends it a command.
 
 export type DockSize = "closed" | "open" | "tall";
 
@@ -24,6 +25,7 @@ export function mountDock(root: HTMLElement): Dock {
   const tabs = [...root.querySelectorAll<HTMLButtonElement>("[role=tab][data-tab]")];
   const panels = new Map([...root.querySelectorAll<HTMLElement>("[role=tabpanel][data-tab]")].map((p) => [p.dataset.tab as string, p]));
   const sizeButton = root.querySelector(".dock-size") as HTMLButtonElement;
+  const closeButton = root.querySelector(".dock-close") as HTMLButtonElement;
   const listeners: (() => void)[] = [];
   let size: DockSize = "closed";
   let current: string | null = null;
@@ -38,6 +40,7 @@ export function mountDock(root: HTMLElement): Dock {
     }
     for (const [name, panel] of panels) panel.hidden = size === "closed" || name !== current;
     sizeButton.hidden = size === "closed";
+    closeButton.hidden = size === "closed";
     sizeButton.textContent = size === "tall" ? "▾" : "▴";
     sizeButton.setAttribute("aria-label", size === "tall" ? "Make the drawer smaller" : "Make the drawer taller");
     sizeButton.title = sizeButton.getAttribute("aria-label") as string;
@@ -66,8 +69,9 @@ export function mountDock(root: HTMLElement): Dock {
   };
 
   for (const tab of tabs) {
-    tab.addEventListener("click", () => (tab.dataset.tab === dock.tab ? dock.close() : dock.open(tab.dataset.tab as string)));
+    tab.addEventListener("click", () => dock.open(tab.dataset.tab as string));
     tab.addEventListener("keydown", (key) => {
+      if (key.key === "Escape" && dock.tab) return dock.close();
       const at = tabs.indexOf(tab);
       const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[key.key];
       if (to === undefined) return;
@@ -78,6 +82,11 @@ export function mountDock(root: HTMLElement): Dock {
     });
   }
   sizeButton.addEventListener("click", () => current && dock.open(current, size === "tall" ? "open" : "tall"));
+  closeButton.addEventListener("click", () => {
+    dock.close();
+    // The keyboard stays in the tool bar, on the tab that was open.
+    tabs.find((tab) => tab.dataset.tab === current)?.focus();
+  });
   render();
   return dock;
 }

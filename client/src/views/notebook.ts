@@ -142,7 +142,17 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     if (lesson?.id !== chosen.id) lesson = await getJson<Lesson>(`/api/lessons/${chosen.id}`);
     partIndex = Math.min(part, lesson.steps.length) - 1;
     localStorage.setItem(PROGRESS_KEY, JSON.stringify({ ...progress(), [lesson.id]: partIndex + 1 }));
-    render(lesson);
+    render(lesson, linkNotice(id, chosen, part, lesson.steps.length));
+  };
+
+  /**
+   * What the page says when a link asked for something it does not have: a lesson whose name no
+   * lesson has (an old or mistyped link opened lesson 1 without a word), or a part past the last.
+   */
+  const linkNotice = (asked: string | null, shown: LessonSummary, part: number, parts: number): string | null => {
+    if (asked !== null && asked !== shown.id) return `There is no lesson called “${esc(asked)}” (the link may be mistyped or from an older version): here is ${numbered(shown)}. The list above has every lesson and lab.`;
+    if (part > parts) return `This ${shown.kind === "lab" ? "lab" : "lesson"} has ${parts} part${parts === 1 ? "" : "s"}: here is the last.`;
+    return null;
   };
 
   const go = (id: string, part: number) => {
@@ -151,7 +161,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
 
   const predictionKey = (index: number) => `${lesson?.id}/${partIndex}/${index}`;
 
-  const render = (current: Lesson) => {
+  const render = (current: Lesson, notice: string | null = null) => {
     const part = current.steps[partIndex];
     if (!part) return;
     const order = lessons.findIndex((l) => l.id === current.id);
@@ -176,6 +186,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         ${drill ? `<a class="drill-link" href="#/drill" title="Questions interviewers ask, each answered by an experiment">Interview drill</a>` : ""}
         ${headReset}
       </div>
+      ${notice ? `<p class="nb-notice" role="status">${notice}</p>` : ""}
       <h2 class="lesson-title">${current.kind === "lab" ? `<span class="lab-badge">Failure lab ${current.order}</span> ` : ""}${esc(current.title)}</h2>
       <p class="goal"><strong>Goal:</strong> ${esc(current.goal)}</p>
       ${partIndex === 0 && current.intro ? `<div class="prose">${marked.parse(current.intro)}</div>` : ""}

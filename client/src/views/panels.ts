@@ -105,15 +105,16 @@ const wholeBodyButtons = (messageIds: string[]) =>
 const callHtml = (c: PlaygroundState["calls"][number]) =>
   `<details open><summary>${esc(c.caller)} → POST / <code>X-Amz-Target: ${esc(c.target)}</code> (${c.durationMs} ms)${c.error ? ` — ${esc(c.error.code)}` : ""}</summary><div class="wire-pair"><pre>${esc(JSON.stringify(c.request, null, 2))}</pre><pre>${esc(JSON.stringify(c.error ?? c.response, null, 2))}</pre></div>${c.bodiesCut ? wholeBodyButtons(c.messageIds) : ""}</details>`;
 
-/** The calls counted since the last reset, one button per caller and operation ("other-client ReceiveMessage × 6, 5 empty"). */
-function countsHtml(callCounts: PlaygroundState["callCounts"]): string {
+/** The calls counted since the last reset: how many in all (the folded line), and one button per caller and operation ("other-client ReceiveMessage × 6, 5 empty"). */
+function countsHtml(callCounts: PlaygroundState["callCounts"]): { total: string; buttons: string } {
   const keys = Object.keys(callCounts).sort();
-  if (keys.length === 0) return "SQS calls since the last reset: none yet.";
+  if (keys.length === 0) return { total: "SQS calls since the last reset: none yet", buttons: "" };
+  const all = keys.reduce((sum, key) => sum + (callCounts[key]?.calls ?? 0), 0);
   const buttons = keys.map((key) => {
     const { calls, empty } = callCounts[key] ?? { calls: 0, empty: 0 };
     return `<button type="button" class="calls-open" data-calls="${esc(key)}">${esc(key)} × ${calls}${key.endsWith(" ReceiveMessage") ? `, ${empty} empty` : ""}</button>`;
   });
-  return `SQS calls since the last reset (choose one to see the latest): ${buttons.join(" ")}`;
+  return { total: `SQS calls since the last reset: ${all} (by caller and action)`, buttons: `Choose one to see the latest: ${buttons.join(" ")}` };
 }
 
 /**
@@ -121,12 +122,16 @@ function countsHtml(callCounts: PlaygroundState["callCounts"]): string {
  * Bodies in those calls are previews; the learner can ask for a whole one while SQS still holds it.
  */
 export function mountTimeline(root: HTMLElement, fullBody: FullBody): (state: PlaygroundState) => void {
-  root.innerHTML = `<h2>Timeline</h2><p class="wire-counts"></p><div class="wire" aria-live="polite"></div><ol class="timeline" reversed></ol>`;
+  // The heading and the call counts share a line, the counts folded: in the drawer at 768 px their
+  // buttons took four of its lines, and the list itself showed about two events.
+  root.innerHTML = `<div class="timeline-head"><h2>Timeline</h2><details class="wire-counts"><summary></summary><p></p></details></div><div class="wire" aria-live="polite"></div><ol class="timeline" reversed></ol>`;
   const list = root.querySelector("ol") as HTMLElement;
   const wire = root.querySelector(".wire") as HTMLElement;
-  const counts = root.querySelector(".wire-counts") as HTMLElement;
+  const counts = root.querySelector(".wire-counts") as HTMLDetailsElement;
+  const countsTotal = counts.querySelector("summary") as HTMLElement;
+  const countsList = counts.querySelector("p") as HTMLElement;
   let latest: PlaygroundState | undefined;
-  let countsShown = "";
+  let countsShown = { total: "", buttons: "" };
   const showCalls = (title: string, calls: PlaygroundState["calls"]) => {
     wire.innerHTML = `<h3>On the wire: ${esc(title)}</h3>` + (calls.length === 0 ? "<p>No SQS call of the playground concerned this event.</p>" : calls.map(callHtml).join(""));
     // The inspector sits above the list: an event chosen far down the list left it out of sight
@@ -176,7 +181,9 @@ export function mountTimeline(root: HTMLElement, fullBody: FullBody): (state: Pl
   return (state) => {
     latest = state;
     const shown = countsHtml(state.callCounts);
-    if (shown !== countsShown) counts.innerHTML = countsShown = shown;
+    if (shown.total !== countsShown.total) countsTotal.textContent = shown.total;
+    if (shown.buttons !== countsShown.buttons) countsList.innerHTML = shown.buttons;
+    countsShown = shown;
     const newest = state.timeline.at(-1)?.seq ?? -1;
     const oldest = state.timeline[0]?.seq ?? 0;
     if (newest === shownUpTo) return;
