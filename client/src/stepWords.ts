@@ -34,7 +34,8 @@ export function stepOf(event: FlowEvent): StepNumber | null {
     case "lambda.cold-start":
       return 4;
     case "task.updated":
-      if (event.from === event.task.status) return null;
+      // Still pending with a send error: step 2 failed (lesson 12's dual write), the API's own step.
+      if (event.from === event.task.status) return event.task.status === "pending" && event.task.sendError ? 2 : null;
       return event.task.status === "failed" ? 6 : 5;
     case "lambda.completed":
     case "lambda.failed":
@@ -129,6 +130,10 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
       case "lambda.invoked":
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":
+        if (event.from === event.task.status && event.task.sendError) {
+          const code = /^SendMessage failed: (\w+)/.exec(event.task.sendError)?.[1] ?? event.task.sendError;
+          return `the API's SendMessage for task ${event.taskId} failed (${code}): the task stays pending in the database, with no message in the queue`;
+        }
         return event.task.status === "failed"
           ? `task ${event.taskId} is marked failed${event.task.lastError ? ` (${withoutMessageIds(event.task.lastError)})` : ""}`
           : `the handler set task ${event.taskId} to ${event.task.status}${event.task.status === "pending" && event.task.lastError ? ` after an error (${event.task.lastError})` : ""}`;

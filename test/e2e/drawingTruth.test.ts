@@ -104,4 +104,31 @@ describe.skipIf(!hasChromium())("the stage tells the truth at 1024×768", () => 
     const before = moments.filter((m) => m.at < ticked!.at && m.what.startsWith("line: Step"));
     expect(before.length).toBeGreaterThanOrEqual(4);
   });
+
+  it("the drawing says SQS is unreachable and the send failed in lesson 12, and stops saying so once the fault is off", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await open(playground, "#/lessons/dual-write/1");
+    const sendMark = page.locator(".viz .send-fault");
+    await sleep(READ_MS);
+    await page.click(".step .block.setting:has(.kind:text-is('Faults')) .run");
+    await until(() => sendMark.textContent(), (text) => text === "✗ SQS isunreachable", 15_000, "the mark under SendMessage");
+    await sleep(READ_MS);
+    await page.click(".step .block.http .run");
+    await until(() => sendMark.textContent(), (text) => text === "✗ SQS isunreachable✗ 1 sendfailed", 30_000, "the failed send on the drawing");
+    await page.screenshot({ path: `${SHOTS}/dual-write-send-failed.png` });
+    // The reconciler sends it once SQS answers again: nothing left to mark.
+    await fetch(`${playground.url}/api/faults`, { method: "PUT", headers: { "content-type": "application/json", authorization: `Bearer ${playground.terminalToken}`, origin: playground.url }, body: JSON.stringify({ sqsUnavailable: false }) });
+    await until(() => sendMark.textContent(), (text) => text === "", 60_000, "the marks gone once the task is sent");
+  });
+
+  it("the drawing says a crash fault is on in lesson 10, over the Lambda side", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await open(playground, "#/lessons/idempotency/1");
+    const mark = page.locator(".viz .handler-fault");
+    expect(await mark.textContent()).toBe("");
+    await sleep(READ_MS);
+    await page.click(".step .block.setting:has(.kind:text-is('Faults')) .run");
+    await until(() => mark.textContent(), (text) => (text ?? "").startsWith("⚠ fault: the handler crashes"), 15_000, "the crash fault's mark");
+    await page.screenshot({ path: `${SHOTS}/idempotency-crash-mark.png` });
+  });
 });

@@ -130,6 +130,17 @@ describe("a task marked failed", () => {
   });
 });
 
+describe("a failed SendMessage", () => {
+  it("is step 2, said with the error's code: the task stays pending without a message (lesson 12)", () => {
+    const unsent = { ...task(7, "pending"), messageId: null, sendError: "SendMessage failed: ServiceUnavailable: The request has failed due to a temporary failure of the server." };
+    const failed = event({ type: "task.updated", taskId: 7, from: "pending", task: unsent });
+    expect(stepOf(failed)).toBe(2);
+    expect(stepSentence(failed, 3)).toBe("Step 2: the API's SendMessage for task 7 failed (ServiceUnavailable): the task stays pending in the database, with no message in the queue.");
+    // The same task sent later by the reconciler: its message.sent is the step, not this update.
+    expect(stepOf(event({ type: "task.updated", taskId: 7, from: "pending", task: { ...unsent, sendError: null, messageId: "m" } }))).toBeNull();
+  });
+});
+
 describe("a message deleted", () => {
   it("from the queue is the task done; from a dead-letter queue (a redrive's move) it is not", () => {
     expect(stepSentence(event({ type: "message.deleted", queue, messageId: "m", taskId: 10 }), 3)).toBe(`Step 6: the message of task 10 was deleted from ${queue}: done.`);

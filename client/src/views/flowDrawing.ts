@@ -31,7 +31,7 @@ export type Station = keyof typeof BOX;
 type Point = { x: number; y: number };
 
 /** The trips a dot makes: one per arrow of the flow, and a receive by a client other than the trigger. */
-export type Trip = "insert" | "send" | "receive" | "receiveElsewhere" | "invoke" | "update" | "delete" | "deadLetter";
+export type Trip = "insert" | "send" | "sendFailed" | "receive" | "receiveElsewhere" | "invoke" | "update" | "delete" | "deadLetter";
 
 /**
  * Where a travelling dot starts and stops for each kind of trip: along the trip's arrow, from one
@@ -40,6 +40,8 @@ export type Trip = "insert" | "send" | "receive" | "receiveElsewhere" | "invoke"
 export const TRIP: Record<Trip, [from: Point, to: Point]> = {
   insert: [{ x: 48, y: 132 }, { x: 48, y: 428 }],
   send: [{ x: 102, y: 66 }, { x: 220, y: 66 }],
+  // A SendMessage that failed gets as far as step 2's badge: no message reaches the queue.
+  sendFailed: [{ x: 102, y: 66 }, { x: 140, y: 66 }],
   receive: [{ x: 614, y: 62 }, { x: 682, y: 62 }],
   receiveElsewhere: [{ x: 418, y: 10 }, { x: 48, y: 10 }],
   invoke: [{ x: 787, y: 142 }, { x: 787, y: 188 }],
@@ -86,7 +88,7 @@ export function drawingMarkup(): string {
   const arrows = [
     line([[48, 4], [48, 38]]), // the client's POST /tasks into the API
     line([[48, 120], [48, 438]]), // 1: insert
-    line([[90, 66], [230, 66]]), // 2: SendMessage
+    line([[90, 66], [230, 66]], 'class="send-line"'), // 2: SendMessage
     line([[604, 62], [692, 62]]), // 4: receive
     line([[787, 132], [787, 198]]), // 4: invoke
     line([[787, 420], [787, 466], [198, 466]]), // 5: update task

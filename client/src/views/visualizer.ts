@@ -5,6 +5,7 @@ import type { RedrivePolicies } from "../redrivePolicies.js";
 import { deadLetterRule, isPurge, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
+import { handlerFaultMark, sendFaultLines } from "./faultMarks.js";
 import { handlerStationLines, type Line } from "./handlerLines.js";
 import type { StepRelease } from "./stepRelease.js";
 import { mountCardLayer } from "./tokenLayer.js";
@@ -48,6 +49,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
     <div class="viz-box"><svg class="viz" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="The six steps of the flow: the API, the database, the SQS queue with its messages, the Lambda trigger, the handler and the dead-letter queue">
       ${drawingMarkup()}
       <g class="db-counts"></g><g class="queue-cards"></g><g class="group-lanes"></g><g class="dlq-cards"></g><g class="handler-batches"></g>
+      <g class="fault-marks"><text class="handler-fault" x="${WIDTH - 20}" y="16" text-anchor="end"></text><g class="send-fault"></g></g>
     </svg><div class="viz-travel" aria-hidden="true"></div></div>`;
   const svg = root.querySelector("svg") as SVGSVGElement;
   pinSize(svg, root.querySelector(".viz-box") as HTMLElement);
@@ -62,6 +64,27 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
 
   const dbLines = textLines(layer("db-counts"), BOX.db.x + 12, STATUSES.map((_, i) => BOX.db.y + 78 + i * 38));
   const handlerLines = textLines(layer("handler-batches"), BOX.handler.x + 12, [0, 1, 2, 3, 4, 5].map((n) => BOX.handler.y + 70 + n * 27));
+  // Under the SendMessage arrow's label, centred between the API and the queue.
+  const sendFault = textLines(layer("send-fault"), (BOX.api.x + BOX.api.w + BOX.sqs.x) / 2, [0, 1, 2, 3].map((n) => BOX.api.y + 100 + n * 23));
+  const handlerFault = svg.querySelector(".handler-fault") as SVGTextElement;
+  let handlerFaultShown = "";
+  const drawFaults = (state: PlaygroundState) => {
+    const mark = handlerFaultMark(state);
+    const shown = mark ? `${mark.text}\n${mark.detail}` : "";
+    if (shown !== handlerFaultShown) {
+      handlerFaultShown = shown;
+      // A tooltip with the whole story; the line itself stays short enough for the corner.
+      handlerFault.innerHTML = "";
+      if (mark) {
+        const tip = document.createElementNS("http://www.w3.org/2000/svg", "title");
+        tip.textContent = mark.detail;
+        handlerFault.append(mark.text, tip);
+      }
+    }
+    const lines = sendFaultLines(state);
+    sendFault(lines.map((text) => [text, "fault-line"]));
+    svg.classList.toggle("sqs-unreachable", state.faults?.sqsUnavailable === true);
+  };
   const drawStationsNow = (state: PlaygroundState, now: number) => {
     const counts = tasksByStatus(state);
     dbLines(STATUSES.map((status) => [`${counts[status]} ${status}`, `count ${status}`]));
@@ -73,6 +96,7 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
     queueCards(inQueue, now, maxReceivesOf, shown.inQueue === 0 ? "empty: no message waits" : waiting);
     deadCards(dead, now, maxReceivesOf, deadCaption(shown.dead, dead.length));
     handlerLines(handlerStationLines(state));
+    drawFaults(state);
   };
   // The stations' contents are redrawn five times a second at most, except for a draw that shows a
   // few new events (a paced step): that one is drawn at once, and a redraw still waiting is dropped. A waiting redraw holds
@@ -179,6 +203,7 @@ function routeOf(event: FlowEvent): [Trip, string] | undefined {
     case "lambda.invoked":
       return ["invoke", "in-flight"];
     case "task.updated":
+      if (event.from === event.task.status) return event.task.status === "pending" && event.task.sendError ? ["sendFailed", "failed"] : undefined;
       return event.task.status === "completed" || event.task.status === "processing" ? ["update", "task"] : undefined;
     case "message.deleted":
       // A purge is not the trigger's delete: the card just leaves the queue, no dot on the delete arrow.
