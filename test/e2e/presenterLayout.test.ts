@@ -89,3 +89,16 @@ describe.skipIf(!hasChromium())("a code block in the presenter view at 1024×768
     await page.screenshot({ path: `${ROOT}test-results/presenterLayout-code-unfolded.png` });
   });
 });
+
+describe.skipIf(!hasChromium())("the part buttons in the presenter view at 1024×768", () => {
+  it("keeps ◀ Previous and Next ▶ on one row in the narrow lesson column", { timeout: 60_000 }, async () => {
+    const page = await openPresenter("#/lessons/the-whole-flow/2");
+    const { prev, next, column } = await rectsOf(page, { prev: ".nb-nav .prev", next: ".nb-nav .next", column: ".notebook" });
+    await page.screenshot({ path: `${ROOT}test-results/presenterLayout-part-buttons.png` });
+    // They wrapped, each on a row of its own, "Part 2 / 5" between them.
+    expect(prev?.y).toBe(next?.y);
+    expect(prev && next && column && inside(prev, column) && inside(next, column)).toBe(true);
+    // Shortened here only: the wider lesson column says "Next part ▶".
+    expect(await page.innerText(".nb-nav .next")).toBe("Next ▶");
+  });
+});

@@ -173,7 +173,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
     // the other, left the learner guessing which to press.
     const headReset = part.parts.some((p) => p.kind === "reset") ? "" : `<button type="button" class="reset" title="Purge the queues, clear tasks and faults, turn step mode off">Reset the world</button>`;
     const onward = !last
-      ? `<button type="button" class="next">Next part ▶</button>`
+      ? `<button type="button" class="next">Next<span class="nav-part"> part</span> ▶</button>`
       : nextLesson
         ? `<button type="button" class="next-lesson" aria-describedby="nb-next-title">Next ${nextLesson.kind === "lab" ? "lab" : "lesson"} ▶</button>`
         : `<span class="finished">That was the last lesson.</span>`;
@@ -197,7 +197,7 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
         ${last && nextLesson ? `<p class="nb-onward">Once the checks above are ✓, this ${current.kind === "lab" ? "lab" : "lesson"} is done. Next: <span id="nb-next-title">${numbered(nextLesson)}</span></p>` : ""}
       </section>
       <nav class="nb-nav" aria-label="Lesson parts">
-        <button type="button" class="prev" ${partIndex === 0 ? "disabled" : ""}>◀ Previous part</button>
+        <button type="button" class="prev" ${partIndex === 0 ? "disabled" : ""}>◀ Previous<span class="nav-part"> part</span></button>
         <span class="nb-count">Part <span class="nb-count-of">${partIndex + 1} / ${current.steps.length}</span></span>
         ${onward}
       </nav>`;
