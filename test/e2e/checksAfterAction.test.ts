@@ -216,4 +216,20 @@ describe.skipIf(!hasChromium())("a step-mode part done again", () => {
     await notice.waitFor({ state: "hidden", timeout: 10_000 });
     expect(((await (await playground.get("/api/step-mode")).json()) as { enabled: boolean }).enabled).toBe(false);
   });
+
+  it("go live at a lab's Start a trial when the next action is still behind a hint: the learner may type the fix themselves", { timeout: 120_000 }, async () => {
+    const playground = await playgrounds.start();
+    const page = await pages.newPage();
+    await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/lab-out-of-order/3`);
+    await page.waitForSelector("body[data-ready=true]");
+    // The terminal block with the fixed command is behind the part's hint, unopened.
+    expect(await page.isHidden(".step .block.terminal-cmd")).toBe(true);
+    await page.waitForTimeout(1_500);
+    await page.click(".step .block.trial .run");
+    await page.waitForSelector(".step .block.trial .answer:has-text('✓')");
+    // It stayed ○ without a word for as long as the learner typed, until they pressed Check.
+    const verdict = page.locator(".step .block.check").first();
+    await page.waitForSelector(".step .block.check[data-status=waiting]", { timeout: 15_000 });
+    expect(await verdict.locator(".detail").textContent()).toMatch(/trial event\(s\) completed/);
+  });
 });

@@ -1,5 +1,5 @@
 // Every lesson's prose, rendered with the renderer the notebook uses (marked, default options):
-// a list must render as the list its author wrote.
+// a list must render as the list its author wrote; and no prose hides behind a lab's hint.
 import { marked, type Token, type Tokens } from "marked";
 import { describe, expect, it } from "vitest";
 import { loadLessons } from "../../server/lessons/loadLessons.js";
@@ -48,5 +48,32 @@ describe.each(lessons.map((lesson) => [lesson.file, lesson] as const))("%s", (_f
 
   it("renders every list as written", () => {
     expect(texts.flatMap(listProblems)).toEqual([]);
+  });
+});
+
+/**
+ * The prose a hint keeps hidden until it is asked for (client/src/views/hints.ts: everything after
+ * an unopened hint up to the next check). Lab 5 said what its proof must show there, so a learner
+ * met the verdict without knowing what it wanted.
+ */
+function proseBehindHints(lesson: (typeof lessons)[number]): string[] {
+  return lesson.steps.flatMap((part, i) => {
+    let behind = false;
+    return part.parts.flatMap((p) => {
+      if (p.kind === "check") behind = false;
+      if (p.kind === "hint") behind = true;
+      return behind && p.kind === "prose" ? [`part ${i + 1}: "${p.markdown.slice(0, 60)}…"`] : [];
+    });
+  });
+}
+
+describe("prose between a hint and the check after it", () => {
+  it("is found by the check (a hint, then a paragraph, then a check)", () => {
+    const lab = { ...lessons[0]!, steps: [{ title: "t", parts: [{ kind: "hint", markdown: "h" }, { kind: "prose", markdown: "the criteria" }] }] } as unknown as (typeof lessons)[number];
+    expect(proseBehindHints(lab)).toEqual(['part 1: "the criteria…"']);
+  });
+
+  it.each(lessons.map((lesson) => [lesson.file, lesson] as const))("is none in %s: what a part asks for shows before its hints", (_file, lesson) => {
+    expect(proseBehindHints(lesson)).toEqual([]);
   });
 });

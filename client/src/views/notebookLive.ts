@@ -180,7 +180,9 @@ export class LivePart {
       showUnchecked(check.el);
     }
     const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
-    const nextAction = this.actions.find((action) => follows(el, action));
+    // An action still behind a hint (a lab's fix) is not one the learner can press: lab 5's proof
+    // checks waited ○ after "Start a trial" for a terminal block the learner typed by hand instead.
+    const nextAction = this.actions.find((action) => follows(el, action) && !action.hidden);
     const pressedCheck = el.classList.contains("check");
     for (const check of this.checks) {
       const led = follows(el, check.el) && (!nextAction || follows(check.el, nextAction));
