@@ -464,7 +464,9 @@ export function callsFor(state: PlaygroundState, event: FlowEvent, limit = 2): P
   const nearest = state.calls.filter(concerns).sort((a, b) => Math.abs(a.seq - event.seq) - Math.abs(b.seq - event.seq));
   // The nearest own call is always among them: a purge of many messages is farther from the first one's row than its send.
   const ownCall = nearest.find(isOwn);
-  const shown = ownCall ? [ownCall, ...nearest.filter((call) => call !== ownCall).slice(0, limit - 1)] : nearest.slice(0, limit);
+  // Beside its own call, the context is another operation: "received (receive 13)" opened on two
+  // ReceiveMessage calls, receive 12's as well, as if one receive had been two (lab 2).
+  const shown = ownCall ? [ownCall, ...nearest.filter((call) => !isOwn(call)).slice(0, limit - 1)] : nearest.slice(0, limit);
   return shown.sort((a, b) => Number(isOwn(b)) - Number(isOwn(a)) || a.seq - b.seq);
 }
 

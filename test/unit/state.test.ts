@@ -151,6 +151,18 @@ describe("the wire inspector in the fold", () => {
   });
 });
 
+describe("the wire inspector behind a receive", () => {
+  it("shows the receive's own ReceiveMessage, not the message's earlier receive beside it", () => {
+    const call = (operation: string, count: string) => at({ type: "sqs.call", call: { caller: "lambda-trigger", operation, target: `AmazonSQS.${operation}`, request: {}, response: { Messages: [{ Attributes: { ApproximateReceiveCount: count } }] }, error: null, durationMs: 1, messageIds: ["m1"] } });
+    const sent = at({ type: "sqs.call", call: { caller: "api", operation: "SendMessage", target: "AmazonSQS.SendMessage", request: {}, response: {}, error: null, durationMs: 1, messageIds: ["m1"] } });
+    const twelfth = call("ReceiveMessage", "12");
+    const thirteenth = call("ReceiveMessage", "13");
+    const received = at({ type: "message.received", queue: "q", messageId: "m1", taskId: 1, receiptHandle: "r", receiveCount: 13, visibleAt: 2000, consumer: "lambda-trigger" });
+    const state = foldEvents([sent, twelfth, thirteenth, received]);
+    expect(callsFor(state, received).map((c) => [c.operation, c.seq])).toEqual([["ReceiveMessage", thirteenth.seq], ["SendMessage", sent.seq]]);
+  });
+});
+
 describe("the wire inspector behind a purge", () => {
   const call = (operation: string, request: object, messageIds: string[] = [], error: { code: string; message: string } | null = null) =>
     at({ type: "sqs.call", call: { caller: "other-client", operation, target: `AmazonSQS.${operation}`, request, response: {}, error, durationMs: 1, messageIds } });
