@@ -119,6 +119,11 @@ export interface PlaygroundState {
   chargesByTask: Record<number, number>;
   /** The task whose step 5 (update) step mode held last, or null: lesson 1's stepped task is one that waited there. */
   steppedTaskId: number | null;
+  /**
+   * How long (whole seconds) the trigger's latest receive hid its message: the queue's visibility
+   * timeout as the trigger met it (it sets none of its own). Null before its first receive.
+   */
+  triggerVisibilitySeconds: number | null;
 }
 
 export const TIMELINE_LIMIT = 1000;
@@ -153,6 +158,7 @@ export function emptyState(): PlaygroundState {
     receivesByTask: {},
     chargesByTask: {},
     steppedTaskId: null,
+    triggerVisibilitySeconds: null,
   };
 }
 
@@ -240,6 +246,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
     case "message.received":
       state.counters.received += 1;
       if (event.taskId !== null) state.receivesByTask[event.taskId] = (state.receivesByTask[event.taskId] ?? 0) + 1;
+      if (event.consumer === "lambda-trigger") state.triggerVisibilitySeconds = Math.round((event.visibleAt - event.at) / 1000);
       state.messages[event.messageId] = {
         ...(message ?? { messageId: event.messageId, taskId: event.taskId, queue: event.queue, sentAt: event.at }),
         state: "in-flight",

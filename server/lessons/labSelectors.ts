@@ -78,5 +78,19 @@ export const LAB_SELECTORS: Record<string, Selector> = {
     if (batch === undefined || timeout === undefined || !s.faults) return null;
     return batch * (s.faults.delayMs ?? 0) <= timeout * 1000;
   },
+  /** The queue's visibility timeout as the trigger's latest receive met it (s), or null before one. */
+  "trigger.visibilityTimeoutSeconds": (s) => s.triggerVisibilitySeconds,
+  /**
+   * Whether that visibility timeout is at least six times the function's timeout plus the
+   * trigger's batching window, as AWS recommends for a queue a Lambda trigger reads (so a retried
+   * or throttled batch's messages stay hidden). Lab 4 passed with 3 s, just above its 2.5 s work:
+   * the trap hidden, not fixed. Null until both are known.
+   * AWS: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html (queue visibility timeout)
+   */
+  "trigger.visibilityCoversSixTimeouts": (s) => {
+    const timeout = s.functionSettings?.Timeout;
+    if (s.triggerVisibilitySeconds === null || timeout === undefined) return null;
+    return s.triggerVisibilitySeconds >= 6 * timeout + (s.trigger.settings?.MaximumBatchingWindowInSeconds ?? 0);
+  },
   ...ORDER_SELECTORS,
 };

@@ -50,7 +50,16 @@ const HIDING: Record<string, Hiding | Hiding[]> = {
     // nothing is lost: a learner passed the verdict this way with the misspelt key still in place.
     { what: "switching ReportBatchItemFailures off, the key still misspelt", blocks: [{ kind: "trigger", body: { FunctionResponseTypes: [] } }], shows: ["trial.lost = 0", "trigger.reportsBatchItemFailures = false"] },
   ],
-  "lab-slow-consumer": { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.mostReceives = 1", "faults.delayMs = 0"] },
+  "lab-slow-consumer": [
+    { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.mostReceives = 1", "faults.delayMs = 0"] },
+    // Just above the 2.5 s work: each report received once in this trial, the trap still set for
+    // a retried or throttled batch. A learner passed the verdict this way.
+    {
+      what: "a visibility timeout just above the work",
+      blocks: [{ kind: "terminal", command: "awslocal sqs set-queue-attributes --queue-url http://localhost:4566/000000000000/interview-queue --attributes VisibilityTimeout=3" }],
+      shows: ["trial.mostReceives = 1", "trigger.visibilityCoversSixTimeouts = false"],
+    },
+  ],
   "lab-backlog": [
     { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.allCompleted = true", "faults.delayMs = 0"] },
     // The pollers keep the batches small under this load, so no batch times out in the trial; a
