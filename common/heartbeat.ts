@@ -32,13 +32,36 @@ export function heartbeatKey(event: CallEvent): string {
   return event.call.messageIds.join(" ");
 }
 
+type ConcurrencyEvent = Extract<FlowEvent, { type: "lambda.concurrency" }>;
+
+/** Each timeline's last listed concurrency limit per mapping ("standard", "fifo"). */
+const listedLimits = new WeakMap<FlowEvent[], Map<string, number>>();
+
+/**
+ * Whether a mapping's concurrency change earns a row: when its limit moved (the trigger scaling up
+ * or down) or more batches run than the limit allows (said with why). A batch starting or ending
+ * within the limit does not: the invocation's own row says it, and the handler station shows the
+ * count. Lab 4's timeline was a third "standard mapping: n batches running" rows, and the receives
+ * the lab sends the learner to find had already dropped off its last 50.
+ */
+function concurrencyListed(timeline: FlowEvent[], event: ConcurrencyEvent): boolean {
+  const limits = listedLimits.get(timeline) ?? new Map<string, number>();
+  listedLimits.set(timeline, limits);
+  const mapping = event.mapping ?? "standard";
+  const listed = limits.get(mapping) !== event.limit || event.running > event.limit;
+  if (listed) limits.set(mapping, event.limit);
+  return listed;
+}
+
 /**
  * Adds an event to a timeline. A beat that follows a beat of the same messages replaces it: a
  * pause of minutes beats dozens of times, and one row per beat would push the pause itself (and
- * everything before it) off the list. The row shows the latest beat.
+ * everything before it) off the list. The row shows the latest beat. A concurrency change that
+ * leaves the limit as it was is not listed (concurrencyListed).
  */
 export function addToTimeline(timeline: FlowEvent[], event: FlowEvent): void {
   const last = timeline.at(-1);
   if (isHeartbeatEvent(event) && last && isHeartbeatEvent(last) && heartbeatKey(last) === heartbeatKey(event)) timeline[timeline.length - 1] = event;
+  else if (event.type === "lambda.concurrency" && !concurrencyListed(timeline, event)) return;
   else timeline.push(event);
 }

@@ -216,6 +216,25 @@ describe("step mode's heartbeat in the timeline", () => {
   });
 });
 
+describe("concurrency in the timeline", () => {
+  it("lists a mapping's limit when it moves and batches past the limit, not every batch that starts or ends within it", () => {
+    const changes = [
+      [1, 5],
+      [2, 5],
+      [1, 5],
+      [0, 5],
+      [3, 10],
+      [4, 2],
+      [1, 2],
+    ].map(([running, limit]) => at({ type: "lambda.concurrency", running: running as number, limit: limit as number, maximum: 1000 }));
+    const fifo = at({ type: "lambda.concurrency", running: 0, limit: 5, maximum: 1000, mapping: "fifo" });
+    const state = foldEvents([...changes, fifo]);
+    expect(state.timeline.map((e) => e.seq)).toEqual([changes[0]!.seq, changes[4]!.seq, changes[5]!.seq, fifo.seq]);
+    // The fold itself follows every change.
+    expect(state.concurrency).toEqual({ running: 1, limit: 2, maximum: 1000 });
+  });
+});
+
 describe("the peak concurrency", () => {
   it("remembers the highest limit until the world is reset", () => {
     const state = foldEvents([
