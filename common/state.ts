@@ -191,7 +191,11 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
   for (const event of snapshot.events) if (event.type !== "sqs.call" || isHeartbeat(event.call)) addToTimeline(state.timeline, event);
   state.timeline = state.timeline.slice(-TIMELINE_LIMIT);
   state.calls = snapshot.events.flatMap((e) => (e.type === "sqs.call" ? [{ ...e.call, seq: e.seq, at: e.at }] : [])).slice(-CALLS_LIMIT);
-  for (const event of snapshot.events) if (event.type === "sqs.call") countCall(state, event.call);
+  // Counted since the last reset, as the live fold counts them (a reset empties the counts): after
+  // a reload the wire said "ReceiveMessage × 73, 51 empty" beside a ✓ "no empty receive". Older
+  // than the snapshot's events, a reset leaves the counts to the events it holds.
+  const lastReset = snapshot.events.findLastIndex((event) => event.type === "world.reset");
+  for (const event of snapshot.events.slice(lastReset + 1)) if (event.type === "sqs.call") countCall(state, event.call);
   state.seq = snapshot.seq;
   state.backend = snapshot.backend ?? null;
   if (snapshot.controls) {

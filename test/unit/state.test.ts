@@ -216,6 +216,16 @@ describe("step mode's heartbeat in the timeline", () => {
   });
 });
 
+describe("the wire's counts in a snapshot", () => {
+  it("count the calls since the snapshot's last reset, as the live fold does", () => {
+    const call = (operation: string) => at({ type: "sqs.call", call: { caller: "other-client", operation, target: `AmazonSQS.${operation}`, request: {}, response: {}, error: null, durationMs: 1, messageIds: [] } });
+    const events = [call("ReceiveMessage"), call("ReceiveMessage"), at({ type: "world.reset" }), call("ReceiveMessage")];
+    const fromSnapshot = stateFromSnapshot({ seq: events.at(-1)!.seq, tasks: [], queues: [], events });
+    expect(fromSnapshot.callCounts).toEqual({ "other-client ReceiveMessage": { calls: 1, empty: 1 } });
+    expect(fromSnapshot.callCounts).toEqual(foldEvents(events).callCounts);
+  });
+});
+
 describe("concurrency in the timeline", () => {
   it("lists a mapping's limit when it moves and batches past the limit, not every batch that starts or ends within it", () => {
     const changes = [
