@@ -20,10 +20,13 @@ export class RedrivePolicies {
   private readonly sources = new Map<string, string>();
   /** The standard task queue's name (the drawing's "after n receives" arrow is its rule). */
   standardQueue = "interview-queue";
+  /** Its FIFO twin's name. */
+  fifoQueue = "interview-queue.fifo";
 
   /** The queues' names and each source queue's maxReceiveCount (null: no redrive policy), from GET /health. */
   know(urls: QueueUrls, standardMax: number | null, fifoMax: number | null): void {
     this.standardQueue = nameOf(urls.queueUrl);
+    this.fifoQueue = nameOf(urls.fifoQueueUrl);
     this.sources.set(nameOf(urls.deadLetterQueueUrl), this.standardQueue);
     this.sources.set(nameOf(urls.fifoDeadLetterQueueUrl), nameOf(urls.fifoQueueUrl));
     this.max.set(this.standardQueue, standardMax);
@@ -43,5 +46,10 @@ export class RedrivePolicies {
    */
   of(queue: string): number | null {
     return this.max.get(this.sources.get(queue) ?? queue) ?? null;
+  }
+
+  /** A source queue's maxReceiveCount (null: no redrive policy), or undefined while the page does not know it yet. */
+  known(queue: string): number | null | undefined {
+    return this.max.has(queue) ? (this.max.get(queue) ?? null) : undefined;
   }
 }

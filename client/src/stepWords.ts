@@ -62,6 +62,16 @@ export function deadLetterRule(maxReceives: number | null): string {
   return maxReceives === null ? "never: no redrive policy" : `after ${maxReceives} receive${maxReceives === 1 ? "" : "s"}`;
 }
 
+/**
+ * The dead-letter arrow's second line: "(step 6, on failure)", or the FIFO queue's own rule when it
+ * differs from the standard queue's. Lab 2's FIFO queue has no redrive policy, and the arrow said
+ * "after 3 receives" beside its message on its 27th.
+ */
+export function deadLetterSecondLine(standard: number | null, fifo: number | null | undefined): string {
+  if (fifo === undefined || fifo === standard) return "(step 6, on failure)";
+  return fifo === null ? "FIFO: never, no policy" : `FIFO: after ${fifo} receive${fifo === 1 ? "" : "s"}`;
+}
+
 /** The line under the drawing once the world is reset: the old world's last sentence no longer holds. */
 export const RESET_SENTENCE = "The world was reset: no tasks, both queues empty, faults cleared; new tasks go on from the last number, as ids are never reused.";
 

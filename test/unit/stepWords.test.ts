@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
-import { deadLetterRule, narrationLine, RESET_SENTENCE, stepOf, stepSentence } from "../../client/src/stepWords.js";
+import { deadLetterRule, deadLetterSecondLine, narrationLine, RESET_SENTENCE, stepOf, stepSentence } from "../../client/src/stepWords.js";
 import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
 
 const queue = "interview-queue";
@@ -146,5 +146,14 @@ describe("a message deleted", () => {
     expect(stepSentence(event({ type: "message.deleted", queue, messageId: "m", taskId: 10 }), 3)).toBe(`Step 6: the message of task 10 was deleted from ${queue}: done.`);
     expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.");
     expect(stepSentence(event({ type: "message.deleted", queue: "interview-queue-dlq.fifo", messageId: "m", taskId: 10 }), 3)).toBe("Step 6: the message of task 10 was deleted from interview-queue-dlq.fifo.");
+  });
+});
+
+describe("the dead-letter arrow's second line", () => {
+  it("names the FIFO queue's own rule when it differs from the standard queue's (lab 2: none)", () => {
+    expect(deadLetterSecondLine(3, 3)).toBe("(step 6, on failure)");
+    expect(deadLetterSecondLine(3, undefined)).toBe("(step 6, on failure)");
+    expect(deadLetterSecondLine(3, null)).toBe("FIFO: never, no policy");
+    expect(deadLetterSecondLine(3, 5)).toBe("FIFO: after 5 receives");
   });
 });

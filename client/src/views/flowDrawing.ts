@@ -101,7 +101,7 @@ export function drawingMarkup(): string {
     <text class="edge-label" x="60" y="24">POST /tasks</text>
     <text class="edge-label" x="800" y="172">invoke</text>
     <text class="edge-label dlq-label" x="432" y="422">after maxReceiveCount receives</text>
-    <text class="edge-label" x="432" y="446">(step 6, on failure)</text>
+    <text class="edge-label dlq-label-second" x="432" y="446">(step 6, on failure)</text>
     <g class="stations">${(Object.keys(BOX) as Station[]).map(station).join("")}</g>
     <g class="badges">${([1, 2, 3, 4, 5, 6] as StepNumber[]).map(badge).join("")}</g>`;
 }

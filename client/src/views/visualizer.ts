@@ -2,7 +2,7 @@ import type { FlowEvent } from "../../../common/events.js";
 import { messageStateAt, tasksByStatus, type MessageView, type PlaygroundState } from "../../../common/state.js";
 import { deadCaption } from "../cardWords.js";
 import type { RedrivePolicies } from "../redrivePolicies.js";
-import { deadLetterRule, isPurge, stepOf } from "../stepWords.js";
+import { deadLetterRule, deadLetterSecondLine, isPurge, stepOf } from "../stepWords.js";
 import { BOX, drawingMarkup, HEIGHT, STEP_STATION, TRIP, WIDTH, type Trip } from "./flowDrawing.js";
 import { lanesOf, mountGroupLanes } from "./groupLanes.js";
 import { handlerFaultMark, sendFaultLines } from "./faultMarks.js";
@@ -150,7 +150,9 @@ export function mountVisualizer(root: HTMLElement, release: StepRelease, policie
     release(state.stepMode);
   }) as Visualizer;
   draw.policiesChanged = () => {
-    for (const el of svg.querySelectorAll(".dlq-label")) el.textContent = deadLetterRule(policies.of(policies.standardQueue));
+    const standard = policies.of(policies.standardQueue);
+    for (const el of svg.querySelectorAll(".dlq-label")) el.textContent = deadLetterRule(standard);
+    for (const el of svg.querySelectorAll(".dlq-label-second")) el.textContent = deadLetterSecondLine(standard, policies.known(policies.fifoQueue));
   };
   return draw;
 }
