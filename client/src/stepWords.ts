@@ -136,7 +136,8 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return `Lambda throttled the batch${tasksOf(event.taskIds, 2)}: ${event.running} of ${event.reserved} reserved concurrency in use${event.retrying ? "; the trigger tries again" : "; its messages come back after their visibility timeout, a receive spent"}`;
       case "lambda.cold-start":
         // Out of process a first invocation waits for its environment: said where the learner looks, not only in the timeline.
-        return `Lambda started a new execution environment for the handler — a cold start, ${event.initMs} ms to start its ${event.language === "python" ? "Python" : "Node.js"} runtime; the next invocations reuse it while it is warm`;
+        // Short enough for the line's three rows at 1024 px: it was cut at "…runtime; the nex".
+        return `a cold start: Lambda started a new execution environment (${event.language === "python" ? "Python" : "Node.js"}, ${Math.round(event.initMs)} ms); later invocations reuse it while it is warm`;
       case "lambda.invoked":
         return `the trigger invoked the handler with a batch of ${event.messageIds.length} record${event.messageIds.length === 1 ? "" : "s"}${tasksOf(event.taskIds)}`;
       case "task.updated":

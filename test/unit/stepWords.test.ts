@@ -22,7 +22,11 @@ describe("the sentence under the drawing", () => {
 
   it("says a cold start in step 4, with its time and runtime, where the learner reads", () => {
     const cold = event({ type: "lambda.cold-start", invocationId: "i", environmentId: "e", language: "nodejs", version: 0, initMs: 124 });
-    expect(stepSentence(cold, 3)).toBe("Step 4: Lambda started a new execution environment for the handler — a cold start, 124 ms to start its Node.js runtime; the next invocations reuse it while it is warm.");
+    expect(stepSentence(cold, 3)).toBe("Step 4: a cold start: Lambda started a new execution environment (Node.js, 124 ms); later invocations reuse it while it is warm.");
+    // Whole milliseconds, and short enough for the line's three rows at 1024 px (cut at "the nex" once).
+    const python = stepSentence(event({ type: "lambda.cold-start", invocationId: "i", environmentId: "e", language: "python", version: 2, initMs: 263.6 }), 3);
+    expect(python).toContain("(Python, 264 ms)");
+    expect(python.length).toBeLessThanOrEqual(130);
   });
 
   it("leaves out the maximum when the queue's maxReceiveCount is not known", () => {
