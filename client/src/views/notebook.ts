@@ -86,6 +86,11 @@ function keptResults(id: string, part: number): KeptResults {
   return {
     passed: (index) => results()[key("check", index)] === true,
     pass: (index) => keep(key("check", index), true),
+    forget: (index) => {
+      const all = results();
+      delete all[key("check", index)];
+      localStorage.setItem(RESULTS_KEY, JSON.stringify(all));
+    },
     answer: (index) => {
       const outcome = results()[key("predict", index)];
       return typeof outcome === "object" ? outcome : undefined;

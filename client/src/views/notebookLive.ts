@@ -42,12 +42,14 @@ export interface KeptResults {
   passed(index: number): boolean;
   /** Check `index` passed. */
   pass(index: number): void;
+  /** Check `index` failed (✗): a pass kept from before no longer speaks for the part. */
+  forget(index: number): void;
   /** Prediction `index`'s answer, recorded at its moment on an earlier visit. */
   answer(index: number): PredictionOutcome | undefined;
   answered(index: number, outcome: PredictionOutcome): void;
 }
 
-const NOTHING_KEPT: KeptResults = { passed: () => false, pass: () => {}, answer: () => undefined, answered: () => {} };
+const NOTHING_KEPT: KeptResults = { passed: () => false, pass: () => {}, forget: () => {}, answer: () => undefined, answered: () => {} };
 
 /** What a check that passed on an earlier visit says until the learner does the part again. */
 export const EARLIER_WHY = "Passed when you did this part, and the world still holds it. Do the part again and this check follows the world again.";
@@ -312,6 +314,8 @@ export class LivePart {
       } else {
         this.show(check, result);
         if (check.passed) this.kept.pass(check.index);
+        // Gone back to later, a part whose check ended ✗ said "Passed when you did this part before".
+        if (result.status === "failed") this.kept.forget(check.index);
       }
     }
     for (const prediction of this.predictions) {
