@@ -60,6 +60,12 @@ describe.skipIf(!hasChromium())("the drawer's tabs at 1024×768, open under the 
       // Each field is inside the panel's width; the panel scrolls down, never sideways. It once cut
       // the trigger's form at the column's edge ("The Lam…", "Batch siz", half an Apply button).
       expect(await cutOffIn(page, "#panel-chaos", "legend, label, button, input, select", "sideways")).toEqual([]);
+      // Apply's answer under the forms is brought into the panel's view ("applied ✓" was below its edge, unseen).
+      await page.click(".chaos-faults button[type=submit]");
+      await page.waitForSelector(".chaos-answer:has-text('Faults: applied ✓')");
+      await nextFrames(page);
+      const { answer, panel } = await rectsOf(page, { answer: ".chaos-answer", panel: "#panel-chaos" });
+      expect(answer && panel && answer.y >= panel.y && answer.y + answer.height <= panel.y + panel.height, "the answer is inside the panel's view").toBe(true);
     });
   });
 

@@ -60,6 +60,7 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
   const send = async (what: string, method: string, path: string, body: unknown, form?: HTMLFormElement) => {
     const result = await call(method, path, body);
     answer.textContent = result.ok ? `${what}: applied ✓` : `${what} refused: ${refusalOf(result.json, result.status)}`;
+    showInPanel(answer);
     if (result.ok && form) editing.delete(form);
     // Whatever the answer, the forms show the live settings again (a refused change is undone).
     shownFaults = shownTrigger = undefined;
@@ -135,4 +136,16 @@ export function mountChaos(root: HTMLElement, options: { readOnly: boolean }): C
       }
     },
   };
+}
+
+/**
+ * Scrolls the drawer's panel (only it) so that `el` is in view: the answer to Apply sits under the
+ * forms, and in the drawer under the lesson it was out of sight ("Faults: applied ✓" unseen).
+ * scrollIntoView also scrolled the stage around the panel and cut the drawing's top off.
+ */
+function showInPanel(el: HTMLElement): void {
+  const panel = el.closest<HTMLElement>(".tab-panel");
+  if (!panel) return;
+  const below = el.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom;
+  if (below > 0) panel.scrollTop += below + 8;
 }
