@@ -52,12 +52,13 @@ const HIDING: Record<string, Hiding | Hiding[]> = {
   ],
   "lab-slow-consumer": [
     { what: "making the work fast", blocks: [{ kind: "faults", body: {} }], shows: ["trial.mostReceives = 1", "faults.delayMs = 0"] },
-    // Just above the 2.5 s work: each report received once in this trial, the trap still set for
-    // a retried or throttled batch. A learner passed the verdict this way.
+    // Just above the 2.5 s work: on a quiet machine each report is received once in this trial (a
+    // learner passed the verdict this way), on a loaded one a slow start already brings one back.
+    // Either way the trap is still set for a retried or throttled batch.
     {
       what: "a visibility timeout just above the work",
       blocks: [{ kind: "terminal", command: "awslocal sqs set-queue-attributes --queue-url http://localhost:4566/000000000000/interview-queue --attributes VisibilityTimeout=3" }],
-      shows: ["trial.mostReceives = 1", "trigger.visibilityCoversSixTimeouts = false"],
+      shows: ["trigger.visibilityCoversSixTimeouts = false"],
     },
   ],
   "lab-backlog": [
