@@ -218,6 +218,29 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
     const ownHandler: FlowEventBody[] = [deployed, { type: "world.reset" }, { type: "function.deployed", version: 0, language: "nodejs" }, ...completed(42)];
     expect(evaluateCheck(check, foldEvents(ownHandler.map((e) => at(e))), 2000).status).toBe("waiting");
   });
+
+  const failedInvocation = (id: string): FlowEventBody[] => [
+    { type: "lambda.invoked", invocationId: id, functionName: "f", messageIds: ["m1"], taskIds: [1] },
+    { type: "lambda.failed", invocationId: id, durationMs: 5, error: "TypeError: event.records is not iterable", messageIds: ["m1"] },
+  ];
+  const typoCheck = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "the invocation failed");
+  const typoVersion: FlowEventBody = { type: "function.deployed", version: 2, language: "nodejs" };
+
+  it("waits in the typo part while only an earlier version's invocations failed", () => {
+    const earlierFailures = foldEvents([deployed, ...failedInvocation("a"), ...failedInvocation("b"), typoVersion].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, earlierFailures, 2000)).toMatchObject({ status: "waiting", why: expect.stringContaining("version 2 now, and 0 of its invocations failed") });
+  });
+
+  it("passes in the typo part once an invocation of the version deployed there failed", () => {
+    const typoFailed = foldEvents([deployed, ...failedInvocation("a"), typoVersion, ...failedInvocation("c")].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, typoFailed, 2000).status).toBe("passed");
+  });
+
+  it("waits in the typo part when the invocation that failed was the playground's own handler's", () => {
+    const ownHandler: FlowEventBody = { type: "function.deployed", version: 0, language: "nodejs" };
+    const ownHandlerFailed = foldEvents([deployed, ownHandler, ...failedInvocation("d")].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, ownHandlerFailed, 2000).status).toBe("waiting");
+  });
 });
 
 describe("lesson 1's stepped-task check", () => {
