@@ -241,6 +241,16 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
     const ownHandlerFailed = foldEvents([deployed, ownHandler, ...failedInvocation("d")].map((e) => at(e)));
     expect(evaluateCheck(typoCheck as CheckBlock, ownHandlerFailed, 2000).status).toBe("waiting");
   });
+
+  it("says, while part 3's task waits, that the deployed version is failing and how often, not to press Run", () => {
+    const created: FlowEventBody = { type: "task.created", taskId: 42, task: { ...task("pending"), id: 42 } };
+    const failing = foldEvents([deployed, created, ...failedInvocation("e"), ...failedInvocation("f")].map((e) => at(e)));
+    const why = evaluateCheck(completedChecks[0] as CheckBlock, failing, 2000).why;
+    expect(why).toMatch(/^your version 1 is failing \(failed invocations so far: 2\)/);
+    expect(why).not.toContain("press Run");
+    const notYet = foldEvents([deployed, created].map((e) => at(e)));
+    expect(evaluateCheck(completedChecks[0] as CheckBlock, notYet, 2000).why).toMatch(/^press Run above/);
+  });
 });
 
 describe("lesson 1's stepped-task check", () => {
