@@ -22,8 +22,11 @@ export interface CodeEditor {
    */
   showLanguage(language: FunctionLanguage, code: string): void;
   setReadOnly(readOnly: boolean): void;
-  /** Mark an error at a line (1-based) and optional column (1-based); replaces earlier marks. */
-  markError(line: number, column: number | null, message: string): void;
+  /**
+   * Mark an error at a line (1-based) and optional column (1-based), underlined up to `endColumn`
+   * (exclusive) or the line's end; replaces earlier marks.
+   */
+  markError(line: number, column: number | null, message: string, endColumn?: number | null): void;
   clearErrors(): void;
   focus(): void;
 }
@@ -116,11 +119,12 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
       locked = on;
       view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(on)) });
     },
-    markError(line, column, message) {
+    markError(line, column, message, endColumn) {
       const doc = view.state.doc;
       const at = doc.line(Math.min(Math.max(1, line), doc.lines));
       const from = Math.min(at.to, at.from + Math.max(0, (column ?? 1) - 1));
-      view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(from, at.to), severity: "error", message }]));
+      const to = endColumn ? Math.min(at.to, at.from + endColumn - 1) : at.to;
+      view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(from, to), severity: "error", message }]));
       view.dispatch({ effects: EditorView.scrollIntoView(from, { y: "center" }) });
     },
     clearErrors,

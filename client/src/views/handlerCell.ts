@@ -163,7 +163,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     }
     const failed = functionLog.error;
     if (failed && failed.version === functionLog.version && failed.language === language && functionLog.code === editor.code()) {
-      editor.markError(failed.line, failed.column, failed.message);
+      editor.markError(failed.line, failed.column, failed.message, failed.endColumn);
     }
   };
   const apply = (lang: FunctionLanguage) => {
