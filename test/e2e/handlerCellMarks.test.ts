@@ -1,5 +1,6 @@
 // What lesson 21's cell marks and says about the code it holds, at 1024×768: a runtime error
-// underlined on the name it is about.
+// underlined on the name it is about, and a mark gone once the code is edited (it is no longer the
+// code that raised it).
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, pagesPerTest } from "../helpers/browser.js";
@@ -19,6 +20,7 @@ async function firstCell(): Promise<{ playground: TestPlayground; page: Page; ce
   await cell.locator("select.handler-language").selectOption("nodejs");
   return { playground, page, cell };
 }
+
 
 /** The caret put `fromEnd` characters before the end of the (wrapped) line holding `lineText`, as a learner clicks and moves there. */
 async function caretAfter(page: Page, cell: Locator, lineText: string, fromEnd: number): Promise<void> {
@@ -49,5 +51,20 @@ describe.skipIf(!hasChromium())("the handler cell's marks and words", () => {
     const lines = await cell.locator(".cm-line").allTextContents();
     expect(lines.findIndex((line) => line.includes("evnt.Records")) + 1).toBe(7);
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-reference-error.png` });
+  });
+
+  it("clears the mark once the learner edits the code that raised it, and shows it again on an undo back to that code", { timeout: 90_000 }, async () => {
+    const { playground, page, cell } = await firstCell();
+    await deployUndefinedName(playground, page, cell);
+    // A line inserted above the marked one: the mark is not carried down onto other code.
+    await cell.locator(".cm-line:has-text('const batchItemFailures')").click();
+    for (let i = 0; i < 4; i++) await page.keyboard.press("End");
+    await page.keyboard.type("\nconsole.log(event);");
+    await expect.poll(() => cell.locator(".cm-lintRange-error").count()).toBe(0);
+    expect(await cell.locator(".cm-lint-marker-error").count()).toBe(0);
+    await page.screenshot({ path: `${ROOT}test-results/handler-cell-mark-cleared.png` });
+    // Undone, the cell holds the code that raised the error again: its mark is back.
+    for (let i = 0; i < 5 && (await cell.locator(".cm-content").innerText()).includes("console.log(event)"); i++) await page.keyboard.press("Control+z");
+    await expect.poll(() => cell.locator(".cm-lintRange-error").allTextContents()).toEqual(["evnt"]);
   });
 });

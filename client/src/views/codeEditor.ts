@@ -5,7 +5,7 @@ import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
 import { indentUnit } from "@codemirror/language";
-import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { diagnosticCount, lintGutter, setDiagnostics, setDiagnosticsEffect } from "@codemirror/lint";
 import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
@@ -24,7 +24,7 @@ export interface CodeEditor {
   setReadOnly(readOnly: boolean): void;
   /**
    * Mark an error at a line (1-based) and optional column (1-based), underlined up to `endColumn`
-   * (exclusive) or the line's end; replaces earlier marks.
+   * (exclusive) or the line's end; replaces earlier marks. The next edit clears it.
    */
   markError(line: number, column: number | null, message: string, endColumn?: number | null): void;
   clearErrors(): void;
@@ -87,6 +87,10 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
           options.onTooLong(tr.newDoc.length);
           return [];
         }),
+        // A mark is about the code that raised it, and an edit makes other code: kept and mapped
+        // through the edit, the gutter dot moved onto a line inserted above and the underline
+        // stayed on the line once it was fixed.
+        EditorState.transactionExtender.of((tr) => (tr.docChanged && diagnosticCount(tr.startState) > 0 ? { effects: setDiagnosticsEffect.of([]) } : null)),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),

@@ -129,6 +129,9 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
       timer = setTimeout(flush, DRAFT_PAUSE_MS);
       // An edit that was let in: the refused paste's message is history.
       if (tooLongShown) status();
+      // The edit cleared the mark (codeEditor.ts); an undo back to the code that raised it shows
+      // it again. After this update: an editor takes no new transaction while it applies one.
+      queueMicrotask(markKnownError);
     },
     onTooLong(length) {
       say(`Not pasted: the code would be ${Math.ceil(length / 1024)} Ki characters, and a function's code may be up to ${FUNCTION_CODE_LIMIT / 1024} Ki here (a Lambda .zip is capped too, at 50 MB).`, "error");
