@@ -1,6 +1,6 @@
 // What lesson 21's cell marks and says about the code it holds, at 1024×768: a runtime error
-// underlined on the name it is about, and a mark gone once the code is edited (it is no longer the
-// code that raised it).
+// underlined on the name it is about, a mark gone once the code is edited (it is no longer the code
+// that raised it), and a refused deploy saying what still runs.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, pagesPerTest } from "../helpers/browser.js";
@@ -66,5 +66,24 @@ describe.skipIf(!hasChromium())("the handler cell's marks and words", () => {
     // Undone, the cell holds the code that raised the error again: its mark is back.
     for (let i = 0; i < 5 && (await cell.locator(".cm-content").innerText()).includes("console.log(event)"); i++) await page.keyboard.press("Control+z");
     await expect.poll(() => cell.locator(".cm-lintRange-error").allTextContents()).toEqual(["evnt"]);
+  });
+
+  it("says, when a deploy is refused, which version still runs", { timeout: 90_000 }, async () => {
+    const { page, cell } = await firstCell();
+    const breakLine = async () => {
+      await caretAfter(page, cell, "const batchItemFailures", 0);
+      await page.keyboard.type(" ))");
+      await cell.locator("button.deploy").click();
+      await cell.locator(".answer:has-text('Not deployed (CompileError')").waitFor();
+    };
+    await breakLine();
+    expect(await cell.locator(".answer").textContent()).toMatch(/^Not deployed \(CompileError, .*: line 6, column \d+: .*\. The function still runs the lesson's handler\.$/);
+    // Fixed and deployed as version 1, then broken again: version 1 is what still runs.
+    await caretAfter(page, cell, "const batchItemFailures", 0);
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
+    await cell.locator("button.deploy").click();
+    await cell.locator(".answer:has-text('Deployed as version 1')").waitFor({ timeout: 30_000 });
+    await breakLine();
+    expect(await cell.locator(".answer").textContent()).toMatch(/The function still runs version 1 \(TypeScript \/ JavaScript \(Node\.js\)\)\.$/);
   });
 });

@@ -157,11 +157,16 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     else if (language === "python" && pythonMissing) say("Python is not installed on this machine (python3 was not found), so this cell is read-only. Install python3 and restart the playground to run it.", "error");
     else say(functionLog.version > 0 ? `The function runs version ${functionLog.version} now (${functionLog.language ? LANGUAGE_NAME[functionLog.language] : "?"}).` : "The function runs the playground's own handler now.");
   }
+  /** What a refused deploy left running, said when the refusal is shown (kept across a reload, the refusal may be older than what runs now). */
+  const withStillRuns = (refusal: string) => {
+    const running = functionLog.version > 0 ? `version ${functionLog.version}${functionLog.language ? ` (${LANGUAGE_NAME[functionLog.language]})` : ""}` : "the lesson's handler";
+    return `${refusal}${/[.!?]$/.test(refusal) ? "" : "."} The function still runs ${running}.`;
+  };
   /** The error this cell's code has, when it is the code that raised it: a refused deploy, or the deployed version's latest failure. */
   const markKnownError = () => {
     const refused = refusals()[keyOf(language)];
     if (refused && refused.code === editor.code()) {
-      if (!deploying) say(refused.text, "error");
+      if (!deploying) say(withStillRuns(refused.text), "error");
       return editor.markError(refused.line, refused.column, refused.message);
     }
     const failed = functionLog.error;
@@ -221,7 +226,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     const error = (result.json as ErrorAnswer | null)?.error;
     const where = error?.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}: ` : "";
     const text = `Not deployed (${error?.code ?? `HTTP ${result.status}`}, ${LANGUAGE_NAME[sent.language]}): ${where}${error?.message ?? result.text}`;
-    say(text, "error");
+    say(withStillRuns(text), "error");
     if (error?.line) keepRefusal(sent.key, { code: sent.code, text, line: error.line, column: error.column ?? null, message: error.message ?? "error" });
     markKnownError();
   });
