@@ -85,9 +85,11 @@ export const renderFunctionLog = (i: number) => `<div class="block function-log"
 /**
  * Makes a rendered cell live: loads the editor, keeps the learner's draft per lesson part and
  * language in the browser (leaving a part loses nothing), and wires Deploy and Reset to
- * PUT/DELETE /api/function/code. A follower's page (a classroom) shows the code read-only.
+ * PUT/DELETE /api/function/code, calling `answered` once either is answered (what runs may have
+ * changed: the part's checks are to be judged again). A follower's page (a classroom) shows the
+ * code read-only.
  */
-export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, draftKey: string): Promise<void> {
+export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, draftKey: string, answered: () => void = () => {}): Promise<void> {
   const select = el.querySelector<HTMLSelectElement>(".handler-language");
   const fileLabel = el.querySelector<HTMLElement>(".handler-file");
   const deploy = el.querySelector<HTMLButtonElement>(".deploy");
@@ -215,6 +217,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
       deploying = false;
       deploy.disabled = lockFor(language);
       reset.disabled = following;
+      answered();
     });
     if (result.ok) {
       const { version, unchanged } = result.json as DeployedCode;
@@ -245,6 +248,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     const result = await call("DELETE", "/api/function/code").finally(() => {
       deploy.disabled = lockFor(language);
       reset.disabled = following;
+      answered();
     });
     say(result.ok ? "Back to the lesson's code; the function runs the playground's own handler again ✓" : `Reset refused: ${(result.json as ErrorAnswer | null)?.error?.message ?? `HTTP ${result.status}`}`, result.ok ? "ok" : "error");
   });
