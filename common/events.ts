@@ -165,6 +165,8 @@ export interface FunctionErrorDetail {
   errorMessage: string;
   line?: number;
   column?: number;
+  /** Just past the expression the message names (`evnt` in "evnt is not defined"), 1-based: the editor underlines it alone. */
+  endColumn?: number;
 }
 
 /** An SQS call as it went over the wire: the JSON protocol's target, request and response. */

@@ -80,7 +80,7 @@ const flowEvent = z.discriminatedUnion("type", [
     durationMs: z.number(),
     error: text,
     messageIds: z.array(text),
-    errorDetail: z.object({ errorType: text, errorMessage: text, line: int.optional(), column: int.optional() }).optional(),
+    errorDetail: z.object({ errorType: text, errorMessage: text, line: int.optional(), column: int.optional(), endColumn: int.optional() }).optional(),
   }),
   event("lambda.cold-start", { invocationId: text, environmentId: text, language: functionLanguage, version: count, initMs: z.number() }),
   event("lambda.log", { invocationId: text.nullable(), environmentId: text, stream: z.enum(["stdout", "stderr"]), message: text }),

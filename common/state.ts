@@ -48,6 +48,8 @@ export interface InvocationView {
   durationMs: number | null;
   failedMessageIds: string[];
   error: string | null;
+  /** The function's version when it was invoked (state.functionCode.version then): whose code ran, or failed. */
+  version: number;
 }
 
 export interface Counters {
@@ -314,6 +316,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
         durationMs: null,
         failedMessageIds: [],
         error: null,
+        version: state.functionCode.version,
       };
       pruneInvocations(state);
       break;

@@ -14,6 +14,7 @@ const lastTaskMessage = (state: PlaygroundState) => {
   const messageId = lastTask(state)?.messageId;
   return messageId ? state.messages[messageId] : undefined;
 };
+const failuresOfDeployedVersion = (state: PlaygroundState) => Object.values(state.invocations).filter((i) => i.status === "failed" && i.version === state.functionCode.version).length;
 
 /**
  * What a lesson's check may look at: a fixed vocabulary over the state fold, so a check naming
@@ -66,6 +67,15 @@ export const SELECTORS: Record<string, Selector> = {
   /** The deployed function's version (0: the lesson's handler) and language (null for version 0). */
   "function.version": (s) => s.functionCode.version,
   "function.language": (s) => s.functionCode.language,
+  /**
+   * Failed invocations of the version deployed now (among those the state keeps since the last
+   * reset): lesson 21's typo check
+   * counted every failure since the reset, so an earlier version's failures passed it before the
+   * typo was even deployed.
+   */
+  "function.failedInvocations": (s) => failuresOfDeployedVersion(s),
+  /** The same count, null while it is 0, for "[[failed {function.failing} times…|…]]" words. */
+  "function.failing": (s) => failuresOfDeployedVersion(s) || null,
   /** Whether the last task was created after the version running now was deployed: its message went to that version. */
   "lastTask.afterDeploy": (s) => (s.lastTaskId === null ? null : s.lastTaskId > s.functionCode.deployedAfterTaskId),
   "lastTask.stepped": (s) => (s.lastTaskId === null ? null : s.steppedTaskId === s.lastTaskId),

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Context, SQSEvent } from "aws-lambda";
 import type { FunctionErrorDetail } from "../../common/events.js";
 import type { LessonSettings } from "../../common/internalApi.js";
-import { errorPlace } from "./errorLine.js";
+import { errorPlace, onNamedExpression } from "./errorLine.js";
 import { FunctionError } from "./functionError.js";
 import type { FunctionCode } from "./functionCode.js";
 import type { EnvironmentPool } from "./pool.js";
@@ -36,11 +36,10 @@ export function runtimeHandler(code: FunctionCode, pool: EnvironmentPool): Deplo
     const clientContext = !deployment && lessonSettings ? { clientContext: JSON.stringify({ custom: lessonSettings }) } : {};
     const invocation = { requestId: context.awsRequestId, event: JSON.stringify(event), timeoutMs, functionArn: context.invokedFunctionArn, traceId: traceId(), ...clientContext };
     const outcome = await pool.invoke(invocation, (init) => void frozenWhile(init));
-    const detail = (payload: RuntimeErrorPayload): FunctionErrorDetail => ({
-      errorType: payload.errorType,
-      errorMessage: payload.errorMessage,
-      ...(deployment?.sourceFile ? errorPlace(payload.stackTrace, deployment.sourceFile) : null),
-    });
+    const detail = (payload: RuntimeErrorPayload): FunctionErrorDetail => {
+      const place = deployment?.sourceFile ? errorPlace(payload.stackTrace, deployment.sourceFile) : null;
+      return { errorType: payload.errorType, errorMessage: payload.errorMessage, ...(place && deployment ? onNamedExpression(place, deployment.code, payload) : null) };
+    };
     switch (outcome.kind) {
       case "response":
         try {

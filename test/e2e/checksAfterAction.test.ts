@@ -4,6 +4,8 @@
 // part's failed task, before any task of this part was sent.
 import { describe, expect, it } from "vitest";
 import { hasChromium, moveToPart, pagesPerTest } from "../helpers/browser.js";
+import { deployed } from "../helpers/functionCode.js";
+import { openLessonCell } from "../helpers/handlerCell.js";
 import { playgroundPerTest } from "../helpers/playground.js";
 
 const pages = pagesPerTest();
@@ -95,6 +97,39 @@ describe.skipIf(!hasChromium())("the checks after an action", () => {
 
 
 describe.skipIf(!hasChromium())("a part the learner has done", () => {
+  it("judges its checks again when a code cell's Reset is answered: lesson 21's \"your handler is deployed\" does not stay ✓ from an earlier visit", { timeout: 90_000 }, async () => {
+    const { page, cell } = await openLessonCell(await playgrounds.start(), () => pages.newPage({ viewport: { width: 1024, height: 768 } }));
+    const check = page.locator(".step .block.check");
+    await cell.locator("button.deploy").click();
+    await check.and(page.locator("[data-status=passed]")).waitFor({ timeout: 30_000 });
+    await moveToPart(page, () => page.click(".nb-nav .next"));
+    await moveToPart(page, () => page.click(".nb-nav .prev"));
+    await expect.poll(() => check.locator(".detail").textContent(), { timeout: 10_000 }).toMatch(/^Passed when you did this part/);
+    // The cell's Reset puts the playground's own handler back: the check says so without a press of Check.
+    await cell.locator(".cm-editor").waitFor();
+    await cell.locator("button.reset-code").click();
+    await cell.locator(".answer:has-text('Back to the lesson')").waitFor({ timeout: 10_000 });
+    await check.and(page.locator("[data-status=waiting]")).waitFor({ timeout: 5_000 });
+    expect(await check.locator(".detail").textContent()).toMatch(/^Waiting: press Deploy in the cell above: the function runs version 0 now/);
+  });
+
+  it("takes back a ✓ further on when a code cell deploys another version: lesson 21's \"the invocation failed\" waits for the typo version's own Run", { timeout: 90_000 }, async () => {
+    const playground = await playgrounds.start();
+    // The learner's earlier version fails every invocation, and the typo part is checked with it still deployed.
+    await deployed(playground, "nodejs", 'export const handler = async () => { throw new Error("broken before"); };');
+    await playground.send("POST", "/tasks", { title: "fails on the earlier version" });
+    const { page, cell } = await openLessonCell(playground, () => pages.newPage({ viewport: { width: 1024, height: 768 } }), 4);
+    const check = page.locator(".step .block.check");
+    await check.locator(".run").click();
+    await check.and(page.locator("[data-status=passed]")).waitFor({ timeout: 30_000 });
+    await cell.locator("button.deploy").click();
+    await cell.locator(".answer:has-text('Deployed as version 2')").waitFor({ timeout: 30_000 });
+    await check.and(page.locator("[data-status=unchecked]")).waitFor({ timeout: 5_000 });
+    // Its own Run sends the typo version a task: its failure is the one the check passes on.
+    await page.click(".step .block.http .run");
+    await check.and(page.locator("[data-status=passed]")).waitFor({ timeout: 30_000 });
+  });
+
   it("keeps its ✓ and its predictions' answers when the learner goes back to it; doing it again judges it again", { timeout: 180_000 }, async () => {
     const playground = await playgrounds.start();
     const page = await pages.newPage({ viewport: { width: 1024, height: 768 } });

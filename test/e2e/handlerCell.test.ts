@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { hasChromium, pagesPerTest } from "../helpers/browser.js";
 import { hasPython } from "../helpers/functionCode.js";
+import { openLessonCell } from "../helpers/handlerCell.js";
 import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 import { FUNCTION_CODE_LIMIT } from "../../common/events.js";
@@ -31,15 +32,9 @@ async function deploy(cell: ReturnType<Page["locator"]>, page: Page): Promise<vo
   await cell.locator(".answer:has-text('Deployed as version')").waitFor({ timeout: 30_000 });
 }
 
-/** A new learner's page on lesson 21's part with the first cell (part 2; part 1 starts clean), its cell's editor loaded. */
+/** A new learner's page on lesson 21's part with the first cell, its cell's editor loaded. */
 async function firstCell(): Promise<{ page: Page; cell: ReturnType<Page["locator"]> }> {
-  const playground = await playgrounds.start();
-  const page = await browser.newPage();
-  await page.goto(`${playground.url}/?token=${playground.terminalToken}#/lessons/write-the-handler/2`);
-  await page.waitForSelector("body[data-ready=true]");
-  const cell = page.locator(".block.handler").first();
-  await cell.locator(".cm-editor").waitFor();
-  return { page, cell };
+  return openLessonCell(await playgrounds.start(), () => browser.newPage());
 }
 
 describe.skipIf(!hasChromium())("the handler cell", () => {

@@ -218,6 +218,39 @@ describe("lesson 21's checks on a world an earlier lesson left", () => {
     const ownHandler: FlowEventBody[] = [deployed, { type: "world.reset" }, { type: "function.deployed", version: 0, language: "nodejs" }, ...completed(42)];
     expect(evaluateCheck(check, foldEvents(ownHandler.map((e) => at(e))), 2000).status).toBe("waiting");
   });
+
+  const failedInvocation = (id: string): FlowEventBody[] => [
+    { type: "lambda.invoked", invocationId: id, functionName: "f", messageIds: ["m1"], taskIds: [1] },
+    { type: "lambda.failed", invocationId: id, durationMs: 5, error: "TypeError: event.records is not iterable", messageIds: ["m1"] },
+  ];
+  const typoCheck = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "the invocation failed");
+  const typoVersion: FlowEventBody = { type: "function.deployed", version: 2, language: "nodejs" };
+
+  it("waits in the typo part while only an earlier version's invocations failed", () => {
+    const earlierFailures = foldEvents([deployed, ...failedInvocation("a"), ...failedInvocation("b"), typoVersion].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, earlierFailures, 2000)).toMatchObject({ status: "waiting", why: expect.stringContaining("version 2 now, and 0 of its invocations failed") });
+  });
+
+  it("passes in the typo part once an invocation of the version deployed there failed", () => {
+    const typoFailed = foldEvents([deployed, ...failedInvocation("a"), typoVersion, ...failedInvocation("c")].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, typoFailed, 2000).status).toBe("passed");
+  });
+
+  it("waits in the typo part when the invocation that failed was the playground's own handler's", () => {
+    const ownHandler: FlowEventBody = { type: "function.deployed", version: 0, language: "nodejs" };
+    const ownHandlerFailed = foldEvents([deployed, ownHandler, ...failedInvocation("d")].map((e) => at(e)));
+    expect(evaluateCheck(typoCheck as CheckBlock, ownHandlerFailed, 2000).status).toBe("waiting");
+  });
+
+  it("says, while part 3's task waits, that the deployed version is failing and how often, not to press Run", () => {
+    const created: FlowEventBody = { type: "task.created", taskId: 42, task: { ...task("pending"), id: 42 } };
+    const failing = foldEvents([deployed, created, ...failedInvocation("e"), ...failedInvocation("f")].map((e) => at(e)));
+    const why = evaluateCheck(completedChecks[0] as CheckBlock, failing, 2000).why;
+    expect(why).toMatch(/^your version 1 is failing \(failed invocations so far: 2\)/);
+    expect(why).not.toContain("press Run");
+    const notYet = foldEvents([deployed, created].map((e) => at(e)));
+    expect(evaluateCheck(completedChecks[0] as CheckBlock, notYet, 2000).why).toMatch(/^press Run above/);
+  });
 });
 
 describe("lesson 1's stepped-task check", () => {

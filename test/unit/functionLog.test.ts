@@ -16,7 +16,7 @@ describe("the page's function log", () => {
     log.deployed(2, "nodejs", "version two");
     log.fold([deployedEvent(2), invoked("a"), failedAtLine("a", 7)]);
     expect(log.code).toBe("version two");
-    expect(log.error).toEqual({ version: 2, language: "nodejs", line: 7, column: 3, message: "TypeError: x" });
+    expect(log.error).toEqual({ version: 2, language: "nodejs", line: 7, column: 3, endColumn: null, message: "TypeError: x" });
   });
 
   it("knows the code of a version whose event came before the deploy answer", () => {

@@ -5,7 +5,7 @@ import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { python } from "@codemirror/lang-python";
 import { indentUnit } from "@codemirror/language";
-import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { diagnosticCount, lintGutter, setDiagnostics, setDiagnosticsEffect } from "@codemirror/lint";
 import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
@@ -22,8 +22,11 @@ export interface CodeEditor {
    */
   showLanguage(language: FunctionLanguage, code: string): void;
   setReadOnly(readOnly: boolean): void;
-  /** Mark an error at a line (1-based) and optional column (1-based); replaces earlier marks. */
-  markError(line: number, column: number | null, message: string): void;
+  /**
+   * Mark an error at a line (1-based) and optional column (1-based), underlined up to `endColumn`
+   * (exclusive) or the line's end; replaces earlier marks. The next edit clears it.
+   */
+  markError(line: number, column: number | null, message: string, endColumn?: number | null): void;
   clearErrors(): void;
   focus(): void;
 }
@@ -84,6 +87,10 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
           options.onTooLong(tr.newDoc.length);
           return [];
         }),
+        // A mark is about the code that raised it, and an edit makes other code: kept and mapped
+        // through the edit, the gutter dot moved onto a line inserted above and the underline
+        // stayed on the line once it was fixed.
+        EditorState.transactionExtender.of((tr) => (tr.docChanged && diagnosticCount(tr.startState) > 0 ? { effects: setDiagnosticsEffect.of([]) } : null)),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),
@@ -116,11 +123,12 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
       locked = on;
       view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(on)) });
     },
-    markError(line, column, message) {
+    markError(line, column, message, endColumn) {
       const doc = view.state.doc;
       const at = doc.line(Math.min(Math.max(1, line), doc.lines));
       const from = Math.min(at.to, at.from + Math.max(0, (column ?? 1) - 1));
-      view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(from, at.to), severity: "error", message }]));
+      const to = endColumn ? Math.min(at.to, at.from + endColumn - 1) : at.to;
+      view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(from, to), severity: "error", message }]));
       view.dispatch({ effects: EditorView.scrollIntoView(from, { y: "center" }) });
     },
     clearErrors,

@@ -14,6 +14,8 @@ export interface FunctionError {
   language: FunctionLanguage;
   line: number;
   column: number | null;
+  /** Just past the expression the error names, when the server found it on the line. */
+  endColumn: number | null;
   message: string;
 }
 
@@ -125,7 +127,7 @@ export class FunctionLog {
         if (!this.ours.delete(e.invocationId)) return false;
         const detail = e.type === "lambda.failed" ? e.errorDetail : undefined;
         if (detail?.line && this.language) {
-          this.error = { version: this.version, language: this.language, line: detail.line, column: detail.column ?? null, message: `${detail.errorType}: ${detail.errorMessage}` };
+          this.error = { version: this.version, language: this.language, line: detail.line, column: detail.column ?? null, endColumn: detail.endColumn ?? null, message: `${detail.errorType}: ${detail.errorMessage}` };
         }
         return this.add(e.at, describe(e));
       }

@@ -85,9 +85,11 @@ export const renderFunctionLog = (i: number) => `<div class="block function-log"
 /**
  * Makes a rendered cell live: loads the editor, keeps the learner's draft per lesson part and
  * language in the browser (leaving a part loses nothing), and wires Deploy and Reset to
- * PUT/DELETE /api/function/code. A follower's page (a classroom) shows the code read-only.
+ * PUT/DELETE /api/function/code, calling `answered` once either is answered (what runs may have
+ * changed: the part's checks are to be judged again). A follower's page (a classroom) shows the
+ * code read-only.
  */
-export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, draftKey: string): Promise<void> {
+export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, draftKey: string, answered: () => void = () => {}): Promise<void> {
   const select = el.querySelector<HTMLSelectElement>(".handler-language");
   const fileLabel = el.querySelector<HTMLElement>(".handler-file");
   const deploy = el.querySelector<HTMLButtonElement>(".deploy");
@@ -129,6 +131,9 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
       timer = setTimeout(flush, DRAFT_PAUSE_MS);
       // An edit that was let in: the refused paste's message is history.
       if (tooLongShown) status();
+      // The edit cleared the mark (codeEditor.ts); an undo back to the code that raised it shows
+      // it again. After this update: an editor takes no new transaction while it applies one.
+      queueMicrotask(markKnownError);
     },
     onTooLong(length) {
       say(`Not pasted: the code would be ${Math.ceil(length / 1024)} Ki characters, and a function's code may be up to ${FUNCTION_CODE_LIMIT / 1024} Ki here (a Lambda .zip is capped too, at 50 MB).`, "error");
@@ -154,16 +159,21 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     else if (language === "python" && pythonMissing) say("Python is not installed on this machine (python3 was not found), so this cell is read-only. Install python3 and restart the playground to run it.", "error");
     else say(functionLog.version > 0 ? `The function runs version ${functionLog.version} now (${functionLog.language ? LANGUAGE_NAME[functionLog.language] : "?"}).` : "The function runs the playground's own handler now.");
   }
+  /** What a refused deploy left running, said when the refusal is shown (kept across a reload, the refusal may be older than what runs now). */
+  const withStillRuns = (refusal: string) => {
+    const running = functionLog.version > 0 ? `version ${functionLog.version}${functionLog.language ? ` (${LANGUAGE_NAME[functionLog.language]})` : ""}` : "the lesson's handler";
+    return `${refusal}${/[.!?]$/.test(refusal) ? "" : "."} The function still runs ${running}.`;
+  };
   /** The error this cell's code has, when it is the code that raised it: a refused deploy, or the deployed version's latest failure. */
   const markKnownError = () => {
     const refused = refusals()[keyOf(language)];
     if (refused && refused.code === editor.code()) {
-      if (!deploying) say(refused.text, "error");
+      if (!deploying) say(withStillRuns(refused.text), "error");
       return editor.markError(refused.line, refused.column, refused.message);
     }
     const failed = functionLog.error;
     if (failed && failed.version === functionLog.version && failed.language === language && functionLog.code === editor.code()) {
-      editor.markError(failed.line, failed.column, failed.message);
+      editor.markError(failed.line, failed.column, failed.message, failed.endColumn);
     }
   };
   const apply = (lang: FunctionLanguage) => {
@@ -207,6 +217,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
       deploying = false;
       deploy.disabled = lockFor(language);
       reset.disabled = following;
+      answered();
     });
     if (result.ok) {
       const { version, unchanged } = result.json as DeployedCode;
@@ -218,7 +229,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     const error = (result.json as ErrorAnswer | null)?.error;
     const where = error?.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}: ` : "";
     const text = `Not deployed (${error?.code ?? `HTTP ${result.status}`}, ${LANGUAGE_NAME[sent.language]}): ${where}${error?.message ?? result.text}`;
-    say(text, "error");
+    say(withStillRuns(text), "error");
     if (error?.line) keepRefusal(sent.key, { code: sent.code, text, line: error.line, column: error.column ?? null, message: error.message ?? "error" });
     markKnownError();
   });
@@ -237,6 +248,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
     const result = await call("DELETE", "/api/function/code").finally(() => {
       deploy.disabled = lockFor(language);
       reset.disabled = following;
+      answered();
     });
     say(result.ok ? "Back to the lesson's code; the function runs the playground's own handler again ✓" : `Reset refused: ${(result.json as ErrorAnswer | null)?.error?.message ?? `HTTP ${result.status}`}`, result.ok ? "ok" : "error");
   });

@@ -242,14 +242,18 @@ export async function mountNotebook(root: HTMLElement, deps: NotebookDeps): Prom
 
   const wire = (el: HTMLElement, current: Lesson, predictIndex: number | undefined) => {
     const part = current.steps[partIndex]?.parts[Number(el.dataset.part)];
+    const visit = live;
     if (part?.kind === "handler") {
       const failed = (error: unknown) => void (el.querySelector(".answer") ?? el).append(`The editor could not load: ${String(error)}`);
-      return void mountHandlerCell(el, part, `${current.id}/${partIndex}/${el.dataset.part}`).catch(failed);
+      // A Deploy or Reset answered changes what runs: judged again, as after any action (a Reset left "deployed ✓").
+      return void mountHandlerCell(el, part, `${current.id}/${partIndex}/${el.dataset.part}`, () => {
+        visit?.acted(el);
+        recheck.changed();
+      }).catch(failed);
     }
     if (part?.kind === "function-log") return showLog(el);
     const button = el.querySelector(".run");
     if (!part || part.kind === "prose" || !button) return;
-    const visit = live;
     button.addEventListener("click", () => {
       if (part.kind === "predict") return visit?.reveal(el);
       if (part.kind === "check") {

@@ -170,7 +170,7 @@ export class LivePart {
    * next action go live, and so does every check before it (the learner has moved past them).
    * A check further on waits for its own action: live at the first press, lesson 13's "the
    * consumer took it once it was back" was ✓ on the previous part's task before the consumer had
-   * even been stopped.
+   * even been stopped. After a code cell's Deploy or Reset, such a check goes back to ○.
    */
   acted(el: HTMLElement): void {
     // The learner is doing the part again: an earlier visit's ✓ no longer speaks for the world,
@@ -186,8 +186,17 @@ export class LivePart {
     // checks waited ○ after "Start a trial" for a terminal block the learner typed by hand instead.
     const nextAction = this.actions.find((action) => follows(el, action) && !action.hidden);
     const pressedCheck = el.classList.contains("check");
+    const deployedCode = el.classList.contains("handler");
     for (const check of this.checks) {
       const led = follows(el, check.el) && (!nextAction || follows(check.el, nextAction));
+      // A code cell's Deploy or Reset changes the function the checks further on are about: a ✓
+      // the version before earned is taken back, and they wait for their own action again (lesson
+      // 21's "the invocation failed" stayed ✓ on the learner's earlier version after the typo's deploy).
+      if (deployedCode && follows(el, check.el) && !led) {
+        Object.assign(check, { live: false, passed: false, held: undefined, awaited: false });
+        showUnchecked(check.el);
+        continue;
+      }
       if (!(check.el === el || follows(check.el, el) || led)) continue;
       check.live = true;
       check.awaited = true;
