@@ -1,0 +1,64 @@
+// A check counts what its own part did: a second press of a part's Run must not stall it ("4 of 3
+// completed", waiting for ever), and an earlier part's tasks must not pass it before the learner has
+// done anything (lesson 15's "every customer's task is completed", ✓ on arrival). When the world can
+// no longer satisfy it, it says so, and what to do. Lessons 15, 16 and 20, on folded worlds.
+import { describe, expect, it } from "vitest";
+import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
+import type { CheckBlock, Lesson } from "../../common/lessons.js";
+import { foldEvents } from "../../common/state.js";
+import { evaluateCheck, interpolate, selectorFor } from "../../server/lessons/checks.js";
+import { loadLessons } from "../../server/lessons/loadLessons.js";
+import { ROOT } from "../helpers/process.js";
+
+const lessons = loadLessons(`${ROOT}lessons`, ROOT);
+let seq = 0;
+const at = (body: FlowEventBody, time = 1000): FlowEvent => ({ ...body, seq: ++seq, at: time }) as FlowEvent;
+
+const task = (id: number, status: Task["status"], extra: Partial<Task> = {}): Task => ({
+  id,
+  title: `task ${id}`,
+  status,
+  messageId: `m${id}`,
+  createdAt: new Date(1000).toISOString(),
+  updatedAt: "",
+  completedAt: status === "completed" ? new Date(4000).toISOString() : null,
+  attempts: status === "pending" ? 0 : 1,
+  sendError: null,
+  lastError: null,
+  ...extra,
+});
+const created = (t: Task): FlowEventBody => ({ type: "task.created", taskId: t.id, task: t });
+const fifoTask = (id: number, group: string, status: Task["status"] = "completed") => created(task(id, status, { queue: "fifo", messageGroupId: group }));
+const invoked = (invocationId: string, taskIds: number[]): FlowEventBody => ({ type: "lambda.invoked", invocationId, functionName: "f", messageIds: taskIds.map((id) => `m${id}`), taskIds });
+const world = (bodies: FlowEventBody[]) => foldEvents(bodies.map((body) => at(body)));
+
+/** The check of `lesson`'s part `part` (1-based, as a learner counts them) labelled `label`. */
+function checkOf(lessonId: string, part: number, label: string): CheckBlock {
+  const lesson = lessons.find((l: Lesson) => l.id === lessonId);
+  const found = lesson?.steps[part - 1]?.parts.find((p): p is CheckBlock => p.kind === "check" && p.label === label);
+  if (!found) throw new Error(`${lessonId} part ${part} has no check "${label}"`);
+  return found;
+}
+const judge = (check: CheckBlock, bodies: FlowEventBody[]) => evaluateCheck(check, world(bodies), 2000);
+
+describe("a message group's states", () => {
+  it("count only that group's FIFO tasks", () => {
+    const state = world([fifoTask(1, "customer-1"), fifoTask(2, "customer-2"), fifoTask(3, "customer-2", "pending"), created(task(4, "completed"))]);
+    expect(selectorFor("fifo.group.customer-2.tasks")?.(state, 2000)).toBe(2);
+    expect(selectorFor("fifo.group.customer-2.completed")?.(state, 2000)).toBe(1);
+    expect(selectorFor("fifo.group.customer-9.completed")?.(state, 2000)).toBe(0);
+  });
+
+  it("name a group with dots in it by what lies before the last dot", () => {
+    expect(selectorFor("fifo.group.eu.customer-1.completed")?.(world([fifoTask(1, "eu.customer-1")]), 2000)).toBe(1);
+  });
+
+  it("are unknown for anything but a group's tasks or completed", () => {
+    expect(selectorFor("fifo.group.customer-1.failed")).toBeUndefined();
+    expect(selectorFor("fifo.group..completed")).toBeUndefined();
+  });
+
+  it("fill a placeholder that names a group with digits and hyphens", () => {
+    expect(interpolate("({fifo.group.customer-2.completed} of {fifo.group.customer-2.tasks})", world([fifoTask(1, "customer-2")]), 2000)).toBe("(1 of 1)");
+  });
+});
