@@ -62,3 +62,41 @@ describe("a message group's states", () => {
     expect(interpolate("({fifo.group.customer-2.completed} of {fifo.group.customer-2.tasks})", world([fifoTask(1, "customer-2")]), 2000)).toBe("(1 of 1)");
   });
 });
+
+describe("lesson 15's checks", () => {
+  const lesson = "fifo-and-message-groups";
+
+  it("part 1 passes when 'create the order' was pressed twice (four tasks of customer-1)", () => {
+    const check = checkOf(lesson, 1, "the three tasks of customer-1 are completed");
+    expect(judge(check, [1, 2, 3, 4].map((id) => fifoTask(id, "customer-1"))).status).toBe("passed");
+  });
+
+  it("part 2 waits on part 1's tasks, pressed before the part's Reset, and passes on Ada's, Bob's and Cy's", () => {
+    const check = checkOf(lesson, 2, "every customer's task is completed");
+    const partOne = [1, 2, 3].map((id) => fifoTask(id, "customer-1"));
+    const waiting = judge(check, partOne);
+    expect(waiting.status).toBe("waiting");
+    expect(waiting.why).toContain("send Ada's, Bob's and Cy's tasks above");
+    expect(judge(check, [fifoTask(1, "customer-ada"), fifoTask(2, "customer-bob"), fifoTask(3, "customer-cy", "processing")]).status).toBe("waiting");
+    expect(judge(check, [fifoTask(1, "customer-ada"), fifoTask(2, "customer-ada"), fifoTask(3, "customer-bob"), fifoTask(4, "customer-cy")]).status).toBe("passed");
+  });
+
+  it("part 3 waits on part 2's completed tasks for customer-2's and for the task behind the poison message", () => {
+    const partTwo = [fifoTask(1, "customer-ada"), fifoTask(2, "customer-bob"), fifoTask(3, "customer-cy")];
+    expect(judge(checkOf(lesson, 3, "customer-2's tasks are completed"), partTwo).status).toBe("waiting");
+    expect(judge(checkOf(lesson, 3, "customer-1's task is completed once the poison message has left"), partTwo).status).toBe("waiting");
+  });
+
+  it("part 3 passes customer-2's check when the command ran twice (four tasks of customer-2)", () => {
+    const check = checkOf(lesson, 3, "customer-2's tasks are completed");
+    expect(judge(check, [fifoTask(1, "customer-2"), fifoTask(2, "customer-2"), fifoTask(3, "customer-1", "pending"), fifoTask(4, "customer-2"), fifoTask(5, "customer-2")]).status).toBe("passed");
+  });
+
+  it("part 4 fails, saying why, when the card was charged twice", () => {
+    const check = checkOf(lesson, 4, "the card was charged once");
+    expect(judge(check, [fifoTask(1, "customer-2"), fifoTask(2, "customer-2"), fifoTask(3, "customer-3", "failed")]).status).toBe("waiting");
+    expect(judge(check, [fifoTask(1, "customer-3"), fifoTask(2, "customer-3", "failed")]).status).toBe("passed");
+    const twice = judge(check, [fifoTask(1, "customer-3"), fifoTask(2, "customer-3")]);
+    expect(twice).toMatchObject({ status: "failed", why: expect.stringContaining("charged 2 times") as unknown });
+  });
+});
