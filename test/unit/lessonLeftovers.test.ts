@@ -100,3 +100,39 @@ describe("lesson 15's checks", () => {
     expect(twice).toMatchObject({ status: "failed", why: expect.stringContaining("charged 2 times") as unknown });
   });
 });
+
+describe("lesson 16's checks", () => {
+  const lesson = "batch-traps";
+
+  it("part 1 passes when the command ran twice (two messages refused a delete)", () => {
+    const sent = (id: string): FlowEventBody => ({ type: "message.sent", queue: "interview-queue", messageId: id, taskId: null, body: "twice", bodyLength: 5, truncated: false });
+    expect(judge(checkOf(lesson, 1, "the message is still in the queue"), [sent("a"), sent("b")]).status).toBe("passed");
+  });
+
+  it("part 2's last check waits on part 1's world: a message deleted, none waiting, no task", () => {
+    const partOne: FlowEventBody[] = [
+      { type: "message.sent", queue: "interview-queue", messageId: "a", taskId: null, body: "twice again", bodyLength: 11, truncated: false },
+      { type: "message.deleted", queue: "interview-queue", messageId: "a", taskId: null },
+    ];
+    expect(judge(checkOf(lesson, 2, "its message was deleted, nothing waits"), partOne).status).toBe("waiting");
+  });
+
+  it("part 3 waits on part 2's world (a task completed, its message deleted) and passes on a lost task", () => {
+    const check = checkOf(lesson, 3, "the failed task's message was deleted");
+    const deleted: FlowEventBody = { type: "message.deleted", queue: "interview-queue", messageId: "m1", taskId: 1 };
+    expect(judge(check, [created(task(1, "completed")), deleted]).status).toBe("waiting");
+    expect(judge(check, [created(task(1, "pending")), { type: "message.sent", queue: "interview-queue", messageId: "m1", taskId: 1, body: "{}", bodyLength: 2, truncated: false }, deleted]).status).toBe("passed");
+  });
+
+  it("part 4 says the task was dead-lettered, and to reset and redo the part, when the fault was cleared too late", () => {
+    const result = judge(checkOf(lesson, 4, "the retry completed the task"), [created(task(1, "failed", { attempts: 10 }))]);
+    expect(result.status).toBe("failed");
+    expect(result.why).toContain("Press Reset the world above and do the part again");
+  });
+
+  it("part 4's 'came back' holds once a second delivery was worked, even after its message was deleted", () => {
+    const check = checkOf(lesson, 4, "the failed message came back");
+    expect(judge(check, [created(task(1, "completed", { attempts: 2 }))]).status).toBe("passed");
+    expect(judge(check, [created(task(1, "completed", { attempts: 1 }))])).toMatchObject({ status: "failed", why: expect.stringContaining("not failing") as unknown });
+  });
+});
