@@ -136,3 +136,41 @@ describe("lesson 16's checks", () => {
     expect(judge(check, [created(task(1, "completed", { attempts: 1 }))])).toMatchObject({ status: "failed", why: expect.stringContaining("not failing") as unknown });
   });
 });
+
+describe("lesson 20's checks", () => {
+  const lesson = "polling-and-batching-trade-offs";
+  const done = (ids: number[]) => ids.map((id) => created(task(id, "completed")));
+
+  it("part 5 begins with its own Reset, so that part 4's tasks are not counted", () => {
+    const part = lessons.find((l) => l.id === lesson)?.steps[4];
+    expect(part?.parts.find((p) => p.kind !== "prose")?.kind).toBe("reset");
+  });
+
+  it("part 4 passes when its five tasks were sent twice", () => {
+    expect(judge(checkOf(lesson, 4, "five tasks done"), done([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).status).toBe("passed");
+  });
+
+  it("part 5 passes when its five were sent twice, each five in one invocation", () => {
+    const bodies = [...done([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), invoked("a", [1, 2, 3, 4, 5]), invoked("b", [6, 7, 8, 9, 10])];
+    expect(judge(checkOf(lesson, 5, "one invocation for five tasks"), bodies).status).toBe("passed");
+    expect(judge(checkOf(lesson, 5, "five tasks done"), bodies).status).toBe("passed");
+  });
+
+  it("part 5 fails only once every task is done in smaller batches, and says to reset and send the five with one press", () => {
+    const check = checkOf(lesson, 5, "one invocation for five tasks");
+    const split = [invoked("a", [1, 2]), invoked("b", [3, 4, 5])];
+    expect(judge(check, [...done([1, 2]), ...[3, 4, 5].map((id) => created(task(id, "processing"))), ...split]).status).toBe("waiting");
+    const result = judge(check, [...done([1, 2, 3, 4, 5]), ...split]);
+    expect(result.status).toBe("failed");
+    expect(result.why).toBe("every task is done, in 2 invocations of at most 3 record(s): the five did not arrive within one 4 s window. Press Reset the world above and do the part again, sending the five with one press of the command");
+  });
+
+  it("part 6 passes when the seven 1 MB messages were sent twice", () => {
+    const sent = Array.from({ length: 14 }, (_, i): FlowEventBody => ({ type: "message.sent", queue: "interview-queue", messageId: `b${i}`, taskId: null, body: "x", bodyLength: 1_000_000, truncated: true }));
+    expect(judge(checkOf(lesson, 6, "seven 1 MB messages wait"), sent).status).toBe("passed");
+  });
+
+  it("part 6 waits, on part 5's world of two invocations, for a batch of six", () => {
+    expect(judge(checkOf(lesson, 6, "the seventh went in a batch of its own"), [invoked("a", [1, 2, 3, 4, 5]), invoked("b", [6])]).status).toBe("waiting");
+  });
+});
