@@ -141,7 +141,7 @@ describe("lesson 16's checks", () => {
 
 describe("lesson 20's checks", () => {
   const lesson = "polling-and-batching-trade-offs";
-  const done = (ids: number[]) => ids.map((id) => created(task(id, "completed")));
+  const done = (ids: number[], title = "at once") => ids.map((id) => created(task(id, "completed", { title: `${title} ${((id - 1) % 5) + 1}` })));
 
   it("part 5 begins with its own Reset, so that part 4's tasks are not counted", () => {
     const part = lessons.find((l) => l.id === lesson)?.steps[4];
@@ -152,8 +152,14 @@ describe("lesson 20's checks", () => {
     expect(judge(checkOf(lesson, 4, "five tasks done"), done([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).status).toBe("passed");
   });
 
+  it("part 5 neither passes nor fails on part 4's tasks, before its Reset or any send", () => {
+    const partFour = [...done([1, 2, 3, 4, 5]), ...[1, 2, 3, 4, 5].map((id) => invoked(`i${id}`, [id]))];
+    expect(judge(checkOf(lesson, 5, "one invocation for five tasks"), partFour).status).toBe("waiting");
+    expect(judge(checkOf(lesson, 5, "five tasks done"), partFour).status).toBe("waiting");
+  });
+
   it("part 5 passes when its five were sent twice, each five in one invocation", () => {
-    const bodies = [...done([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), invoked("a", [1, 2, 3, 4, 5]), invoked("b", [6, 7, 8, 9, 10])];
+    const bodies = [...done([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gathered"), invoked("a", [1, 2, 3, 4, 5]), invoked("b", [6, 7, 8, 9, 10])];
     expect(judge(checkOf(lesson, 5, "one invocation for five tasks"), bodies).status).toBe("passed");
     expect(judge(checkOf(lesson, 5, "five tasks done"), bodies).status).toBe("passed");
   });
@@ -161,8 +167,8 @@ describe("lesson 20's checks", () => {
   it("part 5 fails only once every task is done in smaller batches, and says to reset and send the five with one press", () => {
     const check = checkOf(lesson, 5, "one invocation for five tasks");
     const split = [invoked("a", [1, 2]), invoked("b", [3, 4, 5])];
-    expect(judge(check, [...done([1, 2]), ...[3, 4, 5].map((id) => created(task(id, "processing"))), ...split]).status).toBe("waiting");
-    const result = judge(check, [...done([1, 2, 3, 4, 5]), ...split]);
+    expect(judge(check, [...done([1, 2], "gathered"), ...[3, 4, 5].map((id) => created(task(id, "processing", { title: `gathered ${id}` }))), ...split]).status).toBe("waiting");
+    const result = judge(check, [...done([1, 2, 3, 4, 5], "gathered"), ...split]);
     expect(result.status).toBe("failed");
     expect(result.why).toBe("every task is done, in 2 invocations of at most 3 record(s): the five did not arrive within one 4 s window. Press Reset the world above and do the part again, sending the five with one press of the command");
   });
