@@ -1,6 +1,6 @@
 import type { CheckBlock, CheckResult, Condition, PredictBlock, PredictionOutcome } from "../../common/lessons.js";
 import { DRILL_SELECTORS } from "./drillSelectors.js";
-import { FIFO_SELECTORS } from "./fifoSelectors.js";
+import { FIFO_SELECTORS, GROUP_STATE_NAMES, groupSelectorFor } from "./fifoSelectors.js";
 import { WIRE_SELECTORS } from "./wireSelectors.js";
 import { OPERATIONS_SELECTORS } from "./operationsSelectors.js";
 import { LAB_SELECTORS } from "./labSelectors.js";
@@ -106,12 +106,16 @@ export const SELECTORS: Record<string, Selector> = {
 };
 
 /**
- * The selector a lesson names, or undefined. Only SELECTORS' own keys count: `__proto__` or
+ * The selector a lesson names, or undefined: one of SELECTORS, or a message group's state
+ * (`fifo.group.customer-2.completed`). Only SELECTORS' own keys count: `__proto__` or
  * `constructor` would otherwise reach Object's own members.
  */
 export function selectorFor(name: string): Selector | undefined {
-  return Object.hasOwn(SELECTORS, name) ? SELECTORS[name] : undefined;
+  return Object.hasOwn(SELECTORS, name) ? SELECTORS[name] : groupSelectorFor(name);
 }
+
+/** Every state a check may name, for the error that refuses an unknown one. */
+export const STATE_NAMES: string[] = [...Object.keys(SELECTORS), ...GROUP_STATE_NAMES];
 
 /** Moments a check's deadline may count from (epoch ms, or null when it has not happened). */
 export const MOMENTS: Record<string, (state: PlaygroundState) => number | null> = {
@@ -129,7 +133,8 @@ const MOMENT_WORDS: Record<string, string> = {
 };
 
 const show = (value: Value) => (value === null ? "none" : typeof value === "string" ? value : JSON.stringify(value));
-const PLACEHOLDER = /\{([A-Za-z.]+)\}/g;
+// Letters first, then digits, `_` and `-` too: a message group's state names its group (`{fifo.group.customer-2.completed}`).
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9._-]*)\}/g;
 /** `[[words with {state}|words for when a state in them has no value yet]]` in a waiting or because text. */
 const NOT_YET = /\[\[([^|\]]*)\|([^\]]*)\]\]/g;
 

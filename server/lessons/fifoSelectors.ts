@@ -1,3 +1,4 @@
+import type { Task } from "../../common/events.js";
 import { messageStateAt, type InvocationView, type PlaygroundState } from "../../common/state.js";
 
 type Selector = (state: PlaygroundState, now: number) => string | number | boolean | null;
@@ -54,3 +55,28 @@ export const FIFO_SELECTORS: Record<string, Selector> = {
   /** The task whose message SQS kept when it dropped the last task's send as a duplicate (null: not a duplicate). */
   "lastTask.duplicateOf": (s) => (s.lastTaskId === null ? null : (s.tasks[s.lastTaskId]?.duplicateOf ?? null)),
 };
+
+/**
+ * A state of one message group's FIFO tasks, named `fifo.group.<group>.<what>`. A part that sends
+ * to its own groups counts only their tasks: "every customer's task is completed" in lesson 15's
+ * part 2 held on part 1's tasks before anything was sent, and "3 of 3" read "4 of 3" after a
+ * second press. The group is what lies between `fifo.group.` and the last dot (a placeholder
+ * names it in letters, digits, `.`, `_` and `-`).
+ */
+const GROUP_STATES: Record<string, (tasks: Task[]) => number> = {
+  /** How many tasks were sent to the group (a duplicate send counts: it is a task, `failed`). */
+  tasks: (tasks) => tasks.length,
+  completed: (tasks) => tasks.filter((t) => t.status === "completed").length,
+};
+const GROUP_STATE = /^fifo\.group\.(.+)\.([A-Za-z]+)$/;
+
+/** The selector of a `fifo.group.<group>.<what>` state, or undefined when the name is not one. */
+export function groupSelectorFor(name: string): Selector | undefined {
+  const [, group, what] = GROUP_STATE.exec(name) ?? [];
+  const count = what !== undefined && Object.hasOwn(GROUP_STATES, what) ? GROUP_STATES[what] : undefined;
+  if (group === undefined || !count) return undefined;
+  return (s) => count(Object.values(s.tasks).filter((t) => t.queue === "fifo" && t.messageGroupId === group));
+}
+
+/** The group states, as the error for an unknown state lists them. */
+export const GROUP_STATE_NAMES = Object.keys(GROUP_STATES).map((what) => `fifo.group.<group>.${what}`);

@@ -5,7 +5,7 @@ import { ControlError } from "../control/errors.js";
 import { parseFaults } from "../control/faults.js";
 import { parseStepModeSettings } from "../control/stepGate.js";
 import { DEFAULT_TRIGGER_SETTINGS, updateTriggerSettings } from "../trigger/mappingSettings.js";
-import { MOMENTS, placeholdersOf, SELECTORS, segmentsWhole, selectorFor } from "./checks.js";
+import { MOMENTS, placeholdersOf, STATE_NAMES, segmentsWhole, selectorFor } from "./checks.js";
 
 /** A lesson file that cannot be used, with the file and line to fix. */
 export class LessonError extends Error {
@@ -194,7 +194,7 @@ function parseBlock(fence: Fence, language: string, options: ParseOptions, fail:
       const parsed = predictSchema.safeParse(json());
       if (!parsed.success) fail(fence.line, 'predict block: expected {"question": "…", "expect": "<state>", "when"?: "checked"|"changes", "choices": [{"label": "…", "value": …}, …]} with at least two choices');
       const predict = parsed.data as z.infer<typeof predictSchema>;
-      if (!selectorFor(predict.expect)) fail(fence.line, `predict block: unknown state "${predict.expect}"; known: ${Object.keys(SELECTORS).join(", ")}`);
+      if (!selectorFor(predict.expect)) fail(fence.line, `predict block: unknown state "${predict.expect}"; known: ${STATE_NAMES.join(", ")}`);
       return { kind: "predict", ...predict, when: predict.when ?? "checked" };
     }
     case "next": {
@@ -221,7 +221,7 @@ function parseCheck(body: Record<string, unknown>, fence: Fence, fail: (line: nu
   if (!parsed.success) return fail(fence.line, CHECK_USAGE);
   const { expect, label, waiting, passed, failsWhen, deadline, and = [], ...fields } = parsed.data;
   const known = (name: string, what: string) => {
-    if (!selectorFor(name)) fail(fence.line, `check block: unknown state "${name}" in ${what}; known: ${Object.keys(SELECTORS).join(", ")}`);
+    if (!selectorFor(name)) fail(fence.line, `check block: unknown state "${name}" in ${what}; known: ${STATE_NAMES.join(", ")}`);
   };
   known(expect, '"expect"');
   const comparison = comparisonOf(fields) ?? fail(fence.line, `${CHECK_USAGE} (exactly one of equals, atLeast, atMost)`);
