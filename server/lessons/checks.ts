@@ -4,7 +4,7 @@ import { FIFO_SELECTORS, GROUP_STATE_NAMES, groupSelectorFor } from "./fifoSelec
 import { WIRE_SELECTORS } from "./wireSelectors.js";
 import { OPERATIONS_SELECTORS } from "./operationsSelectors.js";
 import { LAB_SELECTORS } from "./labSelectors.js";
-import { messageStateAt, queueCounts, tasksByStatus, type PlaygroundState } from "../../common/state.js";
+import { messageStateAt, queueCounts, tasksByStatus, type InvocationView, type PlaygroundState } from "../../common/state.js";
 
 type Value = string | number | boolean | null;
 type Selector = (state: PlaygroundState, now: number) => Value;
@@ -14,6 +14,7 @@ const lastTaskMessage = (state: PlaygroundState) => {
   const messageId = lastTask(state)?.messageId;
   return messageId ? state.messages[messageId] : undefined;
 };
+const lastInvocation = (state: PlaygroundState) => Object.values(state.invocations).reduce<InvocationView | undefined>((a, b) => (a && a.startedAt > b.startedAt ? a : b), undefined);
 const failuresOfDeployedVersion = (state: PlaygroundState) => Object.values(state.invocations).filter((i) => i.status === "failed" && i.version === state.functionCode.version).length;
 
 /**
@@ -79,9 +80,15 @@ export const SELECTORS: Record<string, Selector> = {
   /** Whether the last task was created after the version running now was deployed: its message went to that version. */
   "lastTask.afterDeploy": (s) => (s.lastTaskId === null ? null : s.lastTaskId > s.functionCode.deployedAfterTaskId),
   "lastTask.stepped": (s) => (s.lastTaskId === null ? null : s.steppedTaskId === s.lastTaskId),
-  "lastInvocation.records": (s) => {
-    const invocations = Object.values(s.invocations);
-    return invocations.length === 0 ? null : invocations.reduce((a, b) => (b.startedAt >= a.startedAt ? b : a)).messageIds.length;
+  "lastInvocation.records": (s) => lastInvocation(s)?.messageIds.length ?? null,
+  /**
+   * Records of the last invocation whose message was already in the same batch (received again
+   * while the batch gathered): lesson 16's trap. Counting records alone passed on two tasks posted
+   * into one window, where no message was there twice.
+   */
+  "lastInvocation.repeatedRecords": (s) => {
+    const ids = lastInvocation(s)?.messageIds;
+    return ids ? ids.length - new Set(ids).size : null;
   },
   /** The most records any one invocation carried since the last reset (the 6 MB payload limit splits batches). */
   "invocations.mostRecords": (s) => Math.max(0, ...Object.values(s.invocations).map((i) => i.messageIds.length)),

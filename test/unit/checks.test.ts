@@ -281,3 +281,20 @@ describe("a check's words beside its ✓", () => {
     expect(evaluateCheck(measured, withTask("pending"), 2000).why).not.toContain("in the end");
   });
 });
+
+describe("lesson 16's 'one message, two records in one invocation'", () => {
+  const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "batch-traps");
+  const twice = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "one message, two records in one invocation");
+  const invoked = (messageIds: string[]) => foldEvents([at({ type: "lambda.invoked", invocationId: "a", functionName: "f", messageIds, taskIds: messageIds.map(() => 1) })]);
+
+  it("passes when the last invocation carried one message twice", () => {
+    expect(twice).toBeDefined();
+    expect(evaluateCheck(twice as CheckBlock, invoked(["m1", "m1"]), 2000).status).toBe("passed");
+  });
+
+  it("keeps waiting on two tasks posted into one window: two records, no message twice", () => {
+    const result = evaluateCheck(twice as CheckBlock, invoked(["m1", "m2"]), 2000);
+    expect(result.status).toBe("waiting");
+    expect(result.why).toContain("the last invocation had 2 record(s), none of them a message twice");
+  });
+});

@@ -39,7 +39,16 @@ describe("the handler station's lines", () => {
       { type: "lambda.invoked", invocationId: "a", functionName: "f", messageIds: ["m1"], taskIds: [7] },
       { type: "lambda.invoked", invocationId: "b", functionName: "f", messageIds: ["m3"], taskIds: [8] },
     ]);
-    expect(busy[2]).toBe("+ 1 more, 1 throttled");
+    // Running batches are on the mapping lines; both words on one line ran past the box's edge.
+    expect(busy[2]).toBe("1 throttle");
+  });
+
+  it("shows the function's reserved concurrency, which caps every mapping, in the heading's place", () => {
+    const reserved = (value: number | null): FlowEventBody => ({ type: "function.updated", settings: { Timeout: 3, ReservedConcurrentExecutions: value }, warnings: [] });
+    const withFifo = texts([...bothMappings, reserved(1), { type: "lambda.concurrency", running: 1, limit: 2, maximum: 1000 }]);
+    expect(withFifo.slice(3)).toEqual(["reserved: 1", "standard 1 / 2", "FIFO 0 / –"]);
+    expect(texts([{ type: "trigger.state", state: "enabled" }, reserved(0)])[4]).toBe("reserved: 0");
+    expect(texts([...bothMappings, reserved(1), reserved(null)])[3]).toBe("running / limit");
   });
 
   it("fits a batch of long task ids in the box, saying how many more it holds", () => {

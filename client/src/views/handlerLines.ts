@@ -1,5 +1,6 @@
-// The handler station's six lines: the batch it works on, how many more run beside it (and how
-// often Lambda throttled it since the last reset: reserved concurrency in use), and each
+// The handler station's six lines: the batch it works on, how many more run beside it (or how
+// often Lambda throttled it since the last reset: reserved concurrency in use), the function's
+// reserved concurrency when it has one, and each
 // mapping's concurrency — batches running now and the limit they may reach — for the standard
 // queue's mapping and, once the playground has one, the FIFO queue's (its limit follows the
 // number of active message groups, so it moves differently).
@@ -24,16 +25,23 @@ export function handlerStationLines(state: PlaygroundState): Line[] {
   const throttled = state.counters.throttled;
   const throttles = throttled > 0 ? `${throttled} throttle${throttled === 1 ? "" : "s"}` : "";
   const others = running.length > 1 ? `+ ${running.length - 1} more batch${running.length === 2 ? "" : "es"}` : "";
-  const more: Line = [others && throttles ? `+ ${running.length - 1} more, ${throttled} throttled` : others || throttles, "batch-line"];
+  // Both at once fitted no box ("+ 1 more, 1 throttled" ran past its edge); the batches running
+  // are counted on the mapping lines below, so the throttles, which nothing else shows, win.
+  const more: Line = [throttles || others, "batch-line"];
+  // Reserved concurrency caps the function, not a mapping: lesson 18 drew "standard 1 / 2" and
+  // nowhere the 1 that throttled the second batch.
+  const reserved = state.functionSettings?.ReservedConcurrentExecutions;
+  const reservedLine: Line | null = reserved === null || reserved === undefined ? null : [`reserved: ${reserved}`, "caption-left reserved"];
   const taskLine = (text: string): Line => (first ? [text, "batch-tasks"] : ["", ""]);
   if (state.fifoMapping.state === null) {
     const head = fitIds(ids, "task ", false);
-    const [inEnvironments, waitForOne] = environmentLines(state, running.length) ?? [more, ["", ""] as Line];
+    const [inEnvironments, waitForOne] = environmentLines(state, running.length) ?? [more, reservedLine ?? ["", ""]];
     return [batch, taskLine(head.text), taskLine(fitIds(ids.slice(head.count), "", true).text), inEnvironments, waitForOne, [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
   }
   // Here the environments take the first batch's task line and the "more" line: in a burst, one task's id says little.
   const [first2, second] = environmentLines(state, running.length) ?? [taskLine(fitIds(ids, "task ", true).text), more];
-  return [batch, first2, second, ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
+  // With a reserved concurrency it takes the heading's place: six lines are all the box holds.
+  return [batch, first2, second, reservedLine ?? ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
 }
 
 /**
