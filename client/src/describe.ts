@@ -180,23 +180,87 @@ export function narrate(events: FlowEvent[]): string {
     else if (!subject) others.push(describe(e));
   }
   if (subjects.size > MAX_SUBJECTS) {
-    const count = (type: FlowEvent["type"]) => events.filter((e) => e.type === type).length;
-    const purged = events.filter((e) => e.type === "message.deleted" && e.purgedBy !== undefined).length;
-    const tasksNow = (status: string) => events.filter((e) => e.type === "task.updated" && e.from !== status && e.task.status === status).length;
-    // Only what happened: "0 messages sent, 0 received, 0 deleted" said nothing of a second whose
-    // tasks all completed.
-    const parts = [
-      [count("task.created"), "tasks created"],
-      [count("message.sent"), "messages sent"],
-      [count("message.received"), "received"],
-      [tasksNow("completed"), "tasks completed"],
-      [tasksNow("failed"), "tasks failed"],
-      [count("message.deleted") - purged, "messages deleted"],
-      [purged, "purged"],
-      [count("message.dead-lettered"), "moved to the dead-letter queue"],
-    ].flatMap(([n, words]) => (n ? [`${n} ${words}`] : []));
-    return [`${subjects.size} tasks and messages moved${parts.length ? `: ${parts.join(", ")}` : ""}.`, ...others.map((o) => `${o}.`)].join(" ");
+    const parts = burstWords(countBurst(events));
+    return [`${subjects.size} tasks and messages moved${parts ? `: ${parts}` : ""}.`, ...others.map((o) => `${o}.`)].join(" ");
   }
   return [...[...subjects].map(([subject, clauses]) => `${subject}: ${clauses.join("; ")}.`), ...others.map((o) => `${o}.`)].join(" ");
 }
 
+
+/** What a burst did, counted event by event (a tab may see 10,000 tasks: counts, not a list). */
+export interface BurstCounts {
+  created: number;
+  sent: number;
+  received: number;
+  completed: number;
+  failed: number;
+  deleted: number;
+  purged: number;
+  deadLettered: number;
+}
+
+export const noBurst = (): BurstCounts => ({ created: 0, sent: 0, received: 0, completed: 0, failed: 0, deleted: 0, purged: 0, deadLettered: 0 });
+
+/** Adds `events` to `into` (a fresh count when omitted) and returns it. */
+export function countBurst(events: FlowEvent[], into: BurstCounts = noBurst()): BurstCounts {
+  for (const e of events) {
+    if (e.type === "task.created") into.created += 1;
+    else if (e.type === "message.sent") into.sent += 1;
+    else if (e.type === "message.received") into.received += 1;
+    else if (e.type === "message.dead-lettered") into.deadLettered += 1;
+    else if (e.type === "message.deleted") {
+      if (e.purgedBy === undefined) into.deleted += 1;
+      else into.purged += 1;
+    } else if (e.type === "task.updated" && e.from !== e.task.status) {
+      if (e.task.status === "completed") into.completed += 1;
+      else if (e.task.status === "failed") into.failed += 1;
+    }
+  }
+  return into;
+}
+
+/**
+ * The counts in words, only what happened ("0 messages sent, 0 received, 0 deleted" said nothing
+ * of a second whose tasks all completed): "20 tasks created, 20 messages sent, …"; "" for none.
+ */
+export function burstWords(c: BurstCounts): string {
+  return (
+    [
+      [c.created, "tasks created"],
+      [c.sent, "messages sent"],
+      [c.received, "received"],
+      [c.completed, "tasks completed"],
+      [c.failed, "tasks failed"],
+      [c.deleted, "messages deleted"],
+      [c.purged, "purged"],
+      [c.deadLettered, "moved to the dead-letter queue"],
+    ] as const
+  )
+    .flatMap(([n, words]) => (n ? [`${n} ${words}`] : []))
+    .join(", ");
+}
+
+/**
+ * A burst's counts since it began, for the line under the drawing, which holds two lines at
+ * 1024×768: short words, and messages sent only when they differ from the tasks created (the
+ * API sends one per task). "30 tasks created, 30 received, 28 completed, 28 deleted"; "" for none.
+ */
+export function burstSoFar(c: BurstCounts): string {
+  return (
+    [
+      [c.created, "tasks created"],
+      [c.sent === c.created ? 0 : c.sent, "messages sent"],
+      [c.received, "received"],
+      [c.completed, "completed"],
+      [c.failed, "failed"],
+      [c.deleted, "deleted"],
+      [c.purged, "purged"],
+      [c.deadLettered, "dead-lettered"],
+    ] as const
+  )
+    .flatMap(([n, words]) => (n ? [`${n} ${words}`] : []))
+    .join(", ");
+}
+
+/** The line under the drawing during a burst: "A burst, shown in real time — so far: 30 tasks created, …". */
+export const burstLine = (c: BurstCounts): string => `A burst, shown in real time — so far: ${burstSoFar(c)}.`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
-import { concurrencyWords, describe as describeEvent, narrate } from "../../client/src/describe.js";
+import { burstSoFar, concurrencyWords, countBurst, describe as describeEvent, narrate } from "../../client/src/describe.js";
 import { filterOf, purgeLine } from "../../client/src/stepWords.js";
 
 const task = (id: number, status: Task["status"]): Task => ({ id, title: "t", status, messageId: "m-12", createdAt: "", updatedAt: "", completedAt: null, attempts: 1, sendError: null, lastError: null });
@@ -34,6 +34,17 @@ describe("the narration of the flow", () => {
   it("sums up a burst instead of reading out every task", () => {
     const events = Array.from({ length: 20 }, (_, i) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}", bodyLength: 2, truncated: false }));
     expect(narrate(events)).toBe("20 tasks and messages moved: 20 messages sent.");
+  });
+
+  it("counts a burst's events as they come, and says only what happened in short words", () => {
+    const sent = (i: number) => at({ type: "message.sent", queue, messageId: `m${i}`, taskId: i, body: "{}", bodyLength: 2, truncated: false });
+    const created = (i: number) => at({ type: "task.created", taskId: i, task: { id: i, title: "t", status: "pending", messageId: null, createdAt: "", updatedAt: "", completedAt: null, attempts: 0, sendError: null, lastError: null } });
+    const tally = countBurst([created(1), sent(1), created(2), sent(2)]);
+    expect(burstSoFar(tally)).toBe("2 tasks created");
+    // Added to, not started again: the second second's events count with the first's.
+    countBurst([at({ type: "message.deleted", queue, messageId: "m1", taskId: 1 }), at({ type: "message.deleted", queue, messageId: "m2", taskId: 2, purgedBy: "other-client" }), sent(3)], tally);
+    expect(burstSoFar(tally)).toBe("2 tasks created, 3 messages sent, 1 deleted, 1 purged");
+    expect(burstSoFar(countBurst([]))).toBe("");
   });
 
   it("describes changes made on purpose", () => {
