@@ -219,25 +219,16 @@ export function countBurst(events: FlowEvent[], into: BurstCounts = noBurst()): 
   return into;
 }
 
+/** What each count is called: in full for the timeline's groups, short for the line under the drawing. */
+const FULL_WORDS: Record<keyof BurstCounts, string> = { created: "tasks created", sent: "messages sent", received: "received", completed: "tasks completed", failed: "tasks failed", deleted: "messages deleted", purged: "purged", deadLettered: "moved to the dead-letter queue" };
+const SHORT_WORDS: Record<keyof BurstCounts, string> = { ...FULL_WORDS, completed: "completed", failed: "failed", deleted: "deleted", deadLettered: "dead-lettered" };
+
 /**
  * The counts in words, only what happened ("0 messages sent, 0 received, 0 deleted" said nothing
  * of a second whose tasks all completed): "20 tasks created, 20 messages sent, …"; "" for none.
  */
-export function burstWords(c: BurstCounts): string {
-  return (
-    [
-      [c.created, "tasks created"],
-      [c.sent, "messages sent"],
-      [c.received, "received"],
-      [c.completed, "tasks completed"],
-      [c.failed, "tasks failed"],
-      [c.deleted, "messages deleted"],
-      [c.purged, "purged"],
-      [c.deadLettered, "moved to the dead-letter queue"],
-    ] as const
-  )
-    .flatMap(([n, words]) => (n ? [`${n} ${words}`] : []))
-    .join(", ");
+export function burstWords(c: BurstCounts, words = FULL_WORDS): string {
+  return (Object.keys(words) as (keyof BurstCounts)[]).flatMap((key) => (c[key] ? [`${c[key]} ${words[key]}`] : [])).join(", ");
 }
 
 /**
@@ -245,22 +236,7 @@ export function burstWords(c: BurstCounts): string {
  * 1024×768: short words, and messages sent only when they differ from the tasks created (the
  * API sends one per task). "30 tasks created, 30 received, 28 completed, 28 deleted"; "" for none.
  */
-export function burstSoFar(c: BurstCounts): string {
-  return (
-    [
-      [c.created, "tasks created"],
-      [c.sent === c.created ? 0 : c.sent, "messages sent"],
-      [c.received, "received"],
-      [c.completed, "completed"],
-      [c.failed, "failed"],
-      [c.deleted, "deleted"],
-      [c.purged, "purged"],
-      [c.deadLettered, "dead-lettered"],
-    ] as const
-  )
-    .flatMap(([n, words]) => (n ? [`${n} ${words}`] : []))
-    .join(", ");
-}
+export const burstSoFar = (c: BurstCounts): string => burstWords({ ...c, sent: c.sent === c.created ? 0 : c.sent }, SHORT_WORDS);
 
 /** The line under the drawing during a burst: "A burst, shown in real time — so far: 30 tasks created, …". */
 export const burstLine = (c: BurstCounts): string => `A burst, shown in real time — so far: ${burstSoFar(c)}.`;
