@@ -121,6 +121,8 @@ export class LowdbTaskStore implements TaskStore {
     this.db.data.tasks.push(task);
     this.byId.set(task.id, task);
     this.record(task);
+    // The task as created, taken now: by the time the write is durable it may have changed again.
+    const copy = { ...task };
     const reported = this.reports.place();
     try {
       await this.disk.persist();
@@ -131,7 +133,6 @@ export class LowdbTaskStore implements TaskStore {
       reported(null);
       throw error;
     }
-    const copy = { ...task };
     reported(() => this.onChange({ type: "task.created", taskId: copy.id, task: copy }));
     return { ...copy };
   }
@@ -250,6 +251,10 @@ export class LowdbTaskStore implements TaskStore {
     change(task);
     task.updatedAt = this.now();
     this.record(task);
+    // The task as this change left it, taken now: while the write waits for the disk, a claim and a
+    // completion may change it again, and a redrive's "failed → pending" was reported as "failed →
+    // completed" (a completion counted twice).
+    const copy = { ...task };
     const reported = this.reports.place();
     if (durable) {
       try {
@@ -259,9 +264,9 @@ export class LowdbTaskStore implements TaskStore {
         throw error;
       }
     } else this.disk.persist().catch(() => {});
-    const copy = { ...task };
     reported(() => this.onChange({ type: "task.updated", taskId: id, from, task: copy }));
-    return { ...copy };
+    // The caller gets the task as it is now.
+    return { ...task };
   }
 
   /** A task changed: its cached JSON is stale, and its new state is a journal line. */

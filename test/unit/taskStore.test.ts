@@ -35,10 +35,26 @@ describe("the lowdb task store", () => {
     const completing = store.complete(task.id, "inv");
     const recording = store.markSent(task.id, "m-1");
     await Promise.all([completing, recording]);
+    // Each change as it left the task: the completion before the message id was recorded.
     expect(changes.map((c) => (c.type === "task.updated" ? [c.from, c.task.status, c.task.messageId] : [c.type]))).toEqual([
-      ["processing", "completed", "m-1"],
+      ["processing", "completed", null],
       ["completed", "completed", "m-1"],
     ]);
+  });
+
+  it("reports a change as it left the task, though the task changed again while it was being written", async () => {
+    const changes: TaskChange[] = [];
+    const store = await LowdbTaskStore.open({ dataDir, onChange: (c) => changes.push(c) });
+    const task = await store.create("redriven");
+    await store.markDeadLettered(task.id, "dlq");
+    changes.length = 0;
+    // Redrive: the message is back before the task's "pending" is durable, and the trigger takes it at once.
+    const redriven = store.markRedriven(task.id, "m-2");
+    const worked = store.claim(task.id, "inv", 10_000).then(() => store.complete(task.id, "inv"));
+    await Promise.all([redriven, worked]);
+    // It read "failed → completed", then "pending → processing": one completion counted twice.
+    expect(changes.map((c) => (c.type === "task.updated" ? `${c.from} → ${c.task.status}` : c.type))).toEqual(["failed → pending", "pending → processing", "processing → completed"]);
+    await store.flush();
   });
 
   it("never reuses an id after a restart", async () => {
