@@ -63,6 +63,13 @@ describe("the handler station's lines", () => {
     expect(texts([{ type: "trigger.state", state: "enabled" }, { ...batch, messageIds: ["m1", "m2", "m3"], taskIds: [7, 8, 9] }]).slice(1, 3)).toEqual(["task 7, 8, 9", ""]);
   });
 
+  it("says a batch of messages that are no task's holds no tasks, not 'task ?, ?, ?'", () => {
+    const batch = (taskIds: (number | null)[]): FlowEventBody => ({ type: "lambda.invoked", invocationId: "a", functionName: "f", messageIds: taskIds.map((_, i) => `m${i}`), taskIds });
+    expect(texts([...bothMappings, batch([null, null, null])]).slice(0, 2)).toEqual(["batch of 3:", "no tasks"]);
+    expect(texts([{ type: "trigger.state", state: "enabled" }, batch([null, null])]).slice(1, 3)).toEqual(["no tasks", ""]);
+    expect(texts([...bothMappings, batch([null, 7, null])])[1]).toBe("task 7");
+  });
+
   it("shows a dash for a limit not known yet", () => {
     expect(texts(bothMappings).slice(4)).toEqual(["standard 0 / –", "FIFO 0 / –"]);
   });

@@ -19,7 +19,9 @@ const mappingLine = (label: string, concurrency: { running: number; limit: numbe
 export function handlerStationLines(state: PlaygroundState): Line[] {
   const running = Object.values(state.invocations).filter((i) => i.status === "running");
   const first = running[0];
-  const ids = first ? first.taskIds.map((id) => (id === null ? "?" : String(id))) : [];
+  // Messages that are no task's (sent from the terminal) have no id to show: lesson 20's big
+  // messages drew "task ?, ?, ? +3". The batch line counts them all.
+  const ids = first ? first.taskIds.flatMap((id) => (id === null ? [] : [String(id)])) : [];
   const batch: Line = first ? [`batch of ${first.messageIds.length}:`, "batch-line"] : ["idle: no batch", "batch-line idle"];
   // Throttles (reserved concurrency in use) since the last reset share the "more" line when both show.
   const throttled = state.counters.throttled;
@@ -33,13 +35,14 @@ export function handlerStationLines(state: PlaygroundState): Line[] {
   const reserved = state.functionSettings?.ReservedConcurrentExecutions;
   const reservedLine: Line | null = reserved === null || reserved === undefined ? null : [`reserved: ${reserved}`, "caption-left reserved"];
   const taskLine = (text: string): Line => (first ? [text, "batch-tasks"] : ["", ""]);
+  const noTask = ids.length === 0 ? "no tasks" : "";
   if (state.fifoMapping.state === null) {
     const head = fitIds(ids, "task ", false);
     const [inEnvironments, waitForOne] = environmentLines(state, running.length) ?? [more, reservedLine ?? ["", ""]];
-    return [batch, taskLine(head.text), taskLine(fitIds(ids.slice(head.count), "", true).text), inEnvironments, waitForOne, [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
+    return [batch, taskLine(head.text || noTask), taskLine(fitIds(ids.slice(head.count), "", true).text), inEnvironments, waitForOne, [`${running.length} running · limit ${state.concurrency.limit || "–"}`, "caption-left"]];
   }
   // Here the environments take the first batch's task line and the "more" line: in a burst, one task's id says little.
-  const [first2, second] = environmentLines(state, running.length) ?? [taskLine(fitIds(ids, "task ", true).text), more];
+  const [first2, second] = environmentLines(state, running.length) ?? [taskLine(fitIds(ids, "task ", true).text || noTask), more];
   // With a reserved concurrency it takes the heading's place: six lines are all the box holds.
   return [batch, first2, second, reservedLine ?? ["running / limit", "caption-left"], mappingLine("standard", state.concurrency), mappingLine("FIFO", state.fifoMapping.concurrency)];
 }
