@@ -101,7 +101,7 @@ export interface PlaygroundState {
    * ReceiveMessage"): how many, and how many ReceiveMessage answered with no message (an empty
    * receive, which SQS bills as a request like any other).
    */
-  callCounts: Record<string, { calls: number; empty: number }>;
+  callCounts: Record<string, { calls: number; empty: number; failed: number }>;
   /** The function's code: version 0 is the lesson's handler; a deploy (PUT /api/function/code) makes 1, 2, …; kept across a world reset, as the server keeps it. */
   functionCode: {
     version: number;
@@ -397,8 +397,9 @@ export function foldEvents(events: Iterable<FlowEvent>, state: PlaygroundState =
 /** Counts a call under `<caller> <operation>`; a ReceiveMessage that returned no message counts as empty too. */
 function countCall(state: PlaygroundState, call: SqsCall): void {
   const key = `${call.caller} ${call.operation}`;
-  const count = (state.callCounts[key] ??= { calls: 0, empty: 0 });
+  const count = (state.callCounts[key] ??= { calls: 0, empty: 0, failed: 0 });
   count.calls += 1;
+  if (call.error) count.failed += 1;
   const messages = (call.response as { Messages?: unknown[] } | null)?.Messages;
   if (call.operation === "ReceiveMessage" && !call.error && (messages?.length ?? 0) === 0) count.empty += 1;
 }

@@ -4,7 +4,7 @@ import type { PlaygroundState } from "../../common/state.js";
 
 type Selector = (state: PlaygroundState, now: number) => string | number | boolean | null;
 
-const count = (state: PlaygroundState, key: string) => state.callCounts[key] ?? { calls: 0, empty: 0 };
+const count = (state: PlaygroundState, key: string) => state.callCounts[key] ?? { calls: 0, empty: 0, failed: 0 };
 
 /** The retention period (s) a SetQueueAttributes request sets, or null when it sets none. */
 function retentionSet(call: SqsCall): number | null {
@@ -23,6 +23,15 @@ export const WIRE_SELECTORS: Record<string, Selector> = {
   /** ReceiveMessage calls of other clients that returned no message: each is a billed request. */
   "wire.otherClientEmptyReceives": (s) => count(s, "other-client ReceiveMessage").empty,
   "wire.otherClientVisibilityChanges": (s) => count(s, "other-client ChangeMessageVisibility").calls,
+  /**
+   * DeleteMessage calls of other clients that SQS answered without an error: lesson 19's job
+   * deleted its message. Counting any delete passed its checks when the trigger, left on, took
+   * and deleted the message before the job ran.
+   */
+  "wire.otherClientDeletes": (s) => {
+    const { calls, failed } = count(s, "other-client DeleteMessage");
+    return calls - failed;
+  },
   /**
    * The MessageRetentionPeriod (s) the latest answered SetQueueAttributes of another client set, or
    * null: an experiment waits on it before it sends, since the terminal's command may still run.

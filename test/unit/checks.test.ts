@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FlowEvent, FlowEventBody, Task } from "../../common/events.js";
+import type { FlowEvent, FlowEventBody, SqsCall, Task } from "../../common/events.js";
 import type { CheckBlock } from "../../common/lessons.js";
 import { foldEvents } from "../../common/state.js";
 import { NO_FAULTS } from "../../server/control/faults.js";
@@ -296,5 +296,25 @@ describe("lesson 16's 'one message, two records in one invocation'", () => {
     const result = evaluateCheck(twice as CheckBlock, invoked(["m1", "m2"]), 2000);
     expect(result.status).toBe("waiting");
     expect(result.why).toContain("the last invocation had 2 record(s), none of them a message twice");
+  });
+});
+
+describe("lesson 19's long job, done from the terminal", () => {
+  const lesson = loadLessons(`${ROOT}lessons`, ROOT).find((l) => l.id === "tuning-visibility-and-backoff");
+  const deleted = (lesson?.steps ?? []).flatMap((step) => step.parts).find((p): p is CheckBlock => p.kind === "check" && p.label === "the job finished and deleted its message");
+  const call = (caller: string, error: SqsCall["error"] = null): FlowEventBody => ({ type: "sqs.call", call: { caller, operation: "DeleteMessage", target: "AmazonSQS.DeleteMessage", request: {}, response: {}, error, durationMs: 1, messageIds: ["m1"] } });
+  const messageDeleted: FlowEventBody = { type: "message.deleted", queue: "interview-queue", messageId: "m1", taskId: 1 };
+
+  it("passes on the terminal's own DeleteMessage, not on a refused one", () => {
+    expect(deleted).toBeDefined();
+    expect(evaluateCheck(deleted as CheckBlock, foldEvents([at(call("other-client")), at(messageDeleted)]), 2000).status).toBe("passed");
+    expect(evaluateCheck(deleted as CheckBlock, foldEvents([at(call("other-client", { code: "ReceiptHandleIsInvalid", message: "bad" }))]), 2000).status).toBe("waiting");
+  });
+
+  it("fails, saying why, when the trigger was left on and its handler took the message first", () => {
+    const trigger = [at({ type: "lambda.invoked", invocationId: "a", functionName: "f", messageIds: ["m1"], taskIds: [1] }), at(call("lambda-trigger")), at(messageDeleted)];
+    const result = evaluateCheck(deleted as CheckBlock, foldEvents(trigger), 2000);
+    expect(result.status).toBe("failed");
+    expect(result.why).toContain("the trigger was on and took the message first");
   });
 });
