@@ -14,9 +14,23 @@ export function isHeartbeat(call: SqsCall): boolean {
   return call.caller === TRIGGER_CALLER && (call.operation === "ChangeMessageVisibilityBatch" || call.operation === "ChangeMessageVisibility");
 }
 
-/** Whether an event is a heartbeat call: the one kind of SQS call the timeline shows. */
+/** Whether an event is a heartbeat call. */
 export function isHeartbeatEvent(event: FlowEvent): event is CallEvent {
   return event.type === "sqs.call" && isHeartbeat(event.call);
+}
+
+/**
+ * Whether a call is the function's own ChangeMessageVisibility (its backoff before a retry,
+ * lesson 19): the message comes back when the function said, not when the queue's timeout says.
+ * Unshown, the page said "invisible for 5 s", then a second later "the visibility timeout ran out".
+ */
+export function isFunctionVisibilityChange(call: SqsCall): boolean {
+  return call.caller === "function" && (call.operation === "ChangeMessageVisibility" || call.operation === "ChangeMessageVisibilityBatch");
+}
+
+/** The SQS calls the timeline lists, unlike every other call: the heartbeat's and the function's visibility changes. */
+export function isTimelineCall(call: SqsCall): boolean {
+  return isHeartbeat(call) || isFunctionVisibilityChange(call);
 }
 
 /** The visibility timeout a ChangeMessageVisibility(Batch) call set (seconds), or null when its entries disagree or it sent none. */

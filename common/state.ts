@@ -3,7 +3,7 @@
 // same events it always ends in the same state. For speed under bursts of thousands of events,
 // `applyEvent` updates the state it is given (the fold owns it) instead of copying it per event.
 import { fifoQueueName } from "./fifo.js";
-import { addToTimeline, visibilityTimeoutSet, isHeartbeat } from "./heartbeat.js";
+import { addToTimeline, visibilityTimeoutSet, isTimelineCall } from "./heartbeat.js";
 import type { Consumer, Faults, FlowEvent, FunctionLanguage, FunctionSettings, PausedStep, Snapshot, SqsCall, Task, TriggerSettings, TriggerState } from "./events.js";
 
 export type MessageState = "visible" | "in-flight" | "delayed" | "dead-lettered";
@@ -92,7 +92,7 @@ export interface PlaygroundState {
   /** The function's settings (timeout in seconds, reserved concurrency), null until a snapshot or a `function.updated` says them. */
   functionSettings: FunctionSettings | null;
   counters: Counters;
-  /** The most recent events, oldest first (SQS calls are kept apart, in `calls`, except step mode's heartbeat: common/heartbeat.ts). */
+  /** The most recent events, oldest first (SQS calls are kept apart, in `calls`, except step mode's heartbeat and the function's visibility changes: common/heartbeat.ts). */
   timeline: FlowEvent[];
   /** The most recent SQS calls, oldest first: the wire inspector. */
   calls: (SqsCall & { seq: number; at: number })[];
@@ -190,7 +190,7 @@ export function stateFromSnapshot(snapshot: Snapshot): PlaygroundState {
       };
     }
   }
-  for (const event of snapshot.events) if (event.type !== "sqs.call" || isHeartbeat(event.call)) addToTimeline(state.timeline, event);
+  for (const event of snapshot.events) if (event.type !== "sqs.call" || isTimelineCall(event.call)) addToTimeline(state.timeline, event);
   state.timeline = state.timeline.slice(-TIMELINE_LIMIT);
   state.calls = snapshot.events.flatMap((e) => (e.type === "sqs.call" ? [{ ...e.call, seq: e.seq, at: e.at }] : [])).slice(-CALLS_LIMIT);
   // Counted since the last reset, as the live fold counts them (a reset empties the counts): after
@@ -222,7 +222,7 @@ export function applyEvent(state: PlaygroundState, event: FlowEvent): Playground
     if (state.calls.length > CALLS_LIMIT * 1.25) state.calls.splice(0, state.calls.length - CALLS_LIMIT);
     followVisibilityChange(state, event.call, event.at);
     countCall(state, event.call);
-    if (isHeartbeat(event.call)) addToTimeline(state.timeline, event);
+    if (isTimelineCall(event.call)) addToTimeline(state.timeline, event);
     return state;
   }
   addToTimeline(state.timeline, event);

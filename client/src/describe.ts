@@ -1,7 +1,7 @@
 // Each event in the lesson's words: the timeline lists them, the narration reads them out.
 // No DOM here, so the words can be tested as they are.
 import type { Faults, FlowEvent, Task, TriggerSettings } from "../../common/events.js";
-import { isHeartbeat, visibilityTimeoutSet } from "../../common/heartbeat.js";
+import { isFunctionVisibilityChange, isHeartbeat, visibilityTimeoutSet } from "../../common/heartbeat.js";
 import { countOf } from "../../common/words.js";
 
 /** The faults in force, in words: "faults: fail 50% of records, SQS unavailable", or "faults cleared". */
@@ -118,6 +118,10 @@ export const describe = (e: FlowEvent): string => {
     case "charge.made":
       return `task ${e.taskId}'s order charged${e.charges > 1 ? ` again: charge ${e.charges} for one order` : ""}`;
     case "sqs.call": {
+      if (isFunctionVisibilityChange(e.call)) {
+        const seconds = visibilityTimeoutSet(e.call);
+        return `function: ${e.call.operation}, ${e.call.error ? `refused: ${e.call.error.code}` : `visible again in ${seconds ?? "?"} s (its backoff before a retry)`}`;
+      }
       if (!isHeartbeat(e.call)) return `${e.call.caller}: ${e.call.operation}`;
       const n = e.call.messageIds.length;
       const seconds = visibilityTimeoutSet(e.call);

@@ -2,6 +2,7 @@
 // enough for a person to follow it, while a burst is shown as it happens. No DOM and no clock
 // here: the caller passes the time in, so the tests can play any sequence exactly.
 import type { FlowEvent } from "../../common/events.js";
+import { isFunctionVisibilityChange } from "../../common/heartbeat.js";
 
 export interface PaceOptions {
   /** How long each step of the flow stays on screen before the next is shown, in ms. */
@@ -45,6 +46,8 @@ export function isStep(event: FlowEvent, next?: FlowEvent): boolean {
       return true;
     case "task.updated":
       return event.from !== event.task.status;
+    case "sqs.call":
+      return isFunctionVisibilityChange(event.call) && !event.call.error;
     default:
       return false;
   }

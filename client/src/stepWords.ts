@@ -4,6 +4,7 @@
 // (lessons/01-the-whole-flow.md, QUEUE_FLOW_EXPLAINED.md).
 import type { Consumer, FlowEvent } from "../../common/events.js";
 import { countOf } from "../../common/words.js";
+import { isFunctionVisibilityChange, visibilityTimeoutSet } from "../../common/heartbeat.js";
 
 /** The six steps of the flow, as the lessons name them. */
 export const STEP_NAMES = ["the API creates the task", "the API sends a message", "SQS holds the message", "the trigger receives it and invokes the handler", "the handler updates the task", "the message is deleted (or comes back)"] as const;
@@ -103,7 +104,8 @@ const tasksOf = (ids: (number | null)[], most = 4) => {
 export function stepSentence(event: FlowEvent, maxReceives: number | null): string | null {
   const step = stepOf(event);
   // Another client's receive, or a purge, is not a step of the flow, but it changes what the drawing shows: said without a number.
-  const elsewhere = (event.type === "message.received" && event.consumer !== "lambda-trigger") || isPurge(event);
+  // So is the function's own ChangeMessageVisibility (its backoff), which moves when the message comes back.
+  const elsewhere = (event.type === "message.received" && event.consumer !== "lambda-trigger") || isPurge(event) || (event.type === "sqs.call" && isFunctionVisibilityChange(event.call) && !event.call.error);
   if (step === null && !elsewhere) return null;
   // The step's own words, with the Release button beside them (views/stepRelease.ts).
   if (event.type === "step.paused") return `Step ${step} waits: ${event.detail}.`;
@@ -162,6 +164,11 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return `after ${event.receiveCount} receives, SQS moved ${ofTask(event.taskId)} to ${event.deadLetterQueue}`;
       case "trigger.filtered":
         return `${countOf(event.messageIds.length, "message")} matched none of the trigger's filter patterns: Lambda deletes them without invoking the handler`;
+      case "sqs.call": {
+        const seconds = visibilityTimeoutSet(event.call);
+        const messages = event.call.messageIds.length === 1 ? "its failed record's message" : `${event.call.messageIds.length} failed records' messages`;
+        return `the function called ChangeMessageVisibility: ${messages} come${event.call.messageIds.length === 1 ? "s" : ""} back in ${seconds ?? "?"} s, not at the queue's visibility timeout (its backoff before the retry)`;
+      }
       case "trigger.delete-failed":
         return `the trigger could not delete ${countOf(event.messageIds.length, "message")} (${event.error})${event.retrying ? "; it tries again" : "; they come back after their visibility timeout"}`;
       default:

@@ -221,7 +221,7 @@ describe("the wire's counts in a snapshot", () => {
     const call = (operation: string) => at({ type: "sqs.call", call: { caller: "other-client", operation, target: `AmazonSQS.${operation}`, request: {}, response: {}, error: null, durationMs: 1, messageIds: [] } });
     const events = [call("ReceiveMessage"), call("ReceiveMessage"), at({ type: "world.reset" }), call("ReceiveMessage")];
     const fromSnapshot = stateFromSnapshot({ seq: events.at(-1)!.seq, tasks: [], queues: [], events });
-    expect(fromSnapshot.callCounts).toEqual({ "other-client ReceiveMessage": { calls: 1, empty: 1 } });
+    expect(fromSnapshot.callCounts).toEqual({ "other-client ReceiveMessage": { calls: 1, empty: 1, failed: 0 } });
     expect(fromSnapshot.callCounts).toEqual(foldEvents(events).callCounts);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { FlowEvent, Task } from "../../common/events.js";
 import { deadLetterRule, deadLetterSecondLine, narrationLine, RESET_SENTENCE, stepOf, stepSentence } from "../../client/src/stepWords.js";
 import { maxReceiveCountOf } from "../../common/redrivePolicy.js";
+import { foldEvents } from "../../common/state.js";
+import { isStep } from "../../client/src/pace.js";
 
 const queue = "interview-queue";
 let seq = 0;
@@ -18,6 +20,19 @@ describe("the sentence under the drawing", () => {
     const received = (consumer: string) => event({ type: "message.received", queue, messageId: "m", taskId: 12, receiptHandle: "r", receiveCount: 1, visibleAt: 15_000, consumer });
     expect(stepOf(received("other-client"))).toBeNull();
     expect(stepOf(received("lambda-trigger"))).toBe(4);
+  });
+
+  it("says the function's own ChangeMessageVisibility, its backoff, between the receive and the message's return (lesson 19)", () => {
+    const call = (caller: string, error: object | null = null) =>
+      event({ type: "sqs.call", call: { caller, operation: "ChangeMessageVisibility", target: "AmazonSQS.ChangeMessageVisibility", request: { VisibilityTimeout: 2 }, response: {}, error, durationMs: 1, messageIds: ["m"] } });
+    expect(stepSentence(call("function"), 3)).toBe("The function called ChangeMessageVisibility: its failed record's message comes back in 2 s, not at the queue's visibility timeout (its backoff before the retry).");
+    expect(isStep(call("function"))).toBe(true);
+    expect(foldEvents([call("function")]).timeline.map((e) => e.type)).toEqual(["sqs.call"]);
+    // A refused one changed nothing; other clients' calls stay on the wire only.
+    expect(stepSentence(call("function", { code: "ReceiptHandleIsInvalid", message: "x" }), 3)).toBeNull();
+    expect(stepSentence(call("other-client"), 3)).toBeNull();
+    expect(isStep(call("other-client"))).toBe(false);
+    expect(foldEvents([call("other-client")]).timeline).toEqual([]);
   });
 
   it("says a cold start in step 4, with its time and runtime, where the learner reads", () => {
