@@ -244,3 +244,28 @@ export const burstSoFar = (c: BurstCounts): string => burstWords({ ...c, sent: c
 
 /** The line under the drawing during a burst: "A burst, shown in real time — so far: 30 tasks created, …". */
 export const burstLine = (c: BurstCounts): string => `A burst, shown in real time — so far: ${burstSoFar(c)}.`;
+
+/**
+ * What the flow did since it was last quiet for `quietMs` (or since a world reset), counted as the
+ * events are shown, the burst's paced first steps included. Summed up per second, 20 tasks posted
+ * in lesson 20 ended on "18 tasks completed", the last second's share, read as two tasks lost.
+ */
+export class BurstTally {
+  private counts = noBurst();
+  private lastShownAt = -Infinity;
+
+  constructor(private readonly quietMs: number) {}
+
+  /** Events just shown, at `now` (ms, any monotonic clock). */
+  see(shown: FlowEvent[], now: number): void {
+    const reset = shown.findLastIndex((e) => e.type === "world.reset");
+    if (reset >= 0 || now - this.lastShownAt > this.quietMs) this.counts = noBurst();
+    this.lastShownAt = now;
+    countBurst(shown.slice(reset + 1), this.counts);
+  }
+
+  /** The line for the burst so far, or null while nothing it counts has happened. */
+  line(): string | null {
+    return burstSoFar(this.counts) ? burstLine(this.counts) : null;
+  }
+}

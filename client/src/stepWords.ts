@@ -155,7 +155,9 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
           ? `the handler returned in ${event.durationMs} ms: every record succeeded${event.note ? ` — ${event.note}` : ""}`
           : `the handler returned in ${event.durationMs} ms; ${countOf(event.failedMessageIds.length, "record")} failed and stay${event.failedMessageIds.length === 1 ? "s" : ""} in the queue`;
       case "lambda.failed":
-        return `the handler failed (${event.error}); its messages stay in the queue and come back after their visibility timeout`;
+        // The error is the learner's own, of any length: a TypeError's message pushed the sentence's
+        // end past the line's three rows at 1024 px. The function log and the timeline say it whole.
+        return `the handler failed (${event.error.length > 64 ? `${event.error.slice(0, 63)}…` : event.error}); its messages come back after their visibility timeout`;
       case "message.deleted":
         if (event.purgedBy !== undefined) return `${consumerWords(event.purgedBy)} purged ${event.queue} (PurgeQueue): ${ofTask(event.taskId)} is gone`;
         // Deleted from a dead-letter queue (a redrive moving it back, a learner cleaning up) is not the task done.
@@ -166,8 +168,8 @@ export function stepSentence(event: FlowEvent, maxReceives: number | null): stri
         return `${countOf(event.messageIds.length, "message")} matched none of the trigger's filter patterns: Lambda deletes them without invoking the handler`;
       case "sqs.call": {
         const seconds = visibilityTimeoutSet(event.call);
-        const messages = event.call.messageIds.length === 1 ? "its failed record's message" : `${event.call.messageIds.length} failed records' messages`;
-        return `the function called ChangeMessageVisibility: ${messages} come${event.call.messageIds.length === 1 ? "s" : ""} back in ${seconds ?? "?"} s, not at the queue's visibility timeout (its backoff before the retry)`;
+        const messages = event.call.messageIds.length === 1 ? "the failed record's message comes" : `${event.call.messageIds.length} failed records' messages come`;
+        return `the function called ChangeMessageVisibility (its backoff): ${messages} back in ${seconds ?? "?"} s, not at the queue's visibility timeout`;
       }
       case "trigger.delete-failed":
         return `the trigger could not delete ${countOf(event.messageIds.length, "message")} (${event.error})${event.retrying ? "; it tries again" : "; they come back after their visibility timeout"}`;

@@ -25,7 +25,7 @@ describe("the sentence under the drawing", () => {
   it("says the function's own ChangeMessageVisibility, its backoff, between the receive and the message's return (lesson 19)", () => {
     const call = (caller: string, error: object | null = null) =>
       event({ type: "sqs.call", call: { caller, operation: "ChangeMessageVisibility", target: "AmazonSQS.ChangeMessageVisibility", request: { VisibilityTimeout: 2 }, response: {}, error, durationMs: 1, messageIds: ["m"] } });
-    expect(stepSentence(call("function"), 3)).toBe("The function called ChangeMessageVisibility: its failed record's message comes back in 2 s, not at the queue's visibility timeout (its backoff before the retry).");
+    expect(stepSentence(call("function"), 3)).toBe("The function called ChangeMessageVisibility (its backoff): the failed record's message comes back in 2 s, not at the queue's visibility timeout.");
     expect(isStep(call("function"))).toBe(true);
     expect(foldEvents([call("function")]).timeline.map((e) => e.type)).toEqual(["sqs.call"]);
     // A refused one changed nothing; other clients' calls stay on the wire only.

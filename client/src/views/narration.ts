@@ -1,5 +1,5 @@
 import type { FlowEvent } from "../../../common/events.js";
-import { burstLine, burstSoFar, countBurst, narrate, noBurst } from "../describe.js";
+import { BurstTally, narrate } from "../describe.js";
 import { LESSON_PACE } from "../pace.js";
 import type { RedrivePolicies } from "../redrivePolicies.js";
 import { filterOf, narrationLine, purgeLine } from "../stepWords.js";
@@ -7,8 +7,6 @@ import { filterOf, narrationLine, purgeLine } from "../stepWords.js";
 /** Screen readers get at most one sentence group this often: a burst becomes a summary, not a flood. */
 const SPEAK_EVERY_MS = 1500;
 const BURST_SAY_EVERY_MS = 1000;
-/** A burst is over after this long without one of its events (the lesson pace's burstQuietMs). */
-const BURST_QUIET_MS = LESSON_PACE.burstQuietMs;
 
 export interface Narration {
   /** Events just shown on the drawing (in order); `burst` when they were shown at once, in real time. */
@@ -43,11 +41,8 @@ export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Na
   let burstSaidAt = -Infinity;
   // A burst's events not summed up yet, and the summary that will say them.
   let unsaid: FlowEvent[] = [];
-  // Everything shown since the flow was last quiet, the burst's paced start included: summed up
-  // per second, 20 tasks posted in lesson 20 ended on "18 tasks completed", the last second's
-  // share, read as two tasks lost.
-  let sinceStart = noBurst();
-  let lastShownAt = -Infinity;
+  // A burst is over after the lesson pace's quiet spell without one of its events.
+  const tally = new BurstTally(LESSON_PACE.burstQuietMs);
   let trailing: ReturnType<typeof setTimeout> | undefined;
   const show = (text: string | null) => {
     if (text && visible.textContent !== text) visible.textContent = text;
@@ -57,19 +52,16 @@ export function mountNarration(root: HTMLElement, policies: RedrivePolicies): Na
     trailing = undefined;
     burstSaidAt = performance.now();
     // A burst whose events say nothing a sentence can tell (only heartbeats, say) leaves the line as it is.
-    const other = burstSoFar(sinceStart) ? "" : narrate(unsaid);
-    const summary = other ? `A burst, shown in real time: ${other}` : burstSoFar(sinceStart) && burstLine(sinceStart);
+    const counted = tally.line();
+    const other = counted ? "" : narrate(unsaid);
+    const summary = counted ?? (other && `A burst, shown in real time: ${other}`);
     unsaid = [];
     if (summary) show(summary);
   };
   const say = ((shown, burst = false) => {
     if (shown.length === 0) return;
     for (const event of shown) policies.apply(event);
-    // Activity after a quiet spell (the pace's own measure of a burst's end), or a new world, counts from nothing.
-    const reset = shown.findLastIndex((e) => e.type === "world.reset");
-    if (reset >= 0 || performance.now() - lastShownAt > BURST_QUIET_MS) sinceStart = noBurst();
-    lastShownAt = performance.now();
-    countBurst(shown.slice(reset + 1), sinceStart);
+    tally.see(shown, performance.now());
     // The latest step shown, or a reset after it: the old world's last sentence must not stay under an empty drawing.
     const last = burst ? shown.findLast((e) => e.type === "world.reset") : shown.findLast((e) => line(e) !== null);
     if (last) {
