@@ -87,7 +87,7 @@ export const describe = (e: FlowEvent): string => {
     case "lambda.environment-ended":
       return `an execution environment ended: ${e.detail}`;
     case "function.deployed":
-      return e.version === 0 ? "the lesson's handler is the function again" : `function version ${e.version} deployed (${e.language === "python" ? "Python" : "Node.js"})`;
+      return e.version === 0 ? "the playground's own handler is the function again" : `function version ${e.version} deployed (${e.language === "python" ? "Python" : "Node.js"})`;
     case "trigger.filtered":
       return `${countOf(e.messageIds.length, "message")}${e.taskIds.some((t) => t !== null) ? ` (task ${e.taskIds.filter((t) => t !== null).join(", ")})` : ""} filtered out by the trigger's FilterCriteria: deleted without invoking the handler`;
     case "trigger.delete-failed":
@@ -232,7 +232,9 @@ const SHORT_WORDS: Record<keyof BurstCounts, string> = { ...FULL_WORDS, complete
  * of a second whose tasks all completed): "20 tasks created, 20 messages sent, …"; "" for none.
  */
 export function burstWords(c: BurstCounts, words = FULL_WORDS): string {
-  return (Object.keys(words) as (keyof BurstCounts)[]).flatMap((key) => (c[key] ? [`${c[key]} ${words[key]}`] : [])).join(", ");
+  // "1 message sent", not "1 messages sent".
+  const word = (key: keyof BurstCounts) => (c[key] === 1 ? words[key].replace(/^(task|message)s\b/, "$1") : words[key]);
+  return (Object.keys(words) as (keyof BurstCounts)[]).flatMap((key) => (c[key] ? [`${c[key]} ${word(key)}`] : [])).join(", ");
 }
 
 /**

@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium())("the handler cell's marks and words", () => {
       await cell.locator(".answer:has-text('Not deployed (CompileError')").waitFor();
     };
     await breakLine();
-    expect(await cell.locator(".answer").textContent()).toMatch(/^Not deployed \(CompileError, .*: line 6, column \d+: .*\. The function still runs the lesson's handler\.$/);
+    expect(await cell.locator(".answer").textContent()).toMatch(/^Not deployed \(CompileError, .*: line 6, column \d+: .*\. The function still runs the playground's own handler\.$/);
     // Fixed and deployed as version 1, then broken again: version 1 is what still runs.
     await caretAfter(page, cell, "const batchItemFailures", 0);
     for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");

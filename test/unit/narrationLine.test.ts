@@ -33,6 +33,12 @@ describe("the line under the drawing, in a burst", () => {
     expect(tally.line()).toBe("A burst, shown in real time — so far: 20 tasks created, 20 received, 20 completed, 20 deleted.");
   });
 
+  it("says one task or message in the singular", () => {
+    const tally = new BurstTally(2000);
+    tally.see([...arrived(1), at({ type: "message.sent", queue, messageId: "x", taskId: null, body: "{}", bodyLength: 2, truncated: false })], 0);
+    expect(tally.line()).toBe("A burst, shown in real time — so far: 1 task created, 2 messages sent, 1 received.");
+  });
+
   it("counts a burst after a quiet spell from nothing", () => {
     const tally = new BurstTally(2000);
     tally.see(ids(1, 10).flatMap(arrived), 0);

@@ -161,7 +161,7 @@ export async function mountHandlerCell(el: HTMLElement, block: HandlerBlock, dra
   }
   /** What a refused deploy left running, said when the refusal is shown (kept across a reload, the refusal may be older than what runs now). */
   const withStillRuns = (refusal: string) => {
-    const running = functionLog.version > 0 ? `version ${functionLog.version}${functionLog.language ? ` (${LANGUAGE_NAME[functionLog.language]})` : ""}` : "the lesson's handler";
+    const running = functionLog.version > 0 ? `version ${functionLog.version}${functionLog.language ? ` (${LANGUAGE_NAME[functionLog.language]})` : ""}` : "the playground's own handler";
     return `${refusal}${/[.!?]$/.test(refusal) ? "" : "."} The function still runs ${running}.`;
   };
   /** The error this cell's code has, when it is the code that raised it: a refused deploy, or the deployed version's latest failure. */
