@@ -79,14 +79,14 @@ describe("the handler station when invocations outnumber the execution environme
   const invoked = (id: string, taskId: number): FlowEventBody => ({ type: "lambda.invoked", invocationId: id, functionName: "f", messageIds: [`m${taskId}`], taskIds: [taskId] });
   const coldStart = (id: string): FlowEventBody => ({ type: "lambda.cold-start", invocationId: id, environmentId: `env-${id}`, language: "nodejs", version: 0, initMs: 90 });
 
-  it("says how many run in environments and how many wait for one, instead of counting them all as running batches", () => {
+  it("says how many run in environments and how many are yet to start (waiting for an environment, or for theirs to start), instead of counting them all as running batches", () => {
     const lines = texts([invoked("a", 1), coldStart("a"), invoked("b", 2), invoked("c", 3)]);
-    expect(lines.slice(3, 6)).toEqual(["1 in environments", "2 wait for one", "3 running · limit –"]);
+    expect(lines.slice(3, 6)).toEqual(["1 in environments", "2 yet to start", "3 running · limit –"]);
   });
 
   it("counts an environment that ended as gone, and says nothing of environments while functions run in process", () => {
     const ended: FlowEventBody = { type: "lambda.environment-ended", environmentId: "env-a", reason: "exit", detail: "" };
-    expect(texts([coldStart("x"), coldStart("a"), ended, invoked("a", 1), invoked("b", 2), invoked("c", 3)]).slice(3, 5)).toEqual(["1 in environments", "2 wait for one"]);
+    expect(texts([coldStart("x"), coldStart("a"), ended, invoked("a", 1), invoked("b", 2), invoked("c", 3)]).slice(3, 5)).toEqual(["1 in environments", "2 yet to start"]);
     expect(texts([invoked("a", 1), invoked("b", 2)]).slice(3, 5)).toEqual(["+ 1 more batch", ""]);
   });
 });
@@ -95,6 +95,6 @@ describe("the handler station with a FIFO mapping, when invocations outnumber th
   it("gives the first batch's task line and the 'more' line to the environments, above each mapping's running / limit", () => {
     const invoked = (id: string): FlowEventBody => ({ type: "lambda.invoked", invocationId: id, functionName: "f", messageIds: [`m${id}`], taskIds: [1] });
     const lines = texts([...bothMappings, invoked("a"), { type: "lambda.cold-start", invocationId: "a", environmentId: "e", language: "nodejs", version: 0, initMs: 90 }, invoked("b"), invoked("c")]);
-    expect(lines.slice(1, 4)).toEqual(["1 in environments", "2 wait for one", "running / limit"]);
+    expect(lines.slice(1, 4)).toEqual(["1 in environments", "2 yet to start", "running / limit"]);
   });
 });

@@ -58,7 +58,9 @@ function environmentLines(state: PlaygroundState, running: number): [Line, Line]
   if (waiting <= 0) return null;
   return [
     [`${state.environments} in environments`, "batch-line"],
-    [`${waiting} wait for one`, "batch-line environments-full"],
+    // "wait for one" read as a riddle to a learner, and a batch whose environment is starting (a
+    // cold start not finished) is counted here too: both are yet to start.
+    [`${waiting} yet to start`, "batch-line environments-full"],
   ];
 }
 
