@@ -53,6 +53,21 @@ describe.skipIf(!hasChromium())("the handler cell's marks and words", () => {
     await page.screenshot({ path: `${ROOT}test-results/handler-cell-reference-error.png` });
   });
 
+  it("marks a Python syntax error on the line's text, not with a caret of no width", { timeout: 90_000 }, async () => {
+    const playground = await playgrounds.start();
+    const { page, cell } = await openLessonCell(playground, () => browser.newPage());
+    await cell.locator("select.handler-language").selectOption("python");
+    // The colon after `def lambda_handler(event, context)` taken away: Python points at the line's end.
+    await caretAfter(page, cell, "def lambda_handler", 0);
+    await page.keyboard.press("Backspace");
+    await cell.locator("button.deploy").click();
+    await cell.locator(".cm-lintRange-error").first().waitFor({ timeout: 30_000 });
+    const marked = (await cell.locator(".cm-lintRange-error").allTextContents()).join("");
+    expect(marked.length).toBeGreaterThan(0);
+    expect(await cell.locator(".cm-line:has(.cm-lintRange-error)").first().textContent()).toContain("def lambda_handler(event, context)");
+    await page.screenshot({ path: `${ROOT}test-results/handler-cell-python-syntax-error.png` });
+  });
+
   it("clears the mark once the learner edits the code that raised it, and shows it again on an undo back to that code", { timeout: 90_000 }, async () => {
     const { playground, page, cell } = await firstCell();
     await deployUndefinedName(playground, page, cell);

@@ -126,9 +126,15 @@ export function mountEditor(host: HTMLElement, code: string, language: FunctionL
     markError(line, column, message, endColumn) {
       const doc = view.state.doc;
       const at = doc.line(Math.min(Math.max(1, line), doc.lines));
-      const from = Math.min(at.to, at.from + Math.max(0, (column ?? 1) - 1));
-      const to = endColumn ? Math.min(at.to, at.from + endColumn - 1) : at.to;
-      view.dispatch(setDiagnostics(view.state, [{ from, to: Math.max(from, to), severity: "error", message }]));
+      let from = Math.min(at.to, at.from + Math.max(0, (column ?? 1) - 1));
+      let to = endColumn ? Math.min(at.to, at.from + endColumn - 1) : at.to;
+      // An empty range (Python's SyntaxError often gives the same start and end) drew a caret of
+      // no width, easy to miss: the rest of the line, or the whole line when the error is at its end.
+      if (to <= from) {
+        to = at.to;
+        if (to <= from) from = at.from;
+      }
+      view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
       view.dispatch({ effects: EditorView.scrollIntoView(from, { y: "center" }) });
     },
     clearErrors,
