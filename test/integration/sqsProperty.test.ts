@@ -125,7 +125,9 @@ describe("the SQS port with any malformed request (property-based)", () => {
         expect(await readWorld(url, sqsEndpoint)).toEqual(before);
         expect(ownKeysOfObjectPrototype()).toEqual(prototypeKeys);
       }),
-      { numRuns: 250 },
+      // Always tried first: seed 111 (path 67:0:3:1) found "0 " taken as a whole number and the
+      // message sent (the engine trimmed the text); random runs meet it about once in a hundred.
+      { numRuns: 250, examples: [[`Action=SendMessage&QueueUrl=${encodeURIComponent(QUEUE)}&MessageBody=b&DelaySeconds=0%20`], [`Action=SendMessage&QueueUrl=${encodeURIComponent(QUEUE)}&MessageBody=b&VisibilityTimeout=%201`]] },
     );
   });
 

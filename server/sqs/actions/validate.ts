@@ -25,7 +25,8 @@ export function optionalString(input: Input, name: string): string | undefined {
 export function optionalInteger(input: Input, name: string, min: number, max: number, reason: string): number | undefined {
   const raw = input[name];
   if (raw === undefined || raw === null) return undefined;
-  const value = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  // Digits only, not trimmed: the query protocol's " 5" is refused as the query parser refuses it.
+  const value = typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw errors.invalidValue(raw, name, reason);
   }

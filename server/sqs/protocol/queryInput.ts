@@ -86,8 +86,10 @@ const LISTS: Record<string, string> = {
 /** Members the SQS model types as integers, in any action: their text must be a whole number. */
 const INTEGER_MEMBERS = new Set(["DelaySeconds", "VisibilityTimeout", "MaxNumberOfMessages", "WaitTimeSeconds", "MaxResults"]);
 
+// As written, not trimmed: " 0" is text around a number, not a whole number (AWS's query parser
+// parses integers strictly, and the JSON protocol's number type has no such text at all).
 function wholeNumber(name: string, value: Node | string): string {
-  if (typeof value === "string" && /^-?\d{1,15}$/.test(value.trim())) return value;
+  if (typeof value === "string" && /^-?\d{1,15}$/.test(value)) return value;
   throw errors.invalidValue(typeof value === "string" ? value : "", name, "The value must be a whole number.");
 }
 
