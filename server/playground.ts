@@ -74,6 +74,12 @@ export interface PlaygroundOptions {
   onWorkDone?: (taskId: number) => void;
   /** Deployed functions: the Python to look for (`python3`), and how many execution environments at once (8). */
   functionRuntime?: Pick<FunctionRuntimeOptions, "pythonCommand" | "maxEnvironments" | "maxStarting" | "idleMs">;
+  /**
+   * The lessons and drill of config.LESSONS_DIR, already loaded (the tests start hundreds of
+   * playgrounds on the same lessons, and parsing them was most of a start's CPU); read from the
+   * folder when absent. Given, they are this playground's own: nothing else may hold them.
+   */
+  loaded?: { lessons: Lesson[]; drill: ParsedDrill | undefined };
 }
 
 export interface Playground {
@@ -110,8 +116,8 @@ export interface Playground {
 export async function startPlayground(config: Config, options: PlaygroundOptions = {}): Promise<Playground> {
   const triggerSettings = initialTriggerSettings(config);
   // A broken lesson stops start-up with its file and line, before anything listens.
-  const lessons = loadLessons(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT);
-  const drill = loadDrill(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT, lessons);
+  const lessons = options.loaded?.lessons ?? loadLessons(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT);
+  const drill = options.loaded ? options.loaded.drill : loadDrill(resolve(PROJECT_ROOT, config.LESSONS_DIR), PROJECT_ROOT, lessons);
   // One playground per data folder: a second would hand out the same task ids.
   const lock = lockDataDir(config.DATA_DIR);
   try {

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseConfig } from "../../server/config.js";
+import { loadDrill, loadLessons } from "../../server/lessons/loadLessons.js";
 import { PROJECT_ROOT, startPlayground, type Playground, type PlaygroundOptions } from "../../server/playground.js";
 import type { FlowEvent } from "../../common/events.js";
 import { testShellEnv } from "./shellHome.js";
@@ -22,6 +23,24 @@ export async function makeDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "qfp-test-"));
 }
 
+const PROJECT_LESSONS = resolve(PROJECT_ROOT, "lessons");
+let projectLessons: Required<PlaygroundOptions>["loaded"] | undefined;
+
+/**
+ * The project's lessons and drill, parsed once per worker (a worker keeps its modules from file to
+ * file) rather than at each of the suite's hundreds of starts: parsing them was about 0.2 s of a
+ * start's 0.25 s of CPU. Each playground gets a deep copy of its own, as if it had read the files.
+ * Another folder (a test's LESSONS_DIR) is still read by the playground itself.
+ */
+function loadedLessons(lessonsDir: string): PlaygroundOptions["loaded"] {
+  if (resolve(PROJECT_ROOT, lessonsDir) !== PROJECT_LESSONS) return undefined;
+  if (!projectLessons) {
+    const lessons = loadLessons(PROJECT_LESSONS, PROJECT_ROOT);
+    projectLessons = { lessons, drill: loadDrill(PROJECT_LESSONS, PROJECT_ROOT, lessons) };
+  }
+  return structuredClone(projectLessons);
+}
+
 /** A real playground: real SQS (our engine), real lowdb in a temp dir, real HTTP, on free ports. */
 export async function startTestPlayground(env: Record<string, string> = {}, dataDir?: string, options: PlaygroundOptions = {}): Promise<TestPlayground> {
   const dir = dataDir ?? (await makeDataDir());
@@ -31,7 +50,7 @@ export async function startTestPlayground(env: Record<string, string> = {}, data
   const config = parseConfig({ PORT: "0", SQS_PORT: "0", DATA_DIR: dir, RECONCILE_INTERVAL_SECONDS: "1", LESSON_FUNCTION: "in-process", ...env }, "test");
   // The terminal's shell inherits the environment, as server/main.ts arranges (HOME aside: see testShellEnv).
   // The built client (npm test builds it first), so browser tests see what `npm start` serves.
-  const playground = await startPlayground(config, { log: () => {}, shellEnv: testShellEnv(), clientDir: `${PROJECT_ROOT}dist/client`, ...options });
+  const playground = await startPlayground(config, { log: () => {}, shellEnv: testShellEnv(), clientDir: `${PROJECT_ROOT}dist/client`, loaded: loadedLessons(config.LESSONS_DIR), ...options });
   const waitForEvent = (match: (event: FlowEvent) => boolean, timeoutMs = 15_000) =>
     new Promise<FlowEvent>((resolve, reject) => {
       const seen = playground.events.recent().find(match);
