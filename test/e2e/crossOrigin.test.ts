@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "../helpers/browser.js";
+import { closeContexts, hasChromium, sharedChromium } from "../helpers/browser.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { readWorld } from "../helpers/sqsWorld.js";
 
@@ -60,11 +60,11 @@ window.settled = Promise.all(attempts.map((a, i) => {
 
 beforeAll(async () => {
   if (!hasChromium()) return;
-  browser = await launchChromium();
+  browser = await sharedChromium();
   await playground().post("/tasks", { title: "must survive the page" });
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
   await new Promise<void>((resolve) => (attacker ? attacker.close(() => resolve()) : resolve()));
 });
 

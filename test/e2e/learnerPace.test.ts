@@ -6,16 +6,16 @@
 // lessons 6 and 7 run side by side (each on its own playground) to keep the file within about 5 minutes.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { hasChromium, launchChromium } from "../helpers/browser.js";
+import { closeContexts, hasChromium, sharedChromium } from "../helpers/browser.js";
 import { learn } from "../helpers/learner.js";
 import { removeDataDir, startTestPlayground } from "../helpers/playground.js";
 
 let browser: Browser;
 beforeAll(async () => {
-  if (hasChromium()) browser = await launchChromium();
+  if (hasChromium()) browser = await sharedChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
 });
 
 describe.skipIf(!hasChromium())("a check pressed before its action", () => {

@@ -7,7 +7,7 @@
 // 1024×768: each part is drawn and its first button answers as its block says.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, openTab } from "../helpers/browser.js";
+import { closeContexts, hasChromium, openTab, sharedChromium } from "../helpers/browser.js";
 import { learn, RECORD_CHECKS, type Shown, until } from "../helpers/learner.js";
 import type { PageGlobals } from "../helpers/layout.js";
 import { removeDataDir, startTestPlayground } from "../helpers/playground.js";
@@ -16,10 +16,10 @@ import type { LessonSummary } from "../../common/lessons.js";
 
 let browser: Browser;
 beforeAll(async () => {
-  if (hasChromium()) browser = await launchChromium();
+  if (hasChromium()) browser = await sharedChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
 });
 
 /** What a part's first button must answer, by the block it belongs to. */

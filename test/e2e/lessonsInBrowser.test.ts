@@ -3,17 +3,17 @@
 // the lesson", checked by clicking.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, moveToPart, openTab } from "../helpers/browser.js";
+import { closeContexts, hasChromium, moveToPart, openTab, sharedChromium } from "../helpers/browser.js";
 import { playgroundPerTest } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
 
 let browser: Browser;
 const playgrounds = playgroundPerTest();
 beforeAll(async () => {
-  if (hasChromium()) browser = await launchChromium();
+  if (hasChromium()) browser = await sharedChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
 });
 
 const CHECK_PATIENCE_MS = 40_000;

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, openTab } from "../helpers/browser.js";
+import { closeContexts, hasChromium, openTab, sharedChromium } from "../helpers/browser.js";
 import type { PageGlobals } from "../helpers/layout.js";
 import { playgroundPerTest, type TestPlayground } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
@@ -19,10 +19,10 @@ afterEach(async () => {
 });
 const playgrounds = playgroundPerTest();
 beforeAll(async () => {
-  if (hasChromium()) browser = await launchChromium();
+  if (hasChromium()) browser = await sharedChromium();
 });
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
 });
 
 /** Opens the playground as the printed start URL does, collecting console errors and failed requests. */

@@ -4,7 +4,7 @@
 // its place, and compares the two rows' pixels: identical rows mean the character was not drawn.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium } from "../helpers/browser.js";
+import { closeContexts, hasChromium, sharedChromium } from "../helpers/browser.js";
 import type { PageElement, PageGlobals } from "../helpers/layout.js";
 import { playgroundPerFile } from "../helpers/playground.js";
 import { ROOT } from "../helpers/process.js";
@@ -14,7 +14,7 @@ let page: Page;
 const playground = playgroundPerFile();
 beforeAll(async () => {
   if (!hasChromium()) return;
-  browser = await launchChromium();
+  browser = await sharedChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(`${playground().url}/?token=${playground().terminalToken}`);
   await page.waitForSelector("body[data-ready=true]");
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await page.screenshot({ path: `${ROOT}test-results/terminal-text.png` });
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
+  await closeContexts(browser);
 });
 
 /** The pixels of the terminal row that shows exactly `text`. */

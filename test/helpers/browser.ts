@@ -18,21 +18,49 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+let shared: Promise<Browser> | undefined;
+
 /**
- * For a test file that opens pages in one headless Chromium: launched before the file's tests
- * (when there is a chromium), each test's pages closed after it, the browser closed at the end.
+ * The worker's Chromium, launched by the first file that asks: a launch is ~1.4 s of CPU and
+ * ~2.5 s of waiting, and two dozen files each launched their own (a worker keeps its modules, and
+ * so this browser, from one file to the next). Launched again if it went away. A file gets it with
+ * no page open, as a new one: each page lives in a context of its own (browser.newPage), and
+ * closeContexts closes whatever a file left open, as closing the browser used to.
+ */
+export function sharedChromium(): Promise<Browser> {
+  shared ??= launchChromium().then(
+    (browser) => {
+      browser.on("disconnected", () => (shared = undefined));
+      return browser;
+    },
+    (error: unknown) => {
+      shared = undefined;
+      throw error;
+    },
+  );
+  return shared;
+}
+
+/** Close every context (and so every page) of the shared browser: for a file's afterAll. */
+export async function closeContexts(browser: Browser | undefined): Promise<void> {
+  for (const context of browser?.contexts() ?? []) await context.close();
+}
+
+/**
+ * For a test file that opens pages in the worker's headless Chromium (when there is a chromium):
+ * each test's pages closed after it, anything else the file opened closed at its end.
  */
 export function pagesPerTest(options: BrowserContextOptions = { viewport: { width: 1440, height: 900 } }): { newPage: (pageOptions?: BrowserContextOptions) => Promise<Page> } {
   let browser: Browser | undefined;
   const pages: Page[] = [];
   beforeAll(async () => {
-    if (hasChromium()) browser = await launchChromium();
+    if (hasChromium()) browser = await sharedChromium();
   });
   afterEach(async () => {
     for (const page of pages.splice(0)) await page.close();
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeContexts(browser);
   });
   return {
     /** A page with the file's options, or with `pageOptions` instead (another window size). */
