@@ -8,11 +8,13 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 /**
  * The part of `fetch` PlaygroundLink uses, over node:http, for `http:` URLs only (the playground
  * on this machine): resolves with the status and the whole body, without building a WHATWG
- * Response; rejects when the connection fails or `init.signal` aborts.
+ * Response; rejects when the connection fails or the socket stays silent for `init.timeoutMs`.
+ * The limit is the socket's idle timeout, not an AbortSignal: a signal and its timer per call were
+ * about a twentieth of an execution environment's CPU in a burst (bench/README.md).
  */
 export const loopbackFetch: FetchLike = (input, init) =>
   new Promise((resolve, reject) => {
-    const req = request(input, { method: init.method, headers: init.headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+    const req = request(input, { method: init.method, headers: init.headers, agent, ...(init.timeoutMs === undefined ? {} : { timeout: init.timeoutMs }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
@@ -23,5 +25,6 @@ export const loopbackFetch: FetchLike = (input, init) =>
       });
     });
     req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${init.timeoutMs} ms`)));
     req.end(init.body);
   });

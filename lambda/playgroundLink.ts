@@ -17,8 +17,14 @@ import {
   type StoreCallsResult,
 } from "../common/internalApi.js";
 
-/** What PlaygroundLink needs of `fetch`: a status and the body's text (the global fetch is one). */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+/**
+ * What PlaygroundLink needs of `fetch`: a status and the body's text. `timeoutMs`: the call
+ * rejects when no answer came within that many ms (absent: no limit).
+ */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs?: number }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+/** The global fetch as a FetchLike: the time limit becomes an AbortSignal. */
+export const timedFetch: FetchLike = (url, { timeoutMs, ...init }) => fetch(url, { ...init, ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }) });
 
 /** The playground could not be reached or refused a call: the invocation fails and SQS redelivers. */
 export class PlaygroundLinkError extends Error {
@@ -46,7 +52,7 @@ export class PlaygroundLink implements TaskStore {
   constructor(
     baseUrl: string,
     private readonly token: string,
-    private readonly fetchImpl: FetchLike = fetch,
+    private readonly fetchImpl: FetchLike = timedFetch,
     private readonly options: { deferCompletions?: boolean } = {},
   ) {
     this.base = `${baseUrl.replace(/\/+$/, "")}${INTERNAL_PREFIX}`;
@@ -153,7 +159,7 @@ export class PlaygroundLink implements TaskStore {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(timeoutMs === null ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+        ...(timeoutMs === null ? {} : { timeoutMs }),
       });
     } catch (error) {
       throw new PlaygroundLinkError(`the playground at ${this.base} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
