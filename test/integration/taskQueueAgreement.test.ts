@@ -48,12 +48,18 @@ describe("task and queue state, property-based", () => {
         }, 30_000);
         const { all, queued, deadLettered } = await state();
         expect(queued.size).toBe(0);
+        // A window as long as maxReceiveCount (2) × the visibility timeout (1 s) may receive a
+        // message a third time before it invokes, and SQS then moves that message to the DLQ, while
+        // the batch still holds the earlier copies, whose record completes the task: on AWS too, a
+        // completed task's message can then be dead-lettered (seed 549189447 under load did this).
+        const windowOutlivesReceives = window >= 2;
         for (const task of all) {
           expect(task.messageId).not.toBeNull();
-          // Completed: its message deleted (not in the DLQ); failed: its message in the DLQ. A task
-          // can fail without a failing handler: a window past maxReceiveCount × the visibility timeout
-          // receives its message until SQS dead-letters it, as on AWS.
-          expect({ id: task.id, inDlq: deadLettered.has(task.messageId ?? "") }).toEqual({ id: task.id, inDlq: task.status === "failed" });
+          const inDlq = deadLettered.has(task.messageId ?? "");
+          // Failed: its message in the DLQ. Completed: its message deleted, not in the DLQ (but see
+          // above). A task can fail without a failing handler: the same long window receives its
+          // message until SQS dead-letters it, as on AWS.
+          if (task.status === "failed" || !windowOutlivesReceives) expect({ id: task.id, inDlq }).toEqual({ id: task.id, inDlq: task.status === "failed" });
           if (failRate === 1) expect(task.status).toBe("failed");
         }
       }),
